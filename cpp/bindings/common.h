@@ -1,0 +1,93 @@
+// Shared pieces of the pybind11 bindings: the Tensor caster (Python objects wrap
+// shared_ptr<TensorImpl>, so one C++ tensor keeps one Python identity), scalar operands,
+// and argument parsing for shapes, dims and dtypes.
+#pragma once
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "tetragrad/tetragrad.h"
+
+namespace py = pybind11;
+
+namespace tg::py_bind {
+// A Tensor argument that may also be a Python number (becomes a wrapped 0-d tensor).
+struct Operand {
+  Tensor t;
+};
+}  // namespace tg::py_bind
+
+namespace pybind11::detail {
+
+template <> struct type_caster<tg::Tensor> {
+  PYBIND11_TYPE_CASTER(tg::Tensor, const_name("Tensor"));
+  using holder_caster = make_caster<std::shared_ptr<tg::TensorImpl>>;
+  bool load(handle src, bool convert) {
+    if (src.is_none()) return false;
+    holder_caster c;
+    if (!c.load(src, convert)) return false;
+    value = tg::Tensor(cast_op<std::shared_ptr<tg::TensorImpl>>(c));
+    return value.defined();
+  }
+  static handle cast(const tg::Tensor& t, return_value_policy, handle) {
+    if (!t.defined()) return none().release();
+    return holder_caster::cast(t.impl_ptr(), return_value_policy::take_ownership, handle());
+  }
+};
+
+template <> struct type_caster<tg::py_bind::Operand> {
+  PYBIND11_TYPE_CASTER(tg::py_bind::Operand, const_name("Tensor | float | int | bool"));
+  bool load(handle src, bool convert) {
+    make_caster<tg::Tensor> tc;
+    if (tc.load(src, convert)) {
+      value.t = cast_op<tg::Tensor>(tc);
+      return true;
+    }
+    if (PyBool_Check(src.ptr())) {
+      value.t = tg::wrap_scalar(src.ptr() == Py_True);
+      return true;
+    }
+    if (PyLong_Check(src.ptr())) {
+      int overflow = 0;
+      long long v = PyLong_AsLongLongAndOverflow(src.ptr(), &overflow);
+      if (overflow) throw tg::ValueError("integer operand out of int64 range");
+      value.t = tg::wrap_scalar(int64_t(v));
+      return true;
+    }
+    if (PyFloat_Check(src.ptr())) {
+      value.t = tg::wrap_scalar(PyFloat_AS_DOUBLE(src.ptr()));
+      return true;
+    }
+    // NumPy scalars (and 0-d arrays): take their Python value.
+    if (hasattr(src, "dtype") && hasattr(src, "item") && hasattr(src, "ndim") &&
+        src.attr("ndim").cast<int>() == 0) {
+      object item = src.attr("item")();
+      if (PyBool_Check(item.ptr()) || PyLong_Check(item.ptr()) || PyFloat_Check(item.ptr()))
+        return load(item, convert);
+    }
+    return false;
+  }
+  static handle cast(const tg::py_bind::Operand& o, return_value_policy p, handle h) {
+    return make_caster<tg::Tensor>::cast(o.t, p, h);
+  }
+};
+
+}  // namespace pybind11::detail
+
+namespace tg::py_bind {
+
+using PyTensorClass = py::class_<TensorImpl, std::shared_ptr<TensorImpl>>;
+
+// Sizes given as f(2, 3), f((2, 3)), f([2, 3]) or f(tg.Size(...)).
+Shape shape_from_args(const py::args& args, const char* op);
+Shape shape_from_object(const py::handle& obj, const char* op);
+// dim=None (all), an int, or a sequence of ints.
+Dims dims_from(const py::object& obj);
+DType dtype_or(const py::object& obj, DType fallback);
+Device device_from(const py::object& obj);
+
+void bind_module_level(py::module_& m);
+void bind_tensor(py::module_& m, PyTensorClass& cls);
+void bind_ops(py::module_& m, PyTensorClass& cls);
+
+}  // namespace tg::py_bind

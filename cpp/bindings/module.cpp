@@ -1,0 +1,162 @@
+// tetragrad._C: errors, dtypes, devices, grad mode and the autograd graph, plus the
+// argument parsers the other binding files share.
+#include <sstream>
+
+#include "common.h"
+
+namespace tg::py_bind {
+
+Shape shape_from_object(const py::handle& obj, const char* op) {
+  Shape s;
+  if (PyLong_Check(obj.ptr()) || PyIndex_Check(obj.ptr())) {
+    s.push_back(py::cast<int64_t>(obj));
+    return s;
+  }
+  if (!py::isinstance<py::sequence>(obj) || py::isinstance<py::str>(obj))
+    throw TypeError(msg(op, ": size must be a sequence of ints, got ", std::string(py::str(obj.get_type().attr("__name__")))));
+  for (py::handle h : obj) {
+    if (!(PyLong_Check(h.ptr()) || PyIndex_Check(h.ptr())) || PyBool_Check(h.ptr()))
+      throw TypeError(msg(op, ": size must contain only ints, got ", std::string(py::repr(obj))));
+    s.push_back(py::cast<int64_t>(h));
+  }
+  return s;
+}
+
+Shape shape_from_args(const py::args& args, const char* op) {
+  if (args.size() == 1 && !PyLong_Check(args[0].ptr())) return shape_from_object(args[0], op);
+  Shape s;
+  for (py::handle h : args) {
+    if (!(PyLong_Check(h.ptr()) || PyIndex_Check(h.ptr())) || PyBool_Check(h.ptr()))
+      throw TypeError(msg(op, ": size must contain only ints, got ", std::string(py::repr(args))));
+    s.push_back(py::cast<int64_t>(h));
+  }
+  return s;
+}
+
+Dims dims_from(const py::object& obj) {
+  if (obj.is_none()) return {};
+  if (PyLong_Check(obj.ptr()) || PyIndex_Check(obj.ptr())) return {py::cast<int64_t>(obj)};
+  return shape_from_object(obj, "dim");
+}
+
+DType dtype_or(const py::object& obj, DType fallback) {
+  if (obj.is_none()) return fallback;
+  try {
+    return obj.cast<DType>();
+  } catch (const py::cast_error&) {
+    throw TypeError(msg("expected a tetragrad dtype, got ", std::string(py::repr(obj))));
+  }
+}
+
+Device device_from(const py::object& obj) {
+  if (obj.is_none()) return Device{};
+  if (py::isinstance<Device>(obj)) return obj.cast<Device>();
+  if (py::isinstance<py::str>(obj)) {
+    std::string s = obj.cast<std::string>();
+    Device d;
+    std::string type = s.substr(0, s.find(':'));
+    if (type == "cpu") d.type = DeviceType::CPU;
+    else if (type == "cuda") d.type = DeviceType::CUDA;
+    else throw ValueError(msg("Expected one of cpu, cuda device type at start of device string: ", s));
+    if (s.find(':') != std::string::npos) d.index = std::stoi(s.substr(s.find(':') + 1));
+    return d;
+  }
+  throw TypeError(msg("expected a device or a string, got ", std::string(py::repr(obj))));
+}
+
+}  // namespace tg::py_bind
+
+using namespace tg;
+using namespace tg::py_bind;
+
+PYBIND11_MODULE(_C, m) {
+  m.doc() = "tetragrad C++ core";
+
+  // Typed C++ errors -> Python exceptions.
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const tg::ValueError& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const tg::TypeError& e) {
+      PyErr_SetString(PyExc_TypeError, e.what());
+    } catch (const tg::IndexError& e) {
+      PyErr_SetString(PyExc_IndexError, e.what());
+    } catch (const tg::IOError& e) {
+      PyErr_SetString(PyExc_OSError, e.what());
+    } catch (const tg::Error& e) {
+      PyErr_SetString(PyExc_RuntimeError, e.what());
+    }
+  });
+
+  py::enum_<DType>(m, "dtype")
+      .value("bool", DType::Bool)
+      .value("int64", DType::Int64)
+      .value("float32", DType::Float32)
+      .value("float64", DType::Float64)
+      .def("__repr__", [](DType d) { return std::string("tetragrad.") + dtype_name(d); })
+      .def("__str__", [](DType d) { return std::string("tetragrad.") + dtype_name(d); })
+      .def_property_readonly("is_floating_point", [](DType d) { return is_floating(d); })
+      .def_property_readonly("itemsize", [](DType d) { return itemsize(d); });
+
+  py::class_<Device>(m, "device")
+      .def(py::init([](const py::object& o) { return device_from(o); }), py::arg("type"))
+      .def(py::init([](const std::string& type, int index) {
+             Device d = device_from(py::str(type));
+             d.index = index;
+             return d;
+           }),
+           py::arg("type"), py::arg("index"))
+      .def_property_readonly("type", [](const Device& d) { return d.type == DeviceType::CPU ? "cpu" : "cuda"; })
+      .def_property_readonly("index", [](const Device& d) -> py::object {
+        return d.index < 0 ? py::none() : py::object(py::int_(d.index));
+      })
+      .def("__repr__", [](const Device& d) {
+        std::string r = std::string("device(type='") + (d.type == DeviceType::CPU ? "cpu" : "cuda") + "'";
+        if (d.index >= 0) r += ", index=" + std::to_string(d.index);
+        return r + ")";
+      })
+      .def("__str__", &Device::str)
+      .def("__eq__", [](const Device& a, const py::object& b) {
+        try {
+          return a == device_from(b);
+        } catch (...) {
+          return false;
+        }
+      })
+      .def("__hash__", [](const Device& d) { return int(d.type) * 1000 + d.index; });
+
+  // Autograd graph nodes (grad_fn).
+  py::class_<Node, std::shared_ptr<Node>>(m, "Node")
+      .def("name", &Node::name)
+      .def_property_readonly("next_functions", [](const Node& n) {
+        py::list l;
+        for (const Edge& e : n.next_edges)
+          l.append(py::make_tuple(e.fn ? py::cast(e.fn) : py::none(), e.input_nr));
+        return py::tuple(l);
+      })
+      .def("__repr__", [](const Node& n) {
+        std::ostringstream os;
+        os << "<" << n.name() << " object at " << &n << ">";
+        return os.str();
+      });
+
+  m.def("is_grad_enabled", &GradMode::is_enabled);
+  m.def("set_grad_enabled", &GradMode::set_enabled, py::arg("mode"));
+  m.def("backward", [](const std::vector<Tensor>& roots, const std::vector<std::optional<Tensor>>& grads, bool retain) {
+        TensorList g;
+        for (auto& x : grads) g.push_back(x ? *x : Tensor());
+        py::gil_scoped_release nogil;
+        run_backward(roots, g, retain);
+      }, py::arg("tensors"), py::arg("grad_tensors"), py::arg("retain_graph") = false);
+
+  m.def("manual_seed", [](int64_t s) { manual_seed(uint64_t(s)); }, py::arg("seed"));
+  m.def("set_num_threads", &set_num_threads, py::arg("n"));
+  m.def("get_num_threads", &get_num_threads);
+  m.def("get_default_dtype", &default_dtype);
+  m.def("set_default_dtype", &set_default_dtype, py::arg("d"));
+
+  PyTensorClass cls(m, "Tensor", py::dynamic_attr());
+  bind_tensor(m, cls);
+  bind_ops(m, cls);
+}

@@ -1,0 +1,87 @@
+// Reverse-mode autograd: define-by-run graph of Nodes, walked by the engine in reverse
+// topological order. An op that sees an input with requires_grad records one Node holding
+// what its backward needs (heavy layers record a single fused node).
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tetragrad/tensor.h"
+
+namespace tg {
+
+using TensorList = std::vector<Tensor>;
+
+struct Edge {
+  std::shared_ptr<Node> fn;  // null: the input needs no gradient
+  uint32_t input_nr = 0;     // which output of `fn` the gradient belongs to
+};
+
+struct Node : std::enable_shared_from_this<Node> {
+  Node();
+  virtual ~Node() = default;
+  // Gradients w.r.t. this node's outputs (undefined where an output got none) ->
+  // gradients w.r.t. its inputs, one per next edge (undefined for none).
+  virtual TensorList apply(TensorList&& grad_outputs) = 0;
+  virtual std::string name() const = 0;
+  // Drop saved tensors once the graph has been used without retain_graph.
+  virtual void release_saved() {}
+  virtual uint32_t num_outputs() const { return 1; }
+
+  std::vector<Edge> next_edges;
+  uint64_t sequence_nr;
+};
+
+// A tensor kept for backward. Stores an alias without history (no reference cycle when an
+// op saves its own output) and the storage version, so a later in-place write is caught.
+class SavedTensor {
+ public:
+  SavedTensor() = default;
+  explicit SavedTensor(const Tensor& t);
+  Tensor unpack(const char* node_name) const;
+  void release() { data_ = Tensor(); released_ = true; }
+  bool defined() const { return data_.defined() || released_; }
+
+ private:
+  Tensor data_;
+  uint64_t version_ = 0;
+  bool released_ = false;
+};
+
+struct GradMode {
+  static bool is_enabled();
+  static void set_enabled(bool on);
+};
+struct NoGradGuard {
+  NoGradGuard() : prev_(GradMode::is_enabled()) { GradMode::set_enabled(false); }
+  ~NoGradGuard() { GradMode::set_enabled(prev_); }
+  bool prev_;
+};
+struct EnableGradGuard {
+  EnableGradGuard() : prev_(GradMode::is_enabled()) { GradMode::set_enabled(true); }
+  ~EnableGradGuard() { GradMode::set_enabled(prev_); }
+  bool prev_;
+};
+
+// Recording helpers used by ops.
+bool any_requires_grad(std::initializer_list<const Tensor*> inputs);
+Edge gradient_edge(const Tensor& t);
+// If grad mode is on and an input requires grad, make the node with its edges; else null.
+template <typename NodeT, typename... Args>
+std::shared_ptr<NodeT> make_node(std::initializer_list<const Tensor*> inputs, Args&&... args) {
+  if (!GradMode::is_enabled() || !any_requires_grad(inputs)) return nullptr;
+  auto node = std::make_shared<NodeT>(std::forward<Args>(args)...);
+  for (const Tensor* t : inputs) node->next_edges.push_back(t ? gradient_edge(*t) : Edge{});
+  return node;
+}
+std::shared_ptr<Node> make_node_for(const TensorList& inputs, std::shared_ptr<Node> node);
+void set_history(Tensor& out, const std::shared_ptr<Node>& node, uint32_t output_nr = 0);
+
+// Run backward from `roots` seeded with `grads` (undefined: ones for a scalar root).
+void run_backward(const TensorList& roots, const TensorList& grads, bool retain_graph);
+
+// Gradient of a broadcast input: sum `grad` down to `shape`.
+Tensor sum_to(const Tensor& grad, const Shape& shape);
+
+}  // namespace tg

@@ -1,0 +1,147 @@
+// Tensor-level ops: validate, allocate, dispatch to the device's kernel, record backward.
+#pragma once
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "tetragrad/autograd.h"
+#include "tetragrad/tensor.h"
+
+namespace tg {
+
+using Dims = std::vector<int64_t>;  // reduction dims; empty means all dims
+
+// ---- creation -------------------------------------------------------------------------
+Tensor empty(const Shape& shape, DType dtype = DType::Float32, Device device = {});
+Tensor zeros(const Shape& shape, DType dtype = DType::Float32, Device device = {});
+Tensor ones(const Shape& shape, DType dtype = DType::Float32, Device device = {});
+Tensor full(const Shape& shape, double value, DType dtype = DType::Float32, Device device = {});
+Tensor arange(double start, double end, double step, DType dtype);
+Tensor linspace(double start, double end, int64_t steps, DType dtype = DType::Float32);
+Tensor eye(int64_t n, int64_t m = -1, DType dtype = DType::Float32);
+Tensor rand(const Shape& shape, DType dtype = DType::Float32);
+Tensor randn(const Shape& shape, DType dtype = DType::Float32);
+Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dtype = DType::Int64);
+void manual_seed(uint64_t seed);
+// A 0-d tensor; `wrapped` marks a Python number (it does not decide the result dtype).
+Tensor scalar_tensor(double value, DType dtype, bool wrapped = false);
+Tensor wrap_scalar(double value);   // float scalar
+Tensor wrap_scalar(int64_t value);  // int scalar
+Tensor wrap_scalar(bool value);
+
+// ---- copy and conversion ----------------------------------------------------------------
+Tensor contiguous(const Tensor& t);
+Tensor clone(const Tensor& t);
+Tensor to_dtype(const Tensor& t, DType dtype);
+Tensor& copy_(Tensor& dst, const Tensor& src);  // src broadcasts to dst
+Tensor& fill_(Tensor& t, double value);
+Tensor& zero_(Tensor& t);
+
+// ---- views (share storage) --------------------------------------------------------------
+Tensor view(const Tensor& t, Shape shape);      // -1 inferred; needs compatible strides
+Tensor reshape(const Tensor& t, Shape shape);   // a view when possible, else a copy
+Tensor transpose(const Tensor& t, int64_t d0, int64_t d1);
+Tensor permute(const Tensor& t, Dims dims);
+Tensor matrix_t(const Tensor& t);  // t.t(): 0-, 1- or 2-D
+Tensor unsqueeze(const Tensor& t, int64_t dim);
+Tensor squeeze(const Tensor& t, std::optional<int64_t> dim = std::nullopt);
+Tensor expand(const Tensor& t, Shape sizes);    // -1 keeps a size
+Tensor flatten(const Tensor& t, int64_t start_dim = 0, int64_t end_dim = -1);
+Tensor slice(const Tensor& t, int64_t dim, int64_t start, int64_t end, int64_t step = 1);
+Tensor narrow(const Tensor& t, int64_t dim, int64_t start, int64_t length);
+Tensor select(const Tensor& t, int64_t dim, int64_t index);
+TensorList unbind(const Tensor& t, int64_t dim = 0);
+
+// ---- joining and indexing -----------------------------------------------------------------
+Tensor cat(const TensorList& tensors, int64_t dim = 0);
+Tensor stack(const TensorList& tensors, int64_t dim = 0);
+TensorList chunk(const Tensor& t, int64_t chunks, int64_t dim = 0);
+TensorList split(const Tensor& t, int64_t split_size, int64_t dim = 0);
+TensorList split(const Tensor& t, const std::vector<int64_t>& sizes, int64_t dim = 0);
+Tensor gather(const Tensor& t, int64_t dim, const Tensor& index);
+Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src);
+Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index);
+Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src);
+Tensor masked_fill(const Tensor& t, const Tensor& mask, const Tensor& value);  // value 0-d
+Tensor& masked_fill_(Tensor& t, const Tensor& mask, const Tensor& value);
+Tensor masked_select(const Tensor& t, const Tensor& mask);
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
+
+// ---- elementwise (broadcasting, PyTorch type promotion) ----------------------------------
+enum class BinaryOp : uint8_t {
+  Add, Sub, Mul, Div, Pow, Maximum, Minimum, Eq, Ne, Lt, Le, Gt, Ge, LogicalAnd, LogicalOr,
+};
+enum class UnaryOp : uint8_t {
+  Neg, Exp, Log, Sqrt, Rsqrt, Abs, Sign, Sigmoid, Tanh, Relu, LogicalNot, IsNan, IsFinite,
+  PowScalar, Clamp, Square,
+};
+Tensor add(const Tensor& a, const Tensor& b, double alpha = 1.0);
+Tensor sub(const Tensor& a, const Tensor& b, double alpha = 1.0);
+Tensor mul(const Tensor& a, const Tensor& b);
+Tensor div(const Tensor& a, const Tensor& b);
+Tensor pow(const Tensor& a, const Tensor& b);
+Tensor pow(const Tensor& a, double exponent);
+Tensor maximum(const Tensor& a, const Tensor& b);
+Tensor minimum(const Tensor& a, const Tensor& b);
+Tensor compare(BinaryOp op, const Tensor& a, const Tensor& b);  // Eq..Ge -> bool
+Tensor logical(BinaryOp op, const Tensor& a, const Tensor& b);  // LogicalAnd/Or -> bool
+Tensor unary(UnaryOp op, const Tensor& t);  // the ops without parameters
+Tensor neg(const Tensor& t);
+Tensor exp(const Tensor& t);
+Tensor log(const Tensor& t);
+Tensor sqrt(const Tensor& t);
+Tensor rsqrt(const Tensor& t);
+Tensor abs(const Tensor& t);
+Tensor sign(const Tensor& t);
+Tensor sigmoid(const Tensor& t);
+Tensor tanh(const Tensor& t);
+Tensor relu(const Tensor& t);
+Tensor clamp(const Tensor& t, std::optional<double> min, std::optional<double> max);
+// In place: self = op(self, other); the result keeps self's dtype (error if it would not fit).
+Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, double alpha = 1.0);
+Tensor& unary_(UnaryOp op, Tensor& self, double a = 0.0, double b = 0.0);
+Tensor& clamp_(Tensor& self, std::optional<double> min, std::optional<double> max);
+DType result_type(const Tensor& a, const Tensor& b);
+
+// ---- reductions -------------------------------------------------------------------------
+Tensor sum(const Tensor& t, const Dims& dims = {}, bool keepdim = false);
+Tensor mean(const Tensor& t, const Dims& dims = {}, bool keepdim = false);
+Tensor prod(const Tensor& t, const Dims& dims = {}, bool keepdim = false);
+Tensor amax(const Tensor& t, const Dims& dims = {}, bool keepdim = false);
+Tensor amin(const Tensor& t, const Dims& dims = {}, bool keepdim = false);
+std::pair<Tensor, Tensor> max_dim(const Tensor& t, int64_t dim, bool keepdim = false);
+std::pair<Tensor, Tensor> min_dim(const Tensor& t, int64_t dim, bool keepdim = false);
+Tensor max_all(const Tensor& t);
+Tensor min_all(const Tensor& t);
+Tensor argmax(const Tensor& t, std::optional<int64_t> dim = std::nullopt, bool keepdim = false);
+Tensor argmin(const Tensor& t, std::optional<int64_t> dim = std::nullopt, bool keepdim = false);
+Tensor var(const Tensor& t, const Dims& dims = {}, double correction = 1.0, bool keepdim = false);
+Tensor std(const Tensor& t, const Dims& dims = {}, double correction = 1.0, bool keepdim = false);
+Tensor logsumexp(const Tensor& t, const Dims& dims, bool keepdim = false);
+Tensor norm(const Tensor& t, double p = 2.0, const Dims& dims = {}, bool keepdim = false);
+
+// ---- linear algebra ----------------------------------------------------------------------
+Tensor matmul(const Tensor& a, const Tensor& b);  // 1-D, 2-D and broadcast-batched
+Tensor mm(const Tensor& a, const Tensor& b);
+Tensor bmm(const Tensor& a, const Tensor& b);
+Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b, double beta = 1.0,
+             double alpha = 1.0);
+Tensor dot(const Tensor& a, const Tensor& b);
+
+// ---- C++ operators ------------------------------------------------------------------------
+inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
+inline Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
+inline Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
+inline Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
+inline Tensor operator-(const Tensor& a) { return neg(a); }
+inline Tensor operator+(const Tensor& a, double s) { return add(a, wrap_scalar(s)); }
+inline Tensor operator-(const Tensor& a, double s) { return sub(a, wrap_scalar(s)); }
+inline Tensor operator*(const Tensor& a, double s) { return mul(a, wrap_scalar(s)); }
+inline Tensor operator/(const Tensor& a, double s) { return div(a, wrap_scalar(s)); }
+inline Tensor operator*(double s, const Tensor& a) { return mul(wrap_scalar(s), a); }
+
+// ---- threads ----------------------------------------------------------------------------
+void set_num_threads(int n);
+int get_num_threads();
+
+}  // namespace tg

@@ -1,0 +1,108 @@
+// Tensor: a handle on shared, 64-byte-aligned storage with shape, strides (in elements),
+// an element offset, a dtype and a device. Views share storage; autograd state lives here.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "tetragrad/dtype.h"
+#include "tetragrad/errors.h"
+
+namespace tg {
+
+using Shape = std::vector<int64_t>;
+
+struct Storage {
+  void* data = nullptr;
+  size_t nbytes = 0;
+  Device device;
+  std::shared_ptr<void> owner;  // frees `data` (our allocator, or a NumPy array kept alive)
+  // Bumped by every in-place write; saved tensors compare it to catch stale graphs.
+  std::atomic<uint64_t> version{0};
+
+  static std::shared_ptr<Storage> allocate(size_t nbytes, Device device = {});
+  static std::shared_ptr<Storage> wrap(void* data, size_t nbytes, std::shared_ptr<void> owner,
+                                       Device device = {});
+};
+
+struct Node;
+class Tensor;
+
+struct TensorImpl {
+  std::shared_ptr<Storage> storage;
+  Shape shape, strides;
+  int64_t offset = 0;  // in elements
+  DType dtype = DType::Float32;
+
+  // autograd
+  bool requires_grad = false;
+  bool retains_grad = false;
+  std::shared_ptr<TensorImpl> grad;
+  std::shared_ptr<Node> grad_fn;  // null for leaves
+  uint32_t output_nr = 0;
+  std::weak_ptr<Node> grad_accumulator;
+  bool is_view = false;           // shares storage with a tensor it was derived from
+  bool is_wrapped_number = false; // a Python scalar turned into a tensor (weakest in promotion)
+};
+
+int64_t shape_numel(const Shape& s);
+Shape contiguous_strides(const Shape& s);
+
+class Tensor {
+ public:
+  Tensor() = default;
+  explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
+
+  // A new, uninitialised, contiguous tensor.
+  static Tensor empty(const Shape& shape, DType dtype = DType::Float32, Device device = {});
+
+  bool defined() const { return impl_ != nullptr; }
+  TensorImpl* impl() const { return impl_.get(); }
+  const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
+  bool same(const Tensor& o) const { return impl_ == o.impl_; }
+
+  const Shape& shape() const { return impl_->shape; }
+  const Shape& strides() const { return impl_->strides; }
+  int64_t dim() const { return (int64_t)impl_->shape.size(); }
+  int64_t size(int64_t d) const;
+  int64_t stride(int64_t d) const;
+  int64_t numel() const { return shape_numel(impl_->shape); }
+  int64_t offset() const { return impl_->offset; }
+  DType dtype() const { return impl_->dtype; }
+  Device device() const { return impl_->storage->device; }
+  bool is_contiguous() const;
+  const std::shared_ptr<Storage>& storage() const { return impl_->storage; }
+
+  void* raw_data() const {
+    return static_cast<char*>(impl_->storage->data) + impl_->offset * (int64_t)itemsize(dtype());
+  }
+  template <typename T>
+  T* data() const {
+    TG_CHECK(dtype_of<T>::value == dtype(), TypeError, "data<T>: tensor has dtype ",
+             dtype_name(dtype()));
+    return static_cast<T*>(raw_data());
+  }
+  void bump_version() const { impl_->storage->version++; }
+
+  // autograd
+  bool requires_grad() const { return impl_->requires_grad; }
+  Tensor& set_requires_grad(bool r);
+  Tensor grad() const { return Tensor(impl_->grad); }
+  void set_grad(const Tensor& g) { impl_->grad = g.impl_; }
+  const std::shared_ptr<Node>& grad_fn() const { return impl_->grad_fn; }
+  bool is_leaf() const { return impl_->grad_fn == nullptr; }
+  void backward(const Tensor& gradient = Tensor(), bool retain_graph = false) const;
+  Tensor detach() const;  // shares storage, no history
+
+  // A new handle on the same storage with its own shape/strides/offset (no autograd).
+  Tensor alias_with(const Shape& shape, const Shape& strides, int64_t offset) const;
+
+  // Element access for tests and small tools (bounds-checked, slow).
+  double item() const;
+
+ private:
+  std::shared_ptr<TensorImpl> impl_;
+};
+
+}  // namespace tg

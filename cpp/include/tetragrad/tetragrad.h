@@ -1,0 +1,7 @@
+// Umbrella header for C++ users: #include <tetragrad/tetragrad.h>
+#pragma once
+#include "tetragrad/autograd.h"
+#include "tetragrad/dtype.h"
+#include "tetragrad/errors.h"
+#include "tetragrad/ops.h"
+#include "tetragrad/tensor.h"

@@ -1,0 +1,191 @@
+// The backward engine: collect the graph reachable from the roots, count each node's
+// consumers, then run nodes in dependency order (newest first among the ready ones, as
+// PyTorch does), accumulating gradients per (node, output) and into leaves' .grad.
+#include <atomic>
+#include <queue>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "tetragrad/autograd.h"
+#include "tetragrad/ops.h"
+
+namespace tg {
+
+namespace {
+std::atomic<uint64_t> g_sequence{0};
+thread_local bool g_grad_enabled = true;
+}  // namespace
+
+Node::Node() : sequence_nr(g_sequence++) {}
+
+bool GradMode::is_enabled() { return g_grad_enabled; }
+void GradMode::set_enabled(bool on) { g_grad_enabled = on; }
+
+SavedTensor::SavedTensor(const Tensor& t) {
+  if (!t.defined()) return;
+  data_ = t.detach();
+  version_ = t.storage()->version.load();
+}
+
+Tensor SavedTensor::unpack(const char* node_name) const {
+  TG_CHECK(!released_, StateError, node_name,
+           ": trying to backward through the graph a second time (or directly access saved "
+           "tensors after they have already been freed). Saved intermediate values of the graph "
+           "are freed when you call .backward(); pass retain_graph=True the first time if you "
+           "need to backward through it again.");
+  if (data_.defined())
+    TG_CHECK(data_.storage()->version.load() == version_, StateError, node_name,
+             ": one of the tensors needed for gradient computation has been modified by an "
+             "inplace operation (shape ", data_.shape(), ", saved at version ", version_,
+             ", now at version ", data_.storage()->version.load(), ")");
+  return data_;
+}
+
+namespace {
+// The sink for a leaf: adds the incoming gradient to leaf.grad.
+struct AccumulateGrad : Node {
+  explicit AccumulateGrad(std::shared_ptr<TensorImpl> leaf) : leaf(std::move(leaf)) {}
+  std::shared_ptr<TensorImpl> leaf;
+  std::string name() const override { return "AccumulateGrad"; }
+  TensorList apply(TensorList&& grads) override {
+    Tensor g = std::move(grads[0]);
+    if (!g.defined()) return {};
+    if (g.dtype() != leaf->dtype) g = to_dtype(g, leaf->dtype);
+    if (!leaf->grad) {
+      // Keep the incoming buffer when nobody else can see it; otherwise copy.
+      const bool owned = g.impl_ptr().use_count() == 1 && g.storage().use_count() == 1 &&
+                         g.is_contiguous() && g.shape() == leaf->shape;
+      leaf->grad = owned ? g.impl_ptr() : contiguous(clone(expand(g, leaf->shape))).impl_ptr();
+    } else {
+      Tensor acc(leaf->grad);
+      binary_(BinaryOp::Add, acc, g);
+    }
+    return {};
+  }
+};
+}  // namespace
+
+bool any_requires_grad(std::initializer_list<const Tensor*> inputs) {
+  for (const Tensor* t : inputs)
+    if (t && t->defined() && t->requires_grad()) return true;
+  return false;
+}
+
+Edge gradient_edge(const Tensor& t) {
+  if (!t.defined() || !t.requires_grad()) return {};
+  TensorImpl* impl = t.impl();
+  if (impl->grad_fn) return {impl->grad_fn, impl->output_nr};
+  auto acc = impl->grad_accumulator.lock();
+  if (!acc) {
+    acc = std::make_shared<AccumulateGrad>(t.impl_ptr());
+    impl->grad_accumulator = acc;
+  }
+  return {acc, 0};
+}
+
+std::shared_ptr<Node> make_node_for(const TensorList& inputs, std::shared_ptr<Node> node) {
+  if (!GradMode::is_enabled()) return nullptr;
+  bool any = false;
+  for (const Tensor& t : inputs) any = any || (t.defined() && t.requires_grad());
+  if (!any) return nullptr;
+  for (const Tensor& t : inputs) node->next_edges.push_back(gradient_edge(t));
+  return node;
+}
+
+void set_history(Tensor& out, const std::shared_ptr<Node>& node, uint32_t output_nr) {
+  if (!node) return;
+  out.impl()->requires_grad = true;
+  out.impl()->grad_fn = node;
+  out.impl()->output_nr = output_nr;
+}
+
+void run_backward(const TensorList& roots, const TensorList& grads, bool retain_graph) {
+  TG_CHECK(roots.size() == grads.size(), ValueError, "backward: got ", roots.size(),
+           " tensors but ", grads.size(), " gradients");
+  using Buffer = TensorList;
+  std::unordered_map<Node*, Buffer> buffers;
+  std::unordered_map<Node*, int> deps;
+  std::vector<std::shared_ptr<Node>> starts;
+
+  auto add_to = [](Buffer& buf, uint32_t nr, Tensor g) {
+    if (buf.size() <= nr) buf.resize(nr + 1);
+    if (!buf[nr].defined()) buf[nr] = std::move(g);
+    else buf[nr] = add(buf[nr], g);
+  };
+
+  NoGradGuard no_grad;
+  for (size_t i = 0; i < roots.size(); ++i) {
+    const Tensor& r = roots[i];
+    TG_CHECK(r.requires_grad(), StateError,
+             "backward: element ", i, " of tensors does not require grad and does not have a "
+             "grad_fn (shape ", r.shape(), ")");
+    Tensor g = grads[i];
+    if (!g.defined()) {
+      TG_CHECK(r.numel() == 1, StateError,
+               "backward: grad can be implicitly created only for scalar outputs (got shape ",
+               r.shape(), ")");
+      g = ones(r.shape(), r.dtype());
+    } else {
+      TG_CHECK(g.shape() == r.shape(), ValueError, "backward: gradient has shape ", g.shape(),
+               " but the tensor has shape ", r.shape());
+    }
+    Edge e = gradient_edge(r);
+    add_to(buffers[e.fn.get()], e.input_nr, g);
+    starts.push_back(e.fn);
+  }
+
+  // Count, for every reachable node, how many edges point at it.
+  std::unordered_set<Node*> seen;
+  std::vector<Node*> stack;
+  for (auto& s : starts)
+    if (seen.insert(s.get()).second) stack.push_back(s.get());
+  while (!stack.empty()) {
+    Node* n = stack.back();
+    stack.pop_back();
+    for (const Edge& e : n->next_edges) {
+      if (!e.fn) continue;
+      deps[e.fn.get()]++;
+      if (seen.insert(e.fn.get()).second) stack.push_back(e.fn.get());
+    }
+  }
+
+  auto newer = [](const std::shared_ptr<Node>& a, const std::shared_ptr<Node>& b) {
+    return a->sequence_nr < b->sequence_nr;
+  };
+  std::priority_queue<std::shared_ptr<Node>, std::vector<std::shared_ptr<Node>>, decltype(newer)>
+      ready(newer);
+  std::unordered_set<Node*> queued;
+  for (auto& s : starts)
+    if (deps[s.get()] == 0 && queued.insert(s.get()).second) ready.push(s);
+
+  while (!ready.empty()) {
+    std::shared_ptr<Node> node = ready.top();
+    ready.pop();
+    Buffer in = std::move(buffers[node.get()]);
+    buffers.erase(node.get());
+    in.resize(node->num_outputs());
+    TensorList out = node->apply(std::move(in));
+    if (!retain_graph) node->release_saved();
+    for (size_t i = 0; i < node->next_edges.size(); ++i) {
+      const Edge& e = node->next_edges[i];
+      if (!e.fn) continue;
+      if (i < out.size() && out[i].defined()) add_to(buffers[e.fn.get()], e.input_nr, out[i]);
+      if (--deps[e.fn.get()] == 0) ready.push(e.fn);
+    }
+  }
+}
+
+Tensor sum_to(const Tensor& grad, const Shape& shape) {
+  if (grad.shape() == shape) return grad;
+  const int64_t lead = grad.dim() - (int64_t)shape.size();
+  Dims dims;
+  for (int64_t i = 0; i < grad.dim(); ++i) {
+    if (i < lead) dims.push_back(i);
+    else if (shape[i - lead] == 1 && grad.shape()[i] != 1) dims.push_back(i);
+  }
+  Tensor r = dims.empty() ? grad : sum(grad, dims, true);
+  if (lead > 0 || r.shape() != shape) r = reshape(r, shape);
+  return r;
+}
+
+}  // namespace tg

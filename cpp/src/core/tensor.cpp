@@ -1,0 +1,131 @@
+// Storage allocation (64-byte aligned) and the Tensor handle's own methods.
+#include "tetragrad/tensor.h"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "tetragrad/autograd.h"
+#include "tetragrad/ops.h"
+
+namespace tg {
+
+namespace {
+DType g_default_dtype = DType::Float32;
+}
+DType default_dtype() { return g_default_dtype; }
+void set_default_dtype(DType t) {
+  TG_CHECK(is_floating(t), TypeError, "set_default_dtype: only floating dtypes, got ",
+           dtype_name(t));
+  g_default_dtype = t;
+}
+
+std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
+  TG_CHECK(device.type == DeviceType::CPU, StateError, "allocate: device ", device.str(),
+           " is not available in this build");
+  auto s = std::make_shared<Storage>();
+  size_t padded = ((nbytes + 63) / 64) * 64;
+  void* p = padded ? std::aligned_alloc(64, padded) : nullptr;
+  if (padded && !p) throw std::bad_alloc();
+  s->data = p;
+  s->nbytes = nbytes;
+  s->device = device;
+  s->owner = std::shared_ptr<void>(p, [](void* q) { std::free(q); });
+  return s;
+}
+
+std::shared_ptr<Storage> Storage::wrap(void* data, size_t nbytes, std::shared_ptr<void> owner,
+                                       Device device) {
+  auto s = std::make_shared<Storage>();
+  s->data = data;
+  s->nbytes = nbytes;
+  s->device = device;
+  s->owner = std::move(owner);
+  return s;
+}
+
+int64_t shape_numel(const Shape& s) {
+  int64_t n = 1;
+  for (int64_t d : s) n *= d;
+  return n;
+}
+
+Shape contiguous_strides(const Shape& s) {
+  Shape st(s.size());
+  int64_t acc = 1;
+  for (int64_t i = (int64_t)s.size() - 1; i >= 0; --i) {
+    st[i] = acc;
+    acc *= s[i] > 1 ? s[i] : 1;
+  }
+  return st;
+}
+
+Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
+  for (int64_t d : shape)
+    TG_CHECK(d >= 0, ValueError, "empty: negative dimension in shape ", shape);
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage = Storage::allocate(size_t(shape_numel(shape)) * itemsize(dtype), device);
+  impl->shape = shape;
+  impl->strides = contiguous_strides(shape);
+  impl->dtype = dtype;
+  return Tensor(std::move(impl));
+}
+
+static int64_t wrap_dim_(int64_t d, int64_t nd, const char* op) {
+  int64_t n = nd > 0 ? nd : 1;
+  TG_CHECK(d >= -n && d < n, IndexError, op, ": dimension ", d, " out of range for a ", nd,
+           "-d tensor");
+  return d < 0 ? d + n : d;
+}
+int64_t Tensor::size(int64_t d) const { return shape()[wrap_dim_(d, dim(), "size")]; }
+int64_t Tensor::stride(int64_t d) const { return strides()[wrap_dim_(d, dim(), "stride")]; }
+
+bool Tensor::is_contiguous() const {
+  int64_t expected = 1;
+  for (int64_t i = dim() - 1; i >= 0; --i) {
+    if (impl_->shape[i] == 1) continue;
+    if (impl_->strides[i] != expected) return false;
+    expected *= impl_->shape[i];
+  }
+  return true;
+}
+
+Tensor& Tensor::set_requires_grad(bool r) {
+  TG_CHECK(!r || is_floating(dtype()), StateError,
+           "requires_grad: only floating point tensors can require gradients (got ",
+           dtype_name(dtype()), ")");
+  TG_CHECK(is_leaf() || r, StateError,
+           "requires_grad: you can only change requires_grad flags of leaf variables");
+  impl_->requires_grad = r;
+  return *this;
+}
+
+Tensor Tensor::alias_with(const Shape& shape, const Shape& strides, int64_t offset) const {
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage = impl_->storage;
+  impl->shape = shape;
+  impl->strides = strides;
+  impl->offset = offset;
+  impl->dtype = impl_->dtype;
+  impl->is_view = true;
+  return Tensor(std::move(impl));
+}
+
+Tensor Tensor::detach() const {
+  Tensor t = alias_with(shape(), strides(), offset());
+  t.impl()->is_view = impl_->is_view;
+  return t;
+}
+
+double Tensor::item() const {
+  TG_CHECK(numel() == 1, ValueError, "item: a Tensor with ", numel(),
+           " elements cannot be converted to a scalar (shape ", shape(), ")");
+  double v = 0;
+  TG_DISPATCH_ALL(dtype(), "item", [&] { v = double(*static_cast<const scalar_t*>(raw_data())); });
+  return v;
+}
+
+void Tensor::backward(const Tensor& gradient, bool retain_graph) const {
+  run_backward({*this}, {gradient}, retain_graph);
+}
+
+}  // namespace tg

@@ -1,0 +1,149 @@
+// Per-element math shared by the CPU loops and the CUDA grid loops (host+device inline),
+// so the CPU tests exercise the very formulas a GPU runs.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+#if defined(__CUDACC__)
+#define TG_HD __host__ __device__
+#else
+#define TG_HD
+#endif
+
+namespace tg::math {
+
+// ---- binary -------------------------------------------------------------------------------
+struct Add {
+  double alpha = 1.0;
+  template <class T> TG_HD T operator()(T a, T b) const {
+    if constexpr (std::is_same_v<T, bool>) return a || b;
+    else return alpha == 1.0 ? T(a + b) : T(a + T(alpha) * b);
+  }
+};
+struct Sub {
+  double alpha = 1.0;
+  template <class T> TG_HD T operator()(T a, T b) const {
+    return alpha == 1.0 ? T(a - b) : T(a - T(alpha) * b);
+  }
+};
+struct Mul {
+  template <class T> TG_HD T operator()(T a, T b) const {
+    if constexpr (std::is_same_v<T, bool>) return a && b;
+    else return a * b;
+  }
+};
+struct Div {  // only reached with floating T (true division promotes ints)
+  template <class T> TG_HD T operator()(T a, T b) const { return a / b; }
+};
+template <class T> TG_HD inline T int_pow(T base, T exp) {
+  T r = 1;
+  while (exp > 0) {
+    if (exp & 1) r *= base;
+    base *= base;
+    exp >>= 1;
+  }
+  return r;
+}
+struct Pow {
+  template <class T> TG_HD T operator()(T a, T b) const {
+    if constexpr (std::is_integral_v<T>) return int_pow(a, b);
+    else return std::pow(a, b);
+  }
+};
+// NaN-propagating, like torch.maximum / torch.minimum.
+struct Maximum {
+  template <class T> TG_HD T operator()(T a, T b) const {
+    if constexpr (std::is_floating_point_v<T>) {
+      if (a != a) return a;
+      if (b != b) return b;
+    }
+    return a > b ? a : b;
+  }
+};
+struct Minimum {
+  template <class T> TG_HD T operator()(T a, T b) const {
+    if constexpr (std::is_floating_point_v<T>) {
+      if (a != a) return a;
+      if (b != b) return b;
+    }
+    return a < b ? a : b;
+  }
+};
+struct Eq { template <class T> TG_HD bool operator()(T a, T b) const { return a == b; } };
+struct Ne { template <class T> TG_HD bool operator()(T a, T b) const { return a != b; } };
+struct Lt { template <class T> TG_HD bool operator()(T a, T b) const { return a < b; } };
+struct Le { template <class T> TG_HD bool operator()(T a, T b) const { return a <= b; } };
+struct Gt { template <class T> TG_HD bool operator()(T a, T b) const { return a > b; } };
+struct Ge { template <class T> TG_HD bool operator()(T a, T b) const { return a >= b; } };
+struct LogicalAnd {
+  template <class T> TG_HD bool operator()(T a, T b) const { return (a != T(0)) && (b != T(0)); }
+};
+struct LogicalOr {
+  template <class T> TG_HD bool operator()(T a, T b) const { return (a != T(0)) || (b != T(0)); }
+};
+
+// ---- unary ----------------------------------------------------------------------------------
+struct Neg { template <class T> TG_HD T operator()(T x) const { return -x; } };
+struct Exp { template <class T> TG_HD T operator()(T x) const { return std::exp(x); } };
+struct Log { template <class T> TG_HD T operator()(T x) const { return std::log(x); } };
+struct Sqrt { template <class T> TG_HD T operator()(T x) const { return std::sqrt(x); } };
+struct Rsqrt { template <class T> TG_HD T operator()(T x) const { return T(1) / std::sqrt(x); } };
+struct Abs {
+  template <class T> TG_HD T operator()(T x) const { return x < T(0) ? T(-x) : x; }
+};
+struct Sign {
+  template <class T> TG_HD T operator()(T x) const { return T((T(0) < x) - (x < T(0))); }
+};
+// Stable for large |x|: never exponentiates a positive number.
+struct Sigmoid {
+  template <class T> TG_HD T operator()(T x) const {
+    if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));
+    T e = std::exp(x);
+    return e / (T(1) + e);
+  }
+};
+struct Tanh { template <class T> TG_HD T operator()(T x) const { return std::tanh(x); } };
+struct Relu {  // NaN stays NaN, as in torch
+  template <class T> TG_HD T operator()(T x) const { return x < T(0) ? T(0) : x; }
+};
+struct Square { template <class T> TG_HD T operator()(T x) const { return x * x; } };
+struct PowScalar {
+  double e;
+  template <class T> TG_HD T operator()(T x) const {
+    if constexpr (std::is_integral_v<T>) return int_pow(x, T(e));
+    else {
+      if (e == 2.0) return x * x;
+      if (e == 1.0) return x;
+      if (e == 0.5) return std::sqrt(x);
+      return std::pow(x, T(e));
+    }
+  }
+};
+// NaN-propagating clamp; lo > hi gives hi, as in torch.
+struct Clamp {
+  double lo, hi;
+  template <class T> TG_HD T operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>) {
+      if (x != x) return x;
+    }
+    T r = x < T(lo) ? T(lo) : x;
+    return r > T(hi) ? T(hi) : r;
+  }
+};
+struct LogicalNot { template <class T> TG_HD bool operator()(T x) const { return x == T(0); } };
+struct IsNan {
+  template <class T> TG_HD bool operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>) return x != x;
+    else return false;
+  }
+};
+struct IsFinite {
+  template <class T> TG_HD bool operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>) return std::isfinite(x);
+    else return true;
+  }
+};
+
+}  // namespace tg::math

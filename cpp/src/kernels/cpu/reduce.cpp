@@ -1,0 +1,215 @@
+// CPU reductions. Shapes: x [outer, R, inner] (contiguous) -> out [outer, inner], reduced
+// over R; `index` [outer, inner] gets the position of Max/Min/ArgMax/ArgMin.
+// Float sums accumulate in double across blocks (float within a block, for SIMD), so a sum
+// of millions of float32 keeps its precision.
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "kernels/cpu/loops.h"
+
+namespace tg::cpu {
+namespace {
+
+template <class T> using acc_t = std::conditional_t<std::is_floating_point_v<T>, double, T>;
+
+// Each reduction: init, step(acc, x, r), combine(acc, acc) for split rows, finish(acc, R).
+template <class T> struct SumR {
+  using A = acc_t<T>;
+  A init() const { return A(0); }
+  void step(A& a, T x, int64_t) const { a += x; }
+  void combine(A& a, const A& b) const { a += b; }
+  T finish(const A& a, int64_t) const { return T(a); }
+};
+template <class T> struct MeanR : SumR<T> {
+  T finish(const acc_t<T>& a, int64_t R) const { return T(a / acc_t<T>(R)); }
+};
+template <class T> struct ProdR {
+  using A = acc_t<T>;
+  A init() const { return A(1); }
+  void step(A& a, T x, int64_t) const { a *= x; }
+  void combine(A& a, const A& b) const { a *= b; }
+  T finish(const A& a, int64_t) const { return T(a); }
+};
+template <class T> struct NormOneR : SumR<T> {
+  void step(acc_t<T>& a, T x, int64_t) const { a += x < T(0) ? -x : x; }
+};
+template <class T> struct NormTwoR : SumR<T> {
+  void step(acc_t<T>& a, T x, int64_t) const { a += acc_t<T>(x) * x; }
+  T finish(const acc_t<T>& a, int64_t) const { return T(std::sqrt(double(a))); }
+};
+template <class T> struct NormPR : SumR<T> {
+  double p;
+  void step(acc_t<T>& a, T x, int64_t) const { a += std::pow(std::abs(double(x)), p); }
+  T finish(const acc_t<T>& a, int64_t) const { return T(std::pow(double(a), 1.0 / p)); }
+};
+// Value and first index of the extreme; NaN wins, as in torch.
+template <class T, bool IsMax> struct ExtremeR {
+  struct A {
+    T v;
+    int64_t i;
+  };
+  A init() const {
+    return {IsMax ? std::numeric_limits<T>::lowest() : std::numeric_limits<T>::max(), -1};
+  }
+  static bool better(T x, T best) {
+    if constexpr (std::is_floating_point_v<T>) {
+      if (best != best) return false;
+      if (x != x) return true;
+    }
+    return IsMax ? x > best : x < best;
+  }
+  void step(A& a, T x, int64_t r) const {
+    if (a.i < 0 || better(x, a.v)) a = {x, r};
+  }
+  void combine(A& a, const A& b) const {
+    if (b.i < 0) return;
+    if (a.i < 0 || better(b.v, a.v) || (b.v == a.v && b.i < a.i)) a = b;
+  }
+  T finish(const A& a, int64_t) const { return a.v; }
+};
+template <class T> struct NormInfR {
+  using A = T;
+  A init() const { return T(0); }
+  void step(A& a, T x, int64_t) const {
+    T ax = x < T(0) ? T(-x) : x;
+    if (ax > a || ax != ax) a = ax;
+  }
+  void combine(A& a, const A& b) const { step(a, b, 0); }
+  T finish(const A& a, int64_t) const { return a; }
+};
+// Sum of squared deviations from aux (the mean), divided by max(0, R - correction).
+template <class T> struct SqDevR {
+  using A = acc_t<T>;
+  double correction;
+  A init() const { return A(0); }
+  void step(A& a, T d, int64_t) const { a += A(d) * d; }
+  void combine(A& a, const A& b) const { a += b; }
+  T finish(const A& a, int64_t R) const {
+    double n = double(R) - correction;
+    return T(double(a) / (n > 0 ? n : 0.0));
+  }
+};
+
+template <class A> int64_t index_of(const A& a) {
+  if constexpr (std::is_class_v<A>) return a.i;
+  else return 0;
+}
+
+// Fast row sum of contiguous floats: SIMD lanes in T within 1024-blocks, blocks in double.
+template <class T> double row_sum(const T* x, int64_t n) {
+  double total = 0;
+  for (int64_t b = 0; b < n; b += 1024) {
+    int64_t e = b + 1024 < n ? b + 1024 : n;
+    T s = 0;
+#pragma omp simd reduction(+ : s)
+    for (int64_t i = b; i < e; ++i) s += x[i];
+    total += s;
+  }
+  return total;
+}
+
+template <class T, class Op>
+void reduce_impl(const Op& op, T* out, int64_t* index, const T* x, const T* aux, int64_t outer,
+                 int64_t R, int64_t inner) {
+  using A = decltype(op.init());
+  const int64_t work = outer * R * inner;
+  const int nt = threads_for(work);
+  auto value = [&](int64_t o, int64_t r, int64_t i) {
+    T v = x[(o * R + r) * inner + i];
+    if (aux) v -= aux[o * inner + i];
+    return v;
+  };
+  if (inner == 1 && outer < nt && R >= 2 * kParallelGrain) {
+    // Few long rows: split each row across threads, then combine the partials.
+    for (int64_t o = 0; o < outer; ++o) {
+      std::vector<A> part(nt, op.init());
+#pragma omp parallel num_threads(nt)
+      {
+        int t = omp_get_thread_num(), T_ = omp_get_num_threads();
+        int64_t b = R * t / T_, e = R * (t + 1) / T_;
+        A a = op.init();
+        if constexpr (std::is_same_v<Op, SumR<T>> && std::is_floating_point_v<T>) {
+          if (!aux) a = row_sum(x + o * R + b, e - b);
+          else for (int64_t r = b; r < e; ++r) op.step(a, value(o, r, 0), r);
+        } else {
+          for (int64_t r = b; r < e; ++r) op.step(a, value(o, r, 0), r);
+        }
+        part[t] = a;
+      }
+      A a = part[0];
+      for (int t = 1; t < nt; ++t) op.combine(a, part[t]);
+      out[o] = op.finish(a, R);
+      if (index) index[o] = index_of(a);
+    }
+    return;
+  }
+  if (inner == 1) {
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (int64_t o = 0; o < outer; ++o) {
+      A a = op.init();
+      if constexpr ((std::is_same_v<Op, SumR<T>> || std::is_same_v<Op, MeanR<T>>) &&
+                    std::is_floating_point_v<T>) {
+        if (!aux) a = row_sum(x + o * R, R);
+        else for (int64_t r = 0; r < R; ++r) op.step(a, value(o, r, 0), r);
+      } else {
+        for (int64_t r = 0; r < R; ++r) op.step(a, value(o, r, 0), r);
+      }
+      out[o] = op.finish(a, R);
+      if (index) index[o] = index_of(a);
+    }
+    return;
+  }
+  // inner > 1: keep a block of column accumulators, stream rows through them.
+  constexpr int64_t kBlock = 256;
+  const int64_t nblocks = (inner + kBlock - 1) / kBlock;
+#pragma omp parallel for collapse(2) num_threads(nt) schedule(static)
+  for (int64_t o = 0; o < outer; ++o) {
+    for (int64_t blk = 0; blk < nblocks; ++blk) {
+      const int64_t i0 = blk * kBlock, i1 = i0 + kBlock < inner ? i0 + kBlock : inner;
+      A acc[kBlock];
+      for (int64_t i = i0; i < i1; ++i) acc[i - i0] = op.init();
+      for (int64_t r = 0; r < R; ++r)
+        for (int64_t i = i0; i < i1; ++i) op.step(acc[i - i0], value(o, r, i), r);
+      for (int64_t i = i0; i < i1; ++i) {
+        out[o * inner + i] = op.finish(acc[i - i0], R);
+        if (index) index[o * inner + i] = index_of(acc[i - i0]);
+      }
+    }
+  }
+}
+
+template <class T>
+void reduce_typed(ReduceOp op, T* out, int64_t* index, const T* x, const T* aux, int64_t outer,
+                  int64_t R, int64_t inner, double p) {
+  switch (op) {
+    case ReduceOp::Sum: return reduce_impl(SumR<T>{}, out, index, x, aux, outer, R, inner);
+    case ReduceOp::Mean: return reduce_impl(MeanR<T>{}, out, index, x, aux, outer, R, inner);
+    case ReduceOp::Prod: return reduce_impl(ProdR<T>{}, out, index, x, aux, outer, R, inner);
+    case ReduceOp::Max:
+    case ReduceOp::ArgMax:
+      return reduce_impl(ExtremeR<T, true>{}, out, index, x, aux, outer, R, inner);
+    case ReduceOp::Min:
+    case ReduceOp::ArgMin:
+      return reduce_impl(ExtremeR<T, false>{}, out, index, x, aux, outer, R, inner);
+    case ReduceOp::NormOne: return reduce_impl(NormOneR<T>{}, out, index, x, aux, outer, R, inner);
+    case ReduceOp::NormInf: return reduce_impl(NormInfR<T>{}, out, index, x, aux, outer, R, inner);
+    case ReduceOp::NormP:
+      if (p == 2.0) return reduce_impl(NormTwoR<T>{}, out, index, x, aux, outer, R, inner);
+      return reduce_impl(NormPR<T>{{}, p}, out, index, x, aux, outer, R, inner);
+    case ReduceOp::SumSqDev:
+      return reduce_impl(SqDevR<T>{p}, out, index, x, aux, outer, R, inner);
+  }
+}
+
+}  // namespace
+
+void reduce(ReduceOp op, DType dtype, void* out, int64_t* index, const void* x, const void* aux,
+            int64_t outer, int64_t R, int64_t inner, double p) {
+  TG_DISPATCH_NUMERIC(dtype, "reduce", [&] {
+    reduce_typed<scalar_t>(op, (scalar_t*)out, index, (const scalar_t*)x, (const scalar_t*)aux,
+                           outer, R, inner, p);
+  });
+}
+
+}  // namespace tg::cpu

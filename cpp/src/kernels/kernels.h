@@ -1,0 +1,87 @@
+// The one dispatch point from (op, device) to kernel: a table of function pointers per
+// device, filled once at start-up. Kernels are raw: pointers, sizes and strides (in
+// elements), no allocation policy, no autograd.
+#pragma once
+#include <cstdint>
+
+#include "tetragrad/dtype.h"
+#include "tetragrad/ops.h"
+
+namespace tg {
+
+constexpr int kMaxDims = 25;
+
+// Shape and per-operand strides of an elementwise loop over up to 4 operands
+// (operand 0 is the output). Built by the ops layer, coalesced before use.
+struct LoopGeom {
+  int ndim = 0;
+  int nops = 0;
+  int64_t shape[kMaxDims];
+  int64_t stride[4][kMaxDims];
+  int64_t numel() const {
+    int64_t n = 1;
+    for (int d = 0; d < ndim; ++d) n *= shape[d];
+    return n;
+  }
+};
+
+enum class ReduceOp : uint8_t { Sum, Prod, Max, Min, ArgMax, ArgMin, NormP, NormInf,
+                                NormOne, Mean, SumSqDev };
+
+struct KernelTable {
+  // out = op(in) elementwise. Output dtype is `dtype`, or bool for LogicalNot/IsNan/IsFinite.
+  void (*unary)(UnaryOp op, DType dtype, const LoopGeom& g, void* out, const void* in,
+                double a, double b);
+  // out = op(a, b). Output dtype is `dtype`, or bool for comparisons and logical ops.
+  void (*binary)(BinaryOp op, DType dtype, const LoopGeom& g, void* out, const void* a,
+                 const void* b, double alpha);
+  // out = cast<out_dtype>(in): strided copy with conversion (contiguous, to, copy_, cat).
+  void (*copy)(DType out_dtype, DType in_dtype, const LoopGeom& g, void* out, const void* in);
+  // out = cond ? a : b, cond bool.
+  void (*where)(DType dtype, const LoopGeom& g, void* out, const void* cond, const void* a,
+                const void* b);
+  // Reduce x viewed as [outer, R, inner] over R into out [outer, inner]; `index` (int64,
+  // may be null) receives the arg of Max/Min/ArgMax/ArgMin. `p`: the norm order, or the
+  // correction for SumSqDev (whose `aux` input holds the means, [outer, inner]).
+  void (*reduce)(ReduceOp op, DType dtype, void* out, int64_t* index, const void* x,
+                 const void* aux, int64_t outer, int64_t R, int64_t inner, double p);
+  // C[M,N] = alpha * op(A) op(B) + beta * C, row-major with leading dims; batched with
+  // element strides between matrices (0 broadcasts).
+  void (*gemm)(DType dtype, bool trans_a, bool trans_b, int64_t batch, int64_t M, int64_t N,
+               int64_t K, double alpha, const void* A, int64_t lda, int64_t stride_a,
+               const void* B, int64_t ldb, int64_t stride_b, double beta, void* C, int64_t ldc,
+               int64_t stride_c);
+  // Along a dim of x viewed as [outer, D, inner]:
+  // gather:      out[o, j, i] = x[o, idx[o, j, i], i]        (idx, out: [outer, J, inner])
+  // scatter_add: out[o, idx[o, j, i], i] += src[o, j, i]
+  void (*gather)(DType dtype, void* out, const void* x, const int64_t* idx, int64_t outer,
+                 int64_t D, int64_t J, int64_t inner);
+  void (*scatter_add)(DType dtype, void* out, const void* src, const int64_t* idx,
+                      int64_t outer, int64_t D, int64_t J, int64_t inner);
+  // index_select: out[o, j, i] = x[o, idx[j], i];  index_add: out[o, idx[j], i] += src[o, j, i]
+  void (*index_select)(DType dtype, void* out, const void* x, const int64_t* idx, int64_t outer,
+                       int64_t D, int64_t J, int64_t inner);
+  void (*index_add)(DType dtype, void* out, const void* src, const int64_t* idx, int64_t outer,
+                    int64_t D, int64_t J, int64_t inner);
+  // Fill contiguous memory.
+  void (*fill)(DType dtype, void* out, int64_t n, double value);
+  void (*arange)(DType dtype, void* out, int64_t n, double start, double step);
+  void (*uniform)(DType dtype, void* out, int64_t n, double lo, double hi, uint64_t seed,
+                  uint64_t offset);
+  void (*normal)(DType dtype, void* out, int64_t n, double mean, double std, uint64_t seed,
+                 uint64_t offset);
+};
+
+const KernelTable& kernels(Device device);
+
+namespace cpu {
+extern const KernelTable table;
+}
+
+// Elementwise loop geometry helpers (ops side).
+// Strides of `t` seen in an output of shape `out_shape` (0 on broadcast dims).
+void broadcast_strides(const Tensor& t, const Shape& out_shape, int64_t* strides);
+LoopGeom make_geom(const Shape& out_shape, std::initializer_list<const Tensor*> operands);
+void coalesce(LoopGeom& g);
+
+}  // namespace tg

@@ -1,0 +1,125 @@
+#include "ops/common.h"
+
+namespace tg {
+
+int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op) {
+  const int64_t n = ndim > 0 ? ndim : 1;
+  TG_CHECK(dim >= -n && dim < n, IndexError, op, ": dimension out of range (expected to be in ",
+           "range of [", -n, ", ", n - 1, "], but got ", dim, ")");
+  return dim < 0 ? dim + n : dim;
+}
+
+Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
+  const size_t n = std::max(a.size(), b.size());
+  Shape out(n);
+  for (size_t i = 0; i < n; ++i) {
+    const int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
+    const int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
+    TG_CHECK(da == db || da == 1 || db == 1, ValueError, op, ": shapes ", a, " and ", b,
+             " cannot be broadcast together (dimension ", i, ": ", da, " vs ", db, ")");
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+void broadcast_strides(const Tensor& t, const Shape& out_shape, int64_t* strides) {
+  const int64_t lead = (int64_t)out_shape.size() - t.dim();
+  for (int64_t i = 0; i < (int64_t)out_shape.size(); ++i) {
+    if (i < lead) strides[i] = 0;
+    else strides[i] = t.shape()[i - lead] == 1 ? 0 : t.strides()[i - lead];
+  }
+}
+
+LoopGeom make_geom(const Shape& out_shape, std::initializer_list<const Tensor*> operands) {
+  LoopGeom g;
+  TG_CHECK(out_shape.size() <= size_t(kMaxDims), ValueError, "tensors with more than ", kMaxDims,
+           " dims are not supported (shape ", out_shape, ")");
+  g.ndim = (int)out_shape.size();
+  g.nops = (int)operands.size();
+  for (int d = 0; d < g.ndim; ++d) g.shape[d] = out_shape[d];
+  int k = 0;
+  for (const Tensor* t : operands) broadcast_strides(*t, out_shape, g.stride[k++]);
+  coalesce(g);
+  return g;
+}
+
+// Drop size-1 dims and merge neighbours that are contiguous with each other in every
+// operand, so most loops become 1-D or 2-D.
+void coalesce(LoopGeom& g) {
+  int nd = 0;
+  for (int d = 0; d < g.ndim; ++d) {
+    if (g.shape[d] == 1) continue;
+    if (nd > 0) {
+      bool merge = true;
+      for (int k = 0; k < g.nops; ++k)
+        merge = merge && g.stride[k][nd - 1] == g.stride[k][d] * g.shape[d];
+      if (merge) {
+        g.shape[nd - 1] *= g.shape[d];
+        for (int k = 0; k < g.nops; ++k) g.stride[k][nd - 1] = g.stride[k][d];
+        continue;
+      }
+    }
+    g.shape[nd] = g.shape[d];
+    for (int k = 0; k < g.nops; ++k) g.stride[k][nd] = g.stride[k][d];
+    ++nd;
+  }
+  if (nd == 0 && g.ndim > 0) {  // all dims 1: one element
+    nd = 1;
+    g.shape[0] = 1;
+    for (int k = 0; k < g.nops; ++k) g.stride[k][0] = 1;
+  }
+  g.ndim = nd;
+}
+
+TensorList FunctionNode::apply(TensorList&& grads) {
+  TensorList saved_now;
+  saved_now.reserve(saved.size());
+  for (auto& s : saved) saved_now.push_back(s.unpack(name_));
+  if (!grads[0].defined()) return TensorList(next_edges.size());
+  return fn_(grads[0], saved_now, *this);
+}
+
+void FunctionNode::release_saved() {
+  for (auto& s : saved) s.release();
+}
+
+static void finish_record(Tensor& out, std::shared_ptr<FunctionNode> node,
+                          std::initializer_list<Tensor> saved) {
+  for (const Tensor& s : saved) node->saved.emplace_back(s);
+  set_history(out, node);
+}
+
+void record(Tensor& out, const char* name, std::initializer_list<const Tensor*> inputs,
+            std::initializer_list<Tensor> saved, BackwardFn fn) {
+  auto node = std::make_shared<FunctionNode>(name, std::move(fn));
+  for (const Tensor* t : inputs) node->next_edges.push_back(t ? gradient_edge(*t) : Edge{});
+  finish_record(out, node, saved);
+}
+
+void record_list(Tensor& out, const char* name, const TensorList& inputs,
+                 std::initializer_list<Tensor> saved, BackwardFn fn) {
+  auto node = std::make_shared<FunctionNode>(name, std::move(fn));
+  for (const Tensor& t : inputs) node->next_edges.push_back(gradient_edge(t));
+  finish_record(out, node, saved);
+}
+
+void check_inplace(const Tensor& t, const char* op) {
+  if (!GradMode::is_enabled()) return;
+  TG_CHECK(!(t.requires_grad() && t.is_leaf()), StateError, op,
+           ": a leaf Variable that requires grad is being used in an in-place operation "
+           "(shape ", t.shape(), ")");
+  TG_CHECK(!(t.requires_grad() && t.impl()->is_view), StateError, op,
+           ": in-place operations on views of tensors that require grad are not supported; "
+           "use the out-of-place op (shape ", t.shape(), ")");
+}
+
+void rebase_history(Tensor& self, const Tensor& result) {
+  if (!result.requires_grad()) return;
+  self.impl()->requires_grad = true;
+  self.impl()->grad_fn = result.grad_fn();
+  self.impl()->output_nr = result.impl()->output_nr;
+}
+
+Tensor empty_like_shape(const Shape& shape, DType dtype) { return Tensor::empty(shape, dtype); }
+
+}  // namespace tg

@@ -1,0 +1,417 @@
+// Elementwise ops: PyTorch type promotion, broadcasting, and their backward formulas.
+#include <cmath>
+#include <limits>
+
+#include "ops/common.h"
+
+namespace tg {
+
+// ---- type promotion -------------------------------------------------------------------------
+namespace {
+constexpr int kUndef = -1;
+int promote(int a, int b) { return a == kUndef ? b : b == kUndef ? a : std::max(a, b); }
+bool floating(int t) { return t == int(DType::Float32) || t == int(DType::Float64); }
+// torch's combine_categories: the higher tier wins unless the lower one is of a higher
+// category (bool < int < float).
+int combine(int higher, int lower) {
+  if (floating(higher)) return higher;
+  if (higher == int(DType::Bool) || floating(lower)) return promote(higher, lower);
+  return higher != kUndef ? higher : lower;
+}
+}  // namespace
+
+DType result_type(const Tensor& a, const Tensor& b) {
+  int dim_t = kUndef, zero_t = kUndef, wrapped_t = kUndef;
+  for (const Tensor* t : {&a, &b}) {
+    int dt = int(t->dtype());
+    if (t->impl()->is_wrapped_number) {
+      if (floating(dt)) dt = int(default_dtype());
+      wrapped_t = promote(wrapped_t, dt);
+    } else if (t->dim() == 0) {
+      zero_t = promote(zero_t, dt);
+    } else {
+      dim_t = promote(dim_t, dt);
+    }
+  }
+  return DType(combine(dim_t, combine(zero_t, wrapped_t)));
+}
+
+namespace {
+
+bool can_cast(DType from, DType to) {
+  if (is_floating(from) && !is_floating(to)) return false;
+  if (from != DType::Bool && to == DType::Bool) return false;
+  return true;
+}
+
+Tensor cast(const Tensor& t, DType d) { return t.dtype() == d ? t : to_dtype(t, d); }
+
+// The gradient for an input of `shape`/`dtype` from a broadcast output gradient.
+Tensor reduce_grad(const Tensor& g, const Shape& shape, DType dtype) {
+  return cast(sum_to(g, shape), dtype);
+}
+Tensor reduce_grad(const Tensor& g, const Tensor& input) {
+  return reduce_grad(g, input.shape(), input.dtype());
+}
+
+const char* op_name(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::Add: return "add";
+    case BinaryOp::Sub: return "sub";
+    case BinaryOp::Mul: return "mul";
+    case BinaryOp::Div: return "div";
+    case BinaryOp::Pow: return "pow";
+    case BinaryOp::Maximum: return "maximum";
+    case BinaryOp::Minimum: return "minimum";
+    case BinaryOp::Eq: return "eq";
+    case BinaryOp::Ne: return "ne";
+    case BinaryOp::Lt: return "lt";
+    case BinaryOp::Le: return "le";
+    case BinaryOp::Gt: return "gt";
+    case BinaryOp::Ge: return "ge";
+    case BinaryOp::LogicalAnd: return "logical_and";
+    case BinaryOp::LogicalOr: return "logical_or";
+  }
+  return "binary";
+}
+
+bool bool_result(BinaryOp op) { return op >= BinaryOp::Eq; }
+
+// The dtype the kernel computes in.
+DType compute_dtype(BinaryOp op, const Tensor& a, const Tensor& b) {
+  DType ct = result_type(a, b);
+  if (op == BinaryOp::Div && !is_floating(ct)) ct = default_dtype();
+  if (op == BinaryOp::Sub && ct == DType::Bool)
+    throw TypeError(msg("sub: subtraction with two bool tensors is not supported (shapes ",
+                        a.shape(), " and ", b.shape(), "); use logical_xor or ~"));
+  if ((op == BinaryOp::Pow || op == BinaryOp::Maximum || op == BinaryOp::Minimum) &&
+      ct == DType::Bool && op == BinaryOp::Pow)
+    ct = DType::Int64;
+  return ct;
+}
+
+// The raw op, no autograd: out = op(a, b) in the promoted dtype.
+Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, double alpha) {
+  const char* name = op_name(op);
+  TG_CHECK(a.device() == b.device(), ValueError, name, ": tensors on different devices");
+  const DType ct = compute_dtype(op, a, b);
+  Shape shape = broadcast_shapes(a.shape(), b.shape(), name);
+  Tensor out = Tensor::empty(shape, bool_result(op) ? DType::Bool : ct, a.device());
+  Tensor ac = cast(a, ct), bc = cast(b, ct);
+  if (op == BinaryOp::Pow && !is_floating(ct)) {
+    // Integer powers: negative exponents have no integer result.
+    Tensor neg = binary_raw(BinaryOp::Lt, bc, scalar_tensor(0, ct), 1.0);
+    bool any = false;
+    const bool* p = neg.data<bool>();
+    for (int64_t i = 0; i < neg.numel(); ++i) any = any || p[i];
+    TG_CHECK(!any, ValueError, "pow: integers to negative integer powers are not allowed");
+  }
+  LoopGeom g = make_geom(shape, {&out, &ac, &bc});
+  kernels(a.device()).binary(op, ct, g, out.raw_data(), ac.raw_data(), bc.raw_data(), alpha);
+  return out;
+}
+
+Tensor unary_raw(UnaryOp op, const Tensor& t, double p0 = 0, double p1 = 0) {
+  const bool bool_out = op == UnaryOp::LogicalNot || op == UnaryOp::IsNan || op == UnaryOp::IsFinite;
+  const bool float_only = op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Sqrt ||
+                          op == UnaryOp::Rsqrt || op == UnaryOp::Sigmoid || op == UnaryOp::Tanh;
+  DType ct = t.dtype();
+  if (float_only && !is_floating(ct)) ct = default_dtype();
+  if (op == UnaryOp::Neg && ct == DType::Bool)
+    throw TypeError(msg("neg: negation, the `-` operator, on a bool tensor is not supported (shape ",
+                        t.shape(), "); use ~ or logical_not"));
+  if ((op == UnaryOp::Sign || op == UnaryOp::Square || op == UnaryOp::PowScalar) && ct == DType::Bool)
+    ct = DType::Int64;
+  if (op == UnaryOp::PowScalar && !is_floating(ct) && p0 != std::floor(p0)) ct = default_dtype();
+  TG_CHECK(!(op == UnaryOp::PowScalar && !is_floating(ct) && p0 < 0), ValueError,
+           "pow: integers to negative integer powers are not allowed");
+  Tensor x = cast(t, ct);
+  Tensor out = Tensor::empty(t.shape(), bool_out ? DType::Bool : ct, t.device());
+  LoopGeom g = make_geom(t.shape(), {&out, &x});
+  kernels(t.device()).unary(op, ct, g, out.raw_data(), x.raw_data(), p0, p1);
+  return out;
+}
+
+Tensor zeros_like_t(const Tensor& t) { return zeros(t.shape(), t.dtype()); }
+
+}  // namespace
+
+// ---- binary ops with autograd --------------------------------------------------------------
+Tensor add(const Tensor& a, const Tensor& b, double alpha) {
+  Tensor out = binary_raw(BinaryOp::Add, a, b, alpha);
+  if (needs_grad({&a, &b}))
+    record(out, "AddBackward0", {&a, &b}, {}, [sa = a.shape(), da = a.dtype(), sb = b.shape(), db = b.dtype(), alpha](
+        const Tensor& g, const TensorList&, const FunctionNode& n) -> TensorList {
+      return {n.needs(0) ? reduce_grad(g, sa, da) : Tensor(),
+              n.needs(1) ? reduce_grad(alpha == 1.0 ? g : mul(g, wrap_scalar(alpha)), sb, db) : Tensor()};
+    });
+  return out;
+}
+
+Tensor sub(const Tensor& a, const Tensor& b, double alpha) {
+  Tensor out = binary_raw(BinaryOp::Sub, a, b, alpha);
+  if (needs_grad({&a, &b}))
+    record(out, "SubBackward0", {&a, &b}, {}, [sa = a.shape(), da = a.dtype(), sb = b.shape(), db = b.dtype(), alpha](
+        const Tensor& g, const TensorList&, const FunctionNode& n) -> TensorList {
+      return {n.needs(0) ? reduce_grad(g, sa, da) : Tensor(),
+              n.needs(1) ? reduce_grad(mul(g, wrap_scalar(-alpha)), sb, db) : Tensor()};
+    });
+  return out;
+}
+
+Tensor mul(const Tensor& a, const Tensor& b) {
+  Tensor out = binary_raw(BinaryOp::Mul, a, b, 1.0);
+  if (needs_grad({&a, &b}))
+    record(out, "MulBackward0", {&a, &b}, {a, b},
+           [](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
+             return {n.needs(0) ? reduce_grad(mul(g, s[1]), s[0]) : Tensor(),
+                     n.needs(1) ? reduce_grad(mul(g, s[0]), s[1]) : Tensor()};
+           });
+  return out;
+}
+
+Tensor div(const Tensor& a, const Tensor& b) {
+  Tensor out = binary_raw(BinaryOp::Div, a, b, 1.0);
+  if (needs_grad({&a, &b}))
+    record(out, "DivBackward0", {&a, &b}, {a, b},
+           [](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
+             Tensor ga, gb;
+             if (n.needs(0)) ga = reduce_grad(div(g, s[1]), s[0]);
+             if (n.needs(1)) gb = reduce_grad(neg(div(mul(g, s[0]), mul(s[1], s[1]))), s[1]);
+             return {ga, gb};
+           });
+  return out;
+}
+
+Tensor pow(const Tensor& a, const Tensor& b) {
+  Tensor out = binary_raw(BinaryOp::Pow, a, b, 1.0);
+  if (needs_grad({&a, &b}))
+    record(out, "PowBackward1", {&a, &b}, {a, b, out},
+           [](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
+             Tensor ga, gb;
+             const Tensor &x = s[0], &e = s[1], &y = s[2];
+             if (n.needs(0)) {
+               // d/dx x^e = e * x^(e-1); zero where e == 0 (torch's convention).
+               Tensor d = mul(e, pow(x, sub(e, wrap_scalar(1.0))));
+               d = where(compare(BinaryOp::Eq, e, wrap_scalar(0.0)), zeros({}, d.dtype()), d);
+               ga = reduce_grad(mul(g, d), x);
+             }
+             if (n.needs(1)) {
+               // d/de x^e = x^e log x; zero where x == 0 and e >= 0.
+               Tensor d = mul(y, log(x));
+               Tensor zero_base = logical(BinaryOp::LogicalAnd, compare(BinaryOp::Eq, x, wrap_scalar(0.0)),
+                                          compare(BinaryOp::Ge, e, wrap_scalar(0.0)));
+               d = where(zero_base, zeros({}, d.dtype()), d);
+               gb = reduce_grad(mul(g, d), e);
+             }
+             return {ga, gb};
+           });
+  return out;
+}
+
+static Tensor extreme(BinaryOp op, const char* name, const Tensor& a, const Tensor& b) {
+  Tensor out = binary_raw(op, a, b, 1.0);
+  if (needs_grad({&a, &b}))
+    record(out, name, {&a, &b}, {a, b},
+           [op](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
+             // The winner takes the gradient; ties split it in half, as in torch.
+             const BinaryOp wins = op == BinaryOp::Maximum ? BinaryOp::Gt : BinaryOp::Lt;
+             Tensor half = mul(g, wrap_scalar(0.5));
+             Tensor tie = compare(BinaryOp::Eq, s[0], s[1]);
+             Tensor zero = zeros({}, g.dtype());
+             Tensor ga, gb;
+             if (n.needs(0))
+               ga = reduce_grad(where(tie, half, where(compare(wins, s[0], s[1]), g, zero)), s[0]);
+             if (n.needs(1))
+               gb = reduce_grad(where(tie, half, where(compare(wins, s[1], s[0]), g, zero)), s[1]);
+             return {ga, gb};
+           });
+  return out;
+}
+Tensor maximum(const Tensor& a, const Tensor& b) { return extreme(BinaryOp::Maximum, "MaximumBackward0", a, b); }
+Tensor minimum(const Tensor& a, const Tensor& b) { return extreme(BinaryOp::Minimum, "MinimumBackward0", a, b); }
+
+Tensor compare(BinaryOp op, const Tensor& a, const Tensor& b) {
+  TG_CHECK(op >= BinaryOp::Eq && op <= BinaryOp::Ge, ValueError, "compare: not a comparison");
+  return binary_raw(op, a, b, 1.0);
+}
+Tensor logical(BinaryOp op, const Tensor& a, const Tensor& b) {
+  TG_CHECK(op == BinaryOp::LogicalAnd || op == BinaryOp::LogicalOr, ValueError,
+           "logical: not a logical op");
+  return binary_raw(op, a, b, 1.0);
+}
+
+// ---- unary ops with autograd ----------------------------------------------------------------
+namespace {
+// Record a unary op whose gradient is g * deriv(x, out).
+template <class F>
+Tensor unary_grad(Tensor out, const Tensor& x, const char* name, F deriv) {
+  if (needs_grad({&x}))
+    record(out, name, {&x}, {x, out},
+           [deriv](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
+             return {cast(mul(g, deriv(s[0], s[1])), s[0].dtype())};
+           });
+  return out;
+}
+}  // namespace
+
+Tensor neg(const Tensor& t) {
+  Tensor out = unary_raw(UnaryOp::Neg, t);
+  if (needs_grad({&t}))
+    record(out, "NegBackward0", {&t}, {},
+           [](const Tensor& g, const TensorList&, const FunctionNode&) -> TensorList { return {neg(g)}; });
+  return out;
+}
+Tensor exp(const Tensor& t) {
+  return unary_grad(unary_raw(UnaryOp::Exp, t), t, "ExpBackward0",
+                    [](const Tensor&, const Tensor& y) { return y; });
+}
+Tensor log(const Tensor& t) {
+  return unary_grad(unary_raw(UnaryOp::Log, t), t, "LogBackward0",
+                    [](const Tensor& x, const Tensor&) { return div(wrap_scalar(1.0), x); });
+}
+Tensor sqrt(const Tensor& t) {
+  return unary_grad(unary_raw(UnaryOp::Sqrt, t), t, "SqrtBackward0",
+                    [](const Tensor&, const Tensor& y) { return div(wrap_scalar(0.5), y); });
+}
+Tensor rsqrt(const Tensor& t) {
+  return unary_grad(unary_raw(UnaryOp::Rsqrt, t), t, "RsqrtBackward0", [](const Tensor&, const Tensor& y) {
+    return mul(wrap_scalar(-0.5), unary_raw(UnaryOp::PowScalar, y, 3.0));
+  });
+}
+Tensor abs(const Tensor& t) {
+  return unary_grad(unary_raw(UnaryOp::Abs, t), t, "AbsBackward0",
+                    [](const Tensor& x, const Tensor&) { return unary_raw(UnaryOp::Sign, x); });
+}
+Tensor sign(const Tensor& t) {
+  return unary_grad(unary_raw(UnaryOp::Sign, t), t, "SignBackward0",
+                    [](const Tensor& x, const Tensor&) { return zeros_like_t(x); });
+}
+Tensor sigmoid(const Tensor& t) {
+  return unary_grad(unary_raw(UnaryOp::Sigmoid, t), t, "SigmoidBackward0", [](const Tensor&, const Tensor& y) {
+    return mul(y, sub(wrap_scalar(1.0), y));
+  });
+}
+Tensor tanh(const Tensor& t) {
+  return unary_grad(unary_raw(UnaryOp::Tanh, t), t, "TanhBackward0", [](const Tensor&, const Tensor& y) {
+    return sub(wrap_scalar(1.0), unary_raw(UnaryOp::Square, y));
+  });
+}
+Tensor relu(const Tensor& t) {
+  return unary_grad(unary_raw(UnaryOp::Relu, t), t, "ReluBackward0", [](const Tensor&, const Tensor& y) {
+    return to_dtype(compare(BinaryOp::Gt, y, wrap_scalar(int64_t(0))), y.dtype());
+  });
+}
+Tensor pow(const Tensor& a, double e) {
+  return unary_grad(unary_raw(UnaryOp::PowScalar, a, e), a, "PowBackward0", [e](const Tensor& x, const Tensor&) {
+    if (e == 0.0) return zeros_like_t(x);
+    return mul(wrap_scalar(e), unary_raw(UnaryOp::PowScalar, x, e - 1.0));
+  });
+}
+Tensor clamp(const Tensor& t, std::optional<double> lo, std::optional<double> hi) {
+  TG_CHECK(lo || hi, ValueError, "clamp: at least one of 'min' or 'max' must not be None");
+  const double l = lo ? *lo : -std::numeric_limits<double>::infinity();
+  const double h = hi ? *hi : std::numeric_limits<double>::infinity();
+  return unary_grad(unary_raw(UnaryOp::Clamp, t, l, h), t, "ClampBackward1", [l, h](const Tensor& x, const Tensor&) {
+    Tensor in = logical(BinaryOp::LogicalAnd, compare(BinaryOp::Ge, x, wrap_scalar(l)),
+                        compare(BinaryOp::Le, x, wrap_scalar(h)));
+    return to_dtype(in, x.dtype());
+  });
+}
+Tensor unary(UnaryOp op, const Tensor& t) {
+  switch (op) {
+    case UnaryOp::Neg: return neg(t);
+    case UnaryOp::Exp: return exp(t);
+    case UnaryOp::Log: return log(t);
+    case UnaryOp::Sqrt: return sqrt(t);
+    case UnaryOp::Rsqrt: return rsqrt(t);
+    case UnaryOp::Abs: return abs(t);
+    case UnaryOp::Sign: return sign(t);
+    case UnaryOp::Sigmoid: return sigmoid(t);
+    case UnaryOp::Tanh: return tanh(t);
+    case UnaryOp::Relu: return relu(t);
+    case UnaryOp::Square: return pow(t, 2.0);
+    case UnaryOp::LogicalNot:
+    case UnaryOp::IsNan:
+    case UnaryOp::IsFinite: return unary_raw(op, t);
+    default: throw ValueError("unary: this op takes parameters; call it by name");
+  }
+}
+
+// ---- in place ----------------------------------------------------------------------------------
+Tensor binary_dispatch(BinaryOp op, const Tensor& a, const Tensor& b, double alpha) {
+  switch (op) {
+    case BinaryOp::Add: return add(a, b, alpha);
+    case BinaryOp::Sub: return sub(a, b, alpha);
+    case BinaryOp::Mul: return mul(a, b);
+    case BinaryOp::Div: return div(a, b);
+    case BinaryOp::Pow: return pow(a, b);
+    case BinaryOp::Maximum: return maximum(a, b);
+    case BinaryOp::Minimum: return minimum(a, b);
+    case BinaryOp::LogicalAnd:
+    case BinaryOp::LogicalOr: return logical(op, a, b);
+    default: return compare(op, a, b);
+  }
+}
+
+Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, double alpha) {
+  const char* name = op_name(op);
+  const DType ct = bool_result(op) ? DType::Bool : compute_dtype(op, self, other);
+  TG_CHECK(can_cast(ct, self.dtype()), TypeError, name, "_: result type ", dtype_name(ct),
+           " can't be cast to the desired output type ", dtype_name(self.dtype()));
+  Shape shape = broadcast_shapes(self.shape(), other.shape(), name);
+  TG_CHECK(shape == self.shape(), ValueError, name, "_: output with shape ", self.shape(),
+           " doesn't match the broadcast shape ", shape);
+  if (needs_grad({&self, &other})) {
+    check_inplace(self, name);
+    Tensor r = binary_dispatch(op, clone(self), other, alpha);
+    {
+      NoGradGuard ng;
+      copy_(self, r);
+    }
+    rebase_history(self, r);
+    return self;
+  }
+  if (ct == self.dtype() && !bool_result(op)) {
+    Tensor o = cast(other, ct);
+    LoopGeom g = make_geom(shape, {&self, &self, &o});
+    kernels(self.device()).binary(op, ct, g, self.raw_data(), self.raw_data(), o.raw_data(), alpha);
+    self.bump_version();
+  } else {
+    Tensor r = binary_raw(op, self, other, alpha);
+    copy_(self, r);
+  }
+  return self;
+}
+
+Tensor& unary_(UnaryOp op, Tensor& self, double a, double b) {
+  if (needs_grad({&self})) {
+    check_inplace(self, "unary_");
+    Tensor src = clone(self), r;
+    switch (op) {
+      case UnaryOp::PowScalar: r = pow(src, a); break;
+      case UnaryOp::Clamp: r = clamp(src, a, b); break;
+      default: r = unary(op, src);
+    }
+    {
+      NoGradGuard ng;
+      copy_(self, r);
+    }
+    rebase_history(self, r);
+    return self;
+  }
+  Tensor r = unary_raw(op, self, a, b);
+  TG_CHECK(can_cast(r.dtype(), self.dtype()), TypeError, "unary_: result type ",
+           dtype_name(r.dtype()), " can't be cast to the desired output type ",
+           dtype_name(self.dtype()));
+  copy_(self, r);
+  return self;
+}
+
+Tensor& clamp_(Tensor& self, std::optional<double> lo, std::optional<double> hi) {
+  TG_CHECK(lo || hi, ValueError, "clamp_: at least one of 'min' or 'max' must not be None");
+  return unary_(UnaryOp::Clamp, self, lo ? *lo : -std::numeric_limits<double>::infinity(),
+                hi ? *hi : std::numeric_limits<double>::infinity());
+}
+
+}  // namespace tg

@@ -1,0 +1,340 @@
+// Joining and indexing: cat, stack, chunk, split, gather/scatter_add,
+// index_select/index_add, masked_fill, masked_select, where.
+#include "ops/common.h"
+
+namespace tg {
+
+namespace {
+
+void check_index_tensor(const Tensor& index, const char* op) {
+  TG_CHECK(index.dtype() == DType::Int64, TypeError, op, ": expected an int64 index tensor, got ",
+           dtype_name(index.dtype()), " (shape ", index.shape(), ")");
+}
+
+// Every index in [-size, size) (negative ones wrap); returns a contiguous, non-negative copy.
+Tensor checked_indices(const Tensor& index, int64_t size, const char* op) {
+  Tensor idx = clone(index.detach());
+  int64_t* p = idx.data<int64_t>();
+  for (int64_t i = 0; i < idx.numel(); ++i) {
+    TG_CHECK(p[i] >= -size && p[i] < size, IndexError, op, ": index ", p[i],
+             " is out of bounds for dimension with size ", size);
+    if (p[i] < 0) p[i] += size;
+  }
+  return idx;
+}
+
+int64_t prod_range(const Shape& s, int64_t b, int64_t e) {
+  int64_t n = 1;
+  for (int64_t i = b; i < e; ++i) n *= s[i];
+  return n;
+}
+
+}  // namespace
+
+Tensor cat(const TensorList& tensors, int64_t dim) {
+  TG_CHECK(!tensors.empty(), ValueError, "cat: expected a non-empty list of tensors");
+  // Legacy rule kept by torch: 1-D empty tensors are skipped.
+  TensorList ts;
+  for (const Tensor& t : tensors)
+    if (!(t.dim() == 1 && t.numel() == 0)) ts.push_back(t);
+  if (ts.empty()) return clone(tensors[0]);
+  const Tensor& ref = ts[0];
+  TG_CHECK(ref.dim() > 0, ValueError, "cat: zero-dimensional tensor (shape []) cannot be concatenated");
+  dim = wrap_dim(dim, ref.dim(), "cat");
+  DType dt = ref.dtype();
+  Shape shape = ref.shape();
+  shape[dim] = 0;
+  for (const Tensor& t : ts) {
+    TG_CHECK(t.dim() == ref.dim(), ValueError, "cat: tensors must have the same number of dimensions: got ",
+             ref.shape(), " and ", t.shape());
+    for (int64_t d = 0; d < t.dim(); ++d)
+      TG_CHECK(d == dim || t.shape()[d] == ref.shape()[d], ValueError, "cat: sizes of tensors must match except in dimension ",
+               dim, " (got ", ref.shape(), " and ", t.shape(), ")");
+    shape[dim] += t.shape()[dim];
+    Tensor tmp_a = scalar_tensor(0, dt), tmp_b = scalar_tensor(0, t.dtype());
+    dt = result_type(tmp_a, tmp_b);
+  }
+  Tensor out = Tensor::empty(shape, dt);
+  {
+    NoGradGuard ng;
+    int64_t off = 0;
+    for (const Tensor& t : ts) {
+      Tensor v = slice(out, dim, off, off + t.shape()[dim]);
+      copy_(v, t);
+      off += t.shape()[dim];
+    }
+  }
+  if (GradMode::is_enabled()) {
+    bool any = false;
+    for (const Tensor& t : ts) any = any || t.requires_grad();
+    if (any) {
+      std::vector<int64_t> sizes;
+      std::vector<DType> dts;
+      for (const Tensor& t : ts) sizes.push_back(t.shape()[dim]), dts.push_back(t.dtype());
+      record_list(out, "CatBackward0", ts, {}, [dim, sizes, dts](const Tensor& g, const TensorList&,
+                                                               const FunctionNode& n) -> TensorList {
+        TensorList r;
+        int64_t off = 0;
+        for (size_t i = 0; i < sizes.size(); ++i) {
+          if (n.needs(i)) {
+            Tensor s = slice(g, dim, off, off + sizes[i]);
+            r.push_back(s.dtype() == dts[i] ? s : to_dtype(s, dts[i]));
+          } else {
+            r.push_back(Tensor());
+          }
+          off += sizes[i];
+        }
+        return r;
+      });
+    }
+  }
+  return out;
+}
+
+Tensor stack(const TensorList& tensors, int64_t dim) {
+  TG_CHECK(!tensors.empty(), ValueError, "stack: expected a non-empty list of tensors");
+  dim = wrap_dim(dim, tensors[0].dim() + 1, "stack");
+  TensorList u;
+  for (const Tensor& t : tensors) {
+    TG_CHECK(t.shape() == tensors[0].shape(), ValueError, "stack: expects each tensor to be equal size, but got ",
+             tensors[0].shape(), " and ", t.shape());
+    u.push_back(unsqueeze(t, dim));
+  }
+  return cat(u, dim);
+}
+
+TensorList split(const Tensor& t, int64_t split_size, int64_t dim) {
+  TG_CHECK(t.dim() > 0, ValueError, "split: expected at least a 1-dimensional tensor");
+  dim = wrap_dim(dim, t.dim(), "split");
+  const int64_t n = t.shape()[dim];
+  TG_CHECK(split_size > 0 || (split_size == 0 && n == 0), ValueError,
+           "split: split_size must be positive, got ", split_size);
+  TensorList out;
+  if (n == 0) return {t};
+  for (int64_t s = 0; s < n; s += split_size) out.push_back(narrow(t, dim, s, std::min(split_size, n - s)));
+  return out;
+}
+
+TensorList split(const Tensor& t, const std::vector<int64_t>& sizes, int64_t dim) {
+  TG_CHECK(t.dim() > 0, ValueError, "split: expected at least a 1-dimensional tensor");
+  dim = wrap_dim(dim, t.dim(), "split");
+  int64_t total = 0;
+  for (int64_t s : sizes) {
+    TG_CHECK(s >= 0, ValueError, "split: split sizes must be non-negative, got ", Shape(sizes));
+    total += s;
+  }
+  TG_CHECK(total == t.shape()[dim], ValueError, "split: split sizes ", Shape(sizes), " sum to ", total,
+           " but dimension ", dim, " of shape ", t.shape(), " has size ", t.shape()[dim]);
+  TensorList out;
+  int64_t off = 0;
+  for (int64_t s : sizes) out.push_back(narrow(t, dim, off, s)), off += s;
+  return out;
+}
+
+TensorList chunk(const Tensor& t, int64_t chunks, int64_t dim) {
+  TG_CHECK(chunks > 0, ValueError, "chunk: number of chunks must be greater than 0, got ", chunks);
+  TG_CHECK(t.dim() > 0, ValueError, "chunk: expected at least a 1-dimensional tensor");
+  const int64_t n = t.shape()[wrap_dim(dim, t.dim(), "chunk")];
+  const int64_t size = std::max<int64_t>((n + chunks - 1) / chunks, 1);
+  return split(t, size, dim);
+}
+
+Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) {
+  check_index_tensor(index, "gather");
+  dim = wrap_dim(dim, t.dim(), "gather");
+  TG_CHECK(index.dim() == t.dim() || (t.dim() == 0 && index.dim() <= 1), ValueError,
+           "gather: index tensor must have the same number of dimensions as input (input ", t.shape(),
+           ", index ", index.shape(), ")");
+  for (int64_t d = 0; d < index.dim(); ++d)
+    TG_CHECK(d == dim || index.shape()[d] <= t.shape()[d], ValueError, "gather: size of index ", index.shape(),
+             " does not fit input ", t.shape(), " at dimension ", d);
+  const int64_t D = t.dim() ? t.shape()[dim] : 1;
+  Tensor idx = checked_indices(index, D, "gather");
+  // The input restricted to index's extent on the non-gathered dims, made contiguous.
+  Tensor src = t.detach();
+  for (int64_t d = 0; d < index.dim() && t.dim(); ++d)
+    if (d != dim) src = narrow(src, d, 0, index.shape()[d]);
+  src = contiguous(src);
+  Tensor out = Tensor::empty(index.shape(), t.dtype());
+  const int64_t outer = t.dim() ? prod_range(index.shape(), 0, dim) : 1;
+  const int64_t inner = t.dim() ? prod_range(index.shape(), dim + 1, index.dim()) : 1;
+  const int64_t J = index.dim() ? index.shape()[dim] : 1;
+  if (out.numel())
+    kernels(t.device()).gather(t.dtype(), out.raw_data(), src.raw_data(), idx.data<int64_t>(), outer, D, J, inner);
+  if (needs_grad({&t}))
+    record(out, "GatherBackward0", {&t}, {idx}, [s = t.shape(), dim](const Tensor& g, const TensorList& sv,
+                                                                   const FunctionNode&) -> TensorList {
+      return {scatter_add(zeros(s, g.dtype()), dim, sv[0], g)};
+    });
+  return out;
+}
+
+Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src) {
+  check_index_tensor(index, "scatter_add");
+  dim = wrap_dim(dim, t.dim(), "scatter_add");
+  TG_CHECK(src.dtype() == t.dtype(), TypeError, "scatter_add: self and src must have the same dtype (",
+           dtype_name(t.dtype()), " vs ", dtype_name(src.dtype()), ")");
+  TG_CHECK(index.dim() == t.dim() && src.dim() == t.dim(), ValueError,
+           "scatter_add: index, src and self must have the same number of dimensions (self ", t.shape(),
+           ", index ", index.shape(), ", src ", src.shape(), ")");
+  for (int64_t d = 0; d < t.dim(); ++d)
+    TG_CHECK(index.shape()[d] <= src.shape()[d] && (d == dim || index.shape()[d] <= t.shape()[d]), ValueError,
+             "scatter_add: index ", index.shape(), " does not fit src ", src.shape(), " or self ", t.shape());
+  const int64_t D = t.dim() ? t.shape()[dim] : 1;
+  Tensor idx = checked_indices(index, D, "scatter_add");
+  // Scatter into a contiguous block shaped like index on the other dims, then add it in.
+  Shape block_shape = index.shape();
+  block_shape[dim] = D;
+  Tensor block = zeros(block_shape, t.dtype());
+  Tensor s = src.detach();
+  for (int64_t d = 0; d < src.dim(); ++d) s = narrow(s, d, 0, index.shape()[d]);
+  s = contiguous(s);
+  const int64_t outer = prod_range(index.shape(), 0, dim), inner = prod_range(index.shape(), dim + 1, index.dim());
+  if (s.numel())
+    kernels(t.device()).scatter_add(t.dtype(), block.raw_data(), s.raw_data(), idx.data<int64_t>(), outer, D,
+                                    index.shape()[dim], inner);
+  Tensor out = clone(t.detach());
+  {
+    Tensor v = out;
+    for (int64_t d = 0; d < t.dim(); ++d)
+      if (d != dim) v = narrow(v, d, 0, index.shape()[d]);
+    binary_(BinaryOp::Add, v, block);
+  }
+  if (needs_grad({&t, &src}))
+    record(out, "ScatterAddBackward0", {&t, &src}, {idx}, [ss = src.shape(), dim](const Tensor& g, const TensorList& sv,
+                                                                                const FunctionNode& n) -> TensorList {
+      Tensor gs;
+      if (n.needs(1)) {
+        Tensor gg = gather(g, dim, sv[0]);
+        gs = zeros(ss, g.dtype());
+        Tensor v = gs;
+        for (int64_t d = 0; d < (int64_t)ss.size(); ++d) v = narrow(v, d, 0, sv[0].shape()[d]);
+        copy_(v, gg);
+      }
+      return {n.needs(0) ? g : Tensor(), gs};
+    });
+  return out;
+}
+
+Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
+  check_index_tensor(index, "index_select");
+  TG_CHECK(index.dim() <= 1, ValueError, "index_select: index must be 0-D or 1-D, got shape ", index.shape());
+  dim = wrap_dim(dim, t.dim(), "index_select");
+  const int64_t D = t.dim() ? t.shape()[dim] : 1;
+  Tensor idx = checked_indices(index, D, "index_select");
+  Tensor src = contiguous(t.detach());
+  Shape shape = t.shape();
+  const int64_t J = idx.numel();
+  if (t.dim()) shape[dim] = J;
+  Tensor out = Tensor::empty(shape, t.dtype());
+  const int64_t outer = t.dim() ? prod_range(t.shape(), 0, dim) : 1;
+  const int64_t inner = t.dim() ? prod_range(t.shape(), dim + 1, t.dim()) : 1;
+  if (out.numel())
+    kernels(t.device()).index_select(t.dtype(), out.raw_data(), src.raw_data(), idx.data<int64_t>(), outer, D, J, inner);
+  if (needs_grad({&t}))
+    record(out, "IndexSelectBackward0", {&t}, {idx}, [s = t.shape(), dim](const Tensor& g, const TensorList& sv,
+                                                                        const FunctionNode&) -> TensorList {
+      return {index_add(zeros(s, g.dtype()), dim, sv[0], g)};
+    });
+  return out;
+}
+
+Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src) {
+  check_index_tensor(index, "index_add");
+  TG_CHECK(index.dim() <= 1, ValueError, "index_add: index must be 0-D or 1-D, got shape ", index.shape());
+  dim = wrap_dim(dim, t.dim(), "index_add");
+  TG_CHECK(src.dtype() == t.dtype(), TypeError, "index_add: self and source must have the same dtype");
+  Shape expect = t.shape();
+  if (t.dim()) expect[dim] = index.numel();
+  TG_CHECK(src.shape() == expect, ValueError, "index_add: source of shape ", src.shape(), " does not match ",
+           expect, " (self ", t.shape(), ", index ", index.shape(), ")");
+  const int64_t D = t.dim() ? t.shape()[dim] : 1;
+  Tensor idx = checked_indices(index, D, "index_add");
+  Tensor out = contiguous(clone(t.detach()));
+  Tensor s = contiguous(src.detach());
+  const int64_t outer = t.dim() ? prod_range(t.shape(), 0, dim) : 1;
+  const int64_t inner = t.dim() ? prod_range(t.shape(), dim + 1, t.dim()) : 1;
+  if (s.numel())
+    kernels(t.device()).index_add(t.dtype(), out.raw_data(), s.raw_data(), idx.data<int64_t>(), outer, D,
+                                  idx.numel(), inner);
+  if (needs_grad({&t, &src}))
+    record(out, "IndexAddBackward0", {&t, &src}, {idx}, [dim](const Tensor& g, const TensorList& sv,
+                                                             const FunctionNode& n) -> TensorList {
+      return {n.needs(0) ? g : Tensor(), n.needs(1) ? index_select(g, dim, sv[0]) : Tensor()};
+    });
+  return out;
+}
+
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+  TG_CHECK(cond.dtype() == DType::Bool, TypeError, "where: expected condition to be a bool tensor, got ",
+           dtype_name(cond.dtype()));
+  const DType dt = result_type(a, b);
+  Shape shape = broadcast_shapes(broadcast_shapes(cond.shape(), a.shape(), "where"), b.shape(), "where");
+  Tensor ac = a.dtype() == dt ? a : to_dtype(a.detach(), dt);
+  Tensor bc = b.dtype() == dt ? b : to_dtype(b.detach(), dt);
+  Tensor out = Tensor::empty(shape, dt);
+  LoopGeom g = make_geom(shape, {&out, &cond, &ac, &bc});
+  kernels(out.device()).where(dt, g, out.raw_data(), cond.raw_data(), ac.raw_data(), bc.raw_data());
+  if (needs_grad({&a, &b}))
+    record(out, "WhereBackward0", {&a, &b}, {cond},
+           [sa = a.shape(), sb = b.shape(), da = a.dtype(), db = b.dtype()](
+               const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
+             Tensor zero = zeros({}, g.dtype());
+             Tensor ga, gb;
+             if (n.needs(0)) ga = to_dtype(sum_to(where(s[0], g, zero), sa), da);
+             if (n.needs(1)) gb = to_dtype(sum_to(where(s[0], zero, g), sb), db);
+             return {ga, gb};
+           });
+  return out;
+}
+
+Tensor masked_fill(const Tensor& t, const Tensor& mask, const Tensor& value) {
+  TG_CHECK(mask.dtype() == DType::Bool, TypeError, "masked_fill: expected a bool mask, got ", dtype_name(mask.dtype()),
+           " (shape ", mask.shape(), ")");
+  TG_CHECK(value.dim() == 0, ValueError, "masked_fill: only supports a 0-dimensional value tensor, but got shape ",
+           value.shape());
+  Shape b = broadcast_shapes(t.shape(), mask.shape(), "masked_fill");
+  TG_CHECK(b == t.shape(), ValueError, "masked_fill: mask of shape ", mask.shape(),
+           " cannot be broadcast to the input shape ", t.shape());
+  Tensor v = value.dtype() == t.dtype() ? value : to_dtype(value.detach(), t.dtype());
+  Tensor out;
+  {
+    NoGradGuard ng;
+    out = where(mask, v, t.detach());
+  }
+  if (needs_grad({&t}))
+    record(out, "MaskedFillBackward0", {&t}, {mask}, [](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
+      return {where(s[0], zeros({}, g.dtype()), g)};
+    });
+  return out;
+}
+
+Tensor& masked_fill_(Tensor& t, const Tensor& mask, const Tensor& value) {
+  Tensor r = masked_fill(t, mask, value);  // saves only the mask: safe to overwrite t
+  if (r.requires_grad()) {
+    check_inplace(t, "masked_fill_");
+    {
+      NoGradGuard ng;
+      copy_(t, r);
+    }
+    rebase_history(t, r);
+    return t;
+  }
+  return copy_(t, r);
+}
+
+Tensor masked_select(const Tensor& t, const Tensor& mask) {
+  TG_CHECK(mask.dtype() == DType::Bool, TypeError, "masked_select: expected a bool mask, got ",
+           dtype_name(mask.dtype()));
+  Shape shape = broadcast_shapes(t.shape(), mask.shape(), "masked_select");
+  Tensor m = contiguous(expand(mask, shape));
+  std::vector<int64_t> positions;
+  const bool* mp = m.data<bool>();
+  for (int64_t i = 0; i < m.numel(); ++i)
+    if (mp[i]) positions.push_back(i);
+  Tensor idx = Tensor::empty({(int64_t)positions.size()}, DType::Int64);
+  std::copy(positions.begin(), positions.end(), idx.data<int64_t>());
+  return index_select(reshape(expand(t, shape), {-1}), 0, idx);
+}
+
+}  // namespace tg

@@ -1,0 +1,162 @@
+// Matrix products. Transposed operands (e.g. w.t(), or the views backward makes) reach the
+// GEMM as a transpose flag, not a copy.
+#include "ops/common.h"
+
+namespace tg {
+
+namespace {
+
+struct MatLayout {
+  bool trans = false;
+  int64_t ld = 0;
+  bool ok = true;
+};
+
+// How a [rows, cols] matrix with strides (s0, s1) is laid out for a row-major GEMM.
+MatLayout layout(int64_t rows, int64_t cols, int64_t s0, int64_t s1) {
+  if ((cols == 1 || s1 == 1) && (rows == 1 || s0 >= cols)) return {false, rows == 1 ? std::max<int64_t>(cols, 1) : s0, true};
+  if ((rows == 1 || s0 == 1) && (cols == 1 || s1 >= rows)) return {true, cols == 1 ? std::max<int64_t>(rows, 1) : s1, true};
+  return {false, 0, false};
+}
+
+void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
+  TG_CHECK(a.dtype() == b.dtype(), TypeError, op, ": expected both operands to have the same dtype, but got ",
+           dtype_name(a.dtype()), " and ", dtype_name(b.dtype()), " (shapes ", a.shape(), " and ", b.shape(), ")");
+  TG_CHECK(a.dtype() != DType::Bool, TypeError, op, ": not implemented for bool");
+}
+
+// out[batch, M, N] (contiguous) = alpha * a[batch, M, K] @ b[batch, K, N] + beta * out.
+// Batch stride 0 broadcasts an operand.
+void gemm_raw(Tensor& out, const Tensor& a_in, const Tensor& b_in, int64_t batch, int64_t sa,
+              int64_t sb, double alpha, double beta) {
+  Tensor a = a_in, b = b_in;
+  const int64_t M = a.size(-2), K = a.size(-1), N = b.size(-1);
+  MatLayout la = layout(M, K, a.stride(-2), a.stride(-1));
+  MatLayout lb = layout(K, N, b.stride(-2), b.stride(-1));
+  if (!la.ok) {
+    a = contiguous(a.detach());
+    la = layout(M, K, a.stride(-2), a.stride(-1));
+    if (batch > 1 && sa != 0) sa = M * K;
+  }
+  if (!lb.ok) {
+    b = contiguous(b.detach());
+    lb = layout(K, N, b.stride(-2), b.stride(-1));
+    if (batch > 1 && sb != 0) sb = K * N;
+  }
+  if (out.numel() == 0) return;
+  kernels(out.device()).gemm(out.dtype(), la.trans, lb.trans, batch, M, N, K, alpha, a.raw_data(), la.ld, sa,
+                             b.raw_data(), lb.ld, sb, beta, out.raw_data(), N, M * N);
+}
+
+}  // namespace
+
+Tensor mm(const Tensor& a, const Tensor& b) {
+  TG_CHECK(a.dim() == 2 && b.dim() == 2, ValueError, "mm: expected 2-D tensors, got shapes ", a.shape(),
+           " and ", b.shape());
+  check_same_dtype(a, b, "mm");
+  TG_CHECK(a.size(1) == b.size(0), ValueError, "mm: mat1 and mat2 shapes cannot be multiplied (",
+           a.size(0), "x", a.size(1), " and ", b.size(0), "x", b.size(1), ")");
+  Tensor out = Tensor::empty({a.size(0), b.size(1)}, a.dtype());
+  gemm_raw(out, a, b, 1, 0, 0, 1.0, 0.0);
+  if (needs_grad({&a, &b}))
+    record(out, "MmBackward0", {&a, &b}, {a, b}, [](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
+      return {n.needs(0) ? mm(g, matrix_t(s[1])) : Tensor(), n.needs(1) ? mm(matrix_t(s[0]), g) : Tensor()};
+    });
+  return out;
+}
+
+Tensor bmm(const Tensor& a, const Tensor& b) {
+  TG_CHECK(a.dim() == 3 && b.dim() == 3, ValueError, "bmm: expected 3-D tensors, got shapes ", a.shape(),
+           " and ", b.shape());
+  check_same_dtype(a, b, "bmm");
+  TG_CHECK(a.size(0) == b.size(0) && a.size(2) == b.size(1), ValueError,
+           "bmm: batch sizes or inner dims do not match (shapes ", a.shape(), " and ", b.shape(), ")");
+  Tensor out = Tensor::empty({a.size(0), a.size(1), b.size(2)}, a.dtype());
+  const int64_t B = a.size(0);
+  gemm_raw(out, a, b, B, B > 1 ? a.stride(0) : 0, B > 1 ? b.stride(0) : 0, 1.0, 0.0);
+  if (needs_grad({&a, &b}))
+    record(out, "BmmBackward0", {&a, &b}, {a, b}, [](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
+      return {n.needs(0) ? bmm(g, transpose(s[1], 1, 2)) : Tensor(),
+              n.needs(1) ? bmm(transpose(s[0], 1, 2), g) : Tensor()};
+    });
+  return out;
+}
+
+Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b, double beta, double alpha) {
+  TG_CHECK(a.dim() == 2 && b.dim() == 2, ValueError, "addmm: expected 2-D matrices, got shapes ", a.shape(),
+           " and ", b.shape());
+  check_same_dtype(a, b, "addmm");
+  TG_CHECK(a.size(1) == b.size(0), ValueError, "addmm: mat1 and mat2 shapes cannot be multiplied (",
+           a.size(0), "x", a.size(1), " and ", b.size(0), "x", b.size(1), ")");
+  const Shape shape{a.size(0), b.size(1)};
+  Tensor out = Tensor::empty(shape, a.dtype());
+  if (beta != 0.0) {
+    Shape bs = broadcast_shapes(bias.shape(), shape, "addmm");
+    TG_CHECK(bs == shape, ValueError, "addmm: bias of shape ", bias.shape(), " cannot be broadcast to ", shape);
+    NoGradGuard ng;
+    copy_(out, bias);
+  }
+  gemm_raw(out, a, b, 1, 0, 0, alpha, beta);
+  if (needs_grad({&bias, &a, &b}))
+    record(out, "AddmmBackward0", {&bias, &a, &b}, {a, b},
+           [beta, alpha, bs = bias.shape(), bd = bias.dtype()](const Tensor& g, const TensorList& s,
+                                                               const FunctionNode& n) -> TensorList {
+             Tensor gbias, ga, gb;
+             if (n.needs(0)) {
+               gbias = sum_to(beta == 1.0 ? g : mul(g, wrap_scalar(beta)), bs);
+               if (gbias.dtype() != bd) gbias = to_dtype(gbias, bd);
+             }
+             Tensor ga_g = alpha == 1.0 ? g : mul(g, wrap_scalar(alpha));
+             if (n.needs(1)) ga = mm(ga_g, matrix_t(s[1]));
+             if (n.needs(2)) gb = mm(matrix_t(s[0]), ga_g);
+             return {gbias, ga, gb};
+           });
+  return out;
+}
+
+Tensor dot(const Tensor& a, const Tensor& b) {
+  TG_CHECK(a.dim() == 1 && b.dim() == 1, ValueError, "dot: expected 1-D tensors, got shapes ", a.shape(),
+           " and ", b.shape());
+  TG_CHECK(a.size(0) == b.size(0), ValueError, "dot: inconsistent tensor size, expected tensor [", a.size(0),
+           "] and src [", b.size(0), "] to have the same number of elements");
+  check_same_dtype(a, b, "dot");
+  return reshape(mm(unsqueeze(a, 0), unsqueeze(b, 1)), {});
+}
+
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  TG_CHECK(a.dim() >= 1 && b.dim() >= 1, ValueError, "matmul: both arguments need to be at least 1D, but they are ",
+           a.dim(), "D and ", b.dim(), "D (shapes ", a.shape(), " and ", b.shape(), ")");
+  if (a.dim() == 1 && b.dim() == 1) return dot(a, b);
+  if (a.dim() == 2 && b.dim() == 2) return mm(a, b);
+  if (a.dim() == 1 && b.dim() == 2) return squeeze(mm(unsqueeze(a, 0), b), 0);
+  if (a.dim() == 2 && b.dim() == 1) return squeeze(mm(a, unsqueeze(b, 1)), 1);
+  check_same_dtype(a, b, "matmul");
+  const int64_t K = a.size(-1);
+  const int64_t Kb = b.dim() == 1 ? b.size(0) : b.size(-2);
+  TG_CHECK(K == Kb, ValueError, "matmul: shapes ", a.shape(), " and ", b.shape(),
+           " cannot be multiplied (", K, " vs ", Kb, ")");
+  if (b.dim() <= 2) {
+    // [..., M, K] @ [K, N]: fold the batch into M and run one GEMM.
+    Shape out_shape(a.shape().begin(), a.shape().end() - 1);
+    Tensor b2 = b.dim() == 1 ? unsqueeze(b, 1) : b;
+    Tensor r = mm(reshape(a, {-1, K}), b2);
+    if (b.dim() == 2) out_shape.push_back(b.size(1));
+    return reshape(r, out_shape);
+  }
+  Tensor a3 = a.dim() == 1 ? unsqueeze(a, 0) : a;
+  Tensor b3 = b;
+  const int64_t M = a3.size(-2), N = b3.size(-1);
+  Shape ba(a3.shape().begin(), a3.shape().end() - 2), bb(b3.shape().begin(), b3.shape().end() - 2);
+  Shape batch = broadcast_shapes(ba, bb, "matmul");
+  Shape ea = batch, eb = batch;
+  ea.push_back(M), ea.push_back(K);
+  eb.push_back(K), eb.push_back(N);
+  const int64_t B = shape_numel(batch);
+  Tensor r = bmm(reshape(expand(a3, ea), {B, M, K}), reshape(expand(b3, eb), {B, K, N}));
+  Shape out_shape = batch;
+  if (a.dim() > 1) out_shape.push_back(M);
+  out_shape.push_back(N);
+  return reshape(r, out_shape);
+}
+
+}  // namespace tg

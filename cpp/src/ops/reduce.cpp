@@ -1,0 +1,263 @@
+// Reductions over a set of dims: the input is viewed as [outer, R, inner] (no copy when the
+// reduced dims are adjacent in a contiguous tensor; else kept dims are permuted to the front).
+#include <algorithm>
+#include <cmath>
+
+#include "ops/common.h"
+
+namespace tg {
+
+namespace {
+
+struct ReducePlan {
+  Tensor src;  // contiguous, laid out as [outer, R, inner]
+  int64_t outer = 1, R = 1, inner = 1;
+  std::vector<bool> reduced;  // per input dim
+  Shape keep_shape, out_shape;
+};
+
+ReducePlan plan(const Tensor& t, const Dims& dims_in, bool keepdim, const char* op) {
+  ReducePlan p;
+  const int64_t nd = t.dim();
+  p.reduced.assign(nd, dims_in.empty());
+  for (int64_t d : dims_in) {
+    int64_t w = wrap_dim(d, nd, op);
+    if (nd == 0) continue;
+    TG_CHECK(!p.reduced[w] || dims_in.empty(), ValueError, op, ": dim ", w,
+             " appears multiple times in the list of dims");
+    p.reduced[w] = true;
+  }
+  for (int64_t i = 0; i < nd; ++i) {
+    p.keep_shape.push_back(p.reduced[i] ? 1 : t.shape()[i]);
+    if (!p.reduced[i]) p.out_shape.push_back(t.shape()[i]);
+  }
+  if (keepdim) p.out_shape = p.keep_shape;
+  // Adjacent reduced dims in a contiguous tensor: view as [outer, R, inner] directly.
+  int64_t first = -1, last = -1;
+  for (int64_t i = 0; i < nd; ++i)
+    if (p.reduced[i]) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  bool adjacent = first >= 0;
+  for (int64_t i = first; adjacent && i <= last; ++i) adjacent = p.reduced[i] || t.shape()[i] == 1;
+  if (first < 0) {  // 0-d input, or nothing reduced
+    p.src = contiguous(t);
+    p.outer = t.numel();
+    return p;
+  }
+  if (adjacent && t.is_contiguous()) {
+    p.src = t;
+    for (int64_t i = 0; i < first; ++i) p.outer *= t.shape()[i];
+    for (int64_t i = first; i <= last; ++i) p.R *= t.shape()[i];
+    for (int64_t i = last + 1; i < nd; ++i) p.inner *= t.shape()[i];
+    return p;
+  }
+  Dims perm;
+  for (int64_t i = 0; i < nd; ++i)
+    if (!p.reduced[i]) perm.push_back(i), p.outer *= t.shape()[i];
+  for (int64_t i = 0; i < nd; ++i)
+    if (p.reduced[i]) perm.push_back(i), p.R *= t.shape()[i];
+  NoGradGuard ng;
+  p.src = contiguous(permute(t.detach(), perm));
+  return p;
+}
+
+Tensor run(ReduceOp op, const ReducePlan& p, DType dtype, Tensor* index = nullptr,
+           const Tensor* aux = nullptr, double param = 0) {
+  Tensor out = Tensor::empty(p.out_shape, dtype);
+  int64_t* idx = nullptr;
+  if (index) {
+    *index = Tensor::empty(p.out_shape, DType::Int64);
+    idx = index->data<int64_t>();
+  }
+  Tensor src = p.src.dtype() == dtype ? p.src : to_dtype(p.src.detach(), dtype);
+  if (out.numel() == 0) return out;
+  kernels(src.device()).reduce(op, dtype, out.raw_data(), idx, src.raw_data(),
+                               aux ? aux->raw_data() : nullptr, p.outer, p.R, p.inner, param);
+  return out;
+}
+
+// Gradient of a reduction back to the input shape: reshape to keepdim shape, expand.
+Tensor expand_back(const Tensor& g, const Shape& keep_shape, const Shape& in_shape) {
+  return expand(reshape(g, keep_shape), in_shape);
+}
+
+DType sum_dtype(DType d) { return is_floating(d) ? d : DType::Int64; }
+
+void require_nonempty(const ReducePlan& p, const Tensor& t, const char* op) {
+  TG_CHECK(p.R > 0 || p.outer * p.inner == 0, ValueError, op,
+           ": cannot reduce over a zero-size dimension without an identity (shape ", t.shape(), ")");
+}
+
+}  // namespace
+
+Tensor sum(const Tensor& t, const Dims& dims, bool keepdim) {
+  ReducePlan p = plan(t, dims, keepdim, "sum");
+  Tensor out = run(ReduceOp::Sum, p, sum_dtype(t.dtype()));
+  if (needs_grad({&t}))
+    record(out, dims.empty() ? "SumBackward0" : "SumBackward1", {&t}, {},
+           [k = p.keep_shape, s = t.shape()](const Tensor& g, const TensorList&, const FunctionNode&) -> TensorList {
+             return {expand_back(g, k, s)};
+           });
+  return out;
+}
+
+Tensor mean(const Tensor& t, const Dims& dims, bool keepdim) {
+  TG_CHECK(is_floating(t.dtype()), TypeError, "mean: could not infer output dtype. Input dtype must be "
+           "a floating point dtype, got ", dtype_name(t.dtype()));
+  ReducePlan p = plan(t, dims, keepdim, "mean");
+  Tensor out = run(ReduceOp::Mean, p, t.dtype());
+  if (needs_grad({&t}))
+    record(out, dims.empty() ? "MeanBackward0" : "MeanBackward1", {&t}, {},
+           [k = p.keep_shape, s = t.shape(), R = p.R](const Tensor& g, const TensorList&, const FunctionNode&) -> TensorList {
+             return {expand_back(div(g, wrap_scalar(double(R))), k, s)};
+           });
+  return out;
+}
+
+Tensor prod(const Tensor& t, const Dims& dims, bool keepdim) {
+  ReducePlan p = plan(t, dims, keepdim, "prod");
+  Tensor out = run(ReduceOp::Prod, p, sum_dtype(t.dtype()));
+  if (needs_grad({&t}))
+    // d prod / d x_i = prod / x_i (inputs with zeros give NaN here; torch special-cases them).
+    record(out, "ProdBackward1", {&t}, {t, out},
+           [k = p.keep_shape](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
+             return {div(mul(expand_back(g, k, s[0].shape()), reshape(s[1], k)), s[0])};
+           });
+  return out;
+}
+
+namespace {
+// amax/amin: the gradient is shared evenly by the elements equal to the extreme.
+Tensor extreme_all(ReduceOp op, const char* name, const Tensor& t, const Dims& dims, bool keepdim) {
+  ReducePlan p = plan(t, dims, keepdim, name);
+  require_nonempty(p, t, name);
+  const bool is_bool = t.dtype() == DType::Bool;
+  Tensor out = run(op, p, is_bool ? DType::Int64 : t.dtype());
+  if (is_bool) out = to_dtype(out, DType::Bool);
+  if (needs_grad({&t}))
+    record(out, name, {&t}, {t, out}, [k = p.keep_shape, dims](const Tensor& g, const TensorList& s,
+                                                               const FunctionNode&) -> TensorList {
+      Tensor mask = to_dtype(compare(BinaryOp::Eq, s[0], reshape(s[1], k)), g.dtype());
+      Tensor count = sum(mask, dims, true);
+      return {mul(div(reshape(g, k), count), mask)};
+    });
+  return out;
+}
+
+std::pair<Tensor, Tensor> extreme_dim(ReduceOp op, const char* name, const Tensor& t, int64_t dim,
+                                      bool keepdim) {
+  const int64_t d = wrap_dim(dim, t.dim(), name);
+  ReducePlan p = plan(t, {d}, keepdim, name);
+  require_nonempty(p, t, name);
+  Tensor index;
+  const bool is_bool = t.dtype() == DType::Bool;
+  Tensor out = run(op, p, is_bool ? DType::Int64 : t.dtype(), &index);
+  if (is_bool) out = to_dtype(out, DType::Bool);
+  if (needs_grad({&t}))
+    record(out, name, {&t}, {index}, [k = p.keep_shape, s = t.shape(), d](const Tensor& g, const TensorList& sv,
+                                                                        const FunctionNode&) -> TensorList {
+      if (s.empty()) return {g};
+      return {scatter_add(zeros(s, g.dtype()), d, reshape(sv[0], k), reshape(g, k))};
+    });
+  return {out, index};
+}
+}  // namespace
+
+Tensor amax(const Tensor& t, const Dims& dims, bool keepdim) { return extreme_all(ReduceOp::Max, "AmaxBackward0", t, dims, keepdim); }
+Tensor amin(const Tensor& t, const Dims& dims, bool keepdim) { return extreme_all(ReduceOp::Min, "AminBackward0", t, dims, keepdim); }
+Tensor max_all(const Tensor& t) { return extreme_all(ReduceOp::Max, "MaxBackward1", t, {}, false); }
+Tensor min_all(const Tensor& t) { return extreme_all(ReduceOp::Min, "MinBackward1", t, {}, false); }
+std::pair<Tensor, Tensor> max_dim(const Tensor& t, int64_t dim, bool keepdim) {
+  return extreme_dim(ReduceOp::Max, "MaxBackward0", t, dim, keepdim);
+}
+std::pair<Tensor, Tensor> min_dim(const Tensor& t, int64_t dim, bool keepdim) {
+  return extreme_dim(ReduceOp::Min, "MinBackward0", t, dim, keepdim);
+}
+
+static Tensor arg_extreme(ReduceOp op, const char* name, const Tensor& t, std::optional<int64_t> dim,
+                          bool keepdim) {
+  if (!dim) {
+    Tensor flat = reshape(t.detach(), {t.numel()});
+    Tensor r = arg_extreme(op, name, flat, 0, false);
+    return keepdim ? reshape(r, Shape(t.dim(), 1)) : r;
+  }
+  NoGradGuard ng;
+  return extreme_dim(op, name, t.detach(), *dim, keepdim).second;
+}
+Tensor argmax(const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
+  return arg_extreme(ReduceOp::ArgMax, "argmax", t, dim, keepdim);
+}
+Tensor argmin(const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
+  return arg_extreme(ReduceOp::ArgMin, "argmin", t, dim, keepdim);
+}
+
+Tensor var(const Tensor& t, const Dims& dims, double correction, bool keepdim) {
+  TG_CHECK(is_floating(t.dtype()), TypeError, "var: expected a floating dtype, got ", dtype_name(t.dtype()));
+  ReducePlan p = plan(t, dims, keepdim, "var");
+  ReducePlan pk = p;
+  pk.out_shape = p.keep_shape;
+  Tensor mu = run(ReduceOp::Mean, pk, t.dtype());
+  // The kernel subtracts aux laid out as [outer, inner], which is mu's layout.
+  Tensor out = run(ReduceOp::SumSqDev, p, t.dtype(), nullptr, &mu, correction);
+  if (needs_grad({&t}))
+    record(out, "VarBackward0", {&t}, {t, mu},
+           [k = p.keep_shape, R = p.R, correction](const Tensor& g, const TensorList& s,
+                                                   const FunctionNode&) -> TensorList {
+             const double n = std::max(0.0, double(R) - correction);
+             Tensor scale = div(reshape(g, k), wrap_scalar(n / 2.0));
+             return {mul(scale, sub(s[0], s[1]))};
+           });
+  return out;
+}
+
+Tensor std(const Tensor& t, const Dims& dims, double correction, bool keepdim) {
+  return sqrt(var(t, dims, correction, keepdim));
+}
+
+Tensor logsumexp(const Tensor& t, const Dims& dims, bool keepdim) {
+  Tensor x = is_floating(t.dtype()) ? t : to_dtype(t, default_dtype());
+  Tensor m;
+  {
+    NoGradGuard ng;
+    m = amax(x.detach(), dims, true);
+    // Infinite maxima would give inf - inf; shift by 0 there instead.
+    m = where(unary(UnaryOp::IsFinite, m), m, zeros({}, m.dtype()));
+  }
+  Tensor s = log(sum(exp(sub(x, m)), dims, true));
+  Tensor r = add(s, m);
+  if (!keepdim) {
+    ReducePlan p = plan(t, dims, false, "logsumexp");
+    r = reshape(r, p.out_shape);
+  }
+  return r;
+}
+
+Tensor norm(const Tensor& t, double p, const Dims& dims, bool keepdim) {
+  TG_CHECK(is_floating(t.dtype()), TypeError, "norm: expected a floating dtype, got ", dtype_name(t.dtype()));
+  ReducePlan pl = plan(t, dims, keepdim, "norm");
+  ReduceOp op = std::isinf(p) && p > 0 ? ReduceOp::NormInf : p == 1.0 ? ReduceOp::NormOne : ReduceOp::NormP;
+  TG_CHECK(p > 0, ValueError, "norm: only p > 0 is supported, got ", p);
+  Tensor out = run(op, pl, t.dtype(), nullptr, nullptr, p);
+  if (needs_grad({&t}))
+    record(out, "NormBackward1", {&t}, {t, out}, [k = pl.keep_shape, p, dims](const Tensor& g, const TensorList& s,
+                                                                            const FunctionNode&) -> TensorList {
+      const Tensor& x = s[0];
+      Tensor n = reshape(s[1], k), gk = reshape(g, k);
+      Tensor zero = zeros({}, x.dtype());
+      if (p == 1.0) return {mul(gk, sign(x))};
+      if (std::isinf(p)) {  // shared evenly by the elements at the max |x|
+        Tensor mask = to_dtype(compare(BinaryOp::Eq, abs(x), n), x.dtype());
+        return {mul(mul(div(gk, sum(mask, dims, true)), mask), sign(x))};
+      }
+      // d||x||_p / dx = x |x|^(p-2) / ||x||^(p-1); 0 where the norm is 0.
+      Tensor num = p == 2.0 ? x : mul(x, pow(abs(x), p - 2.0));
+      Tensor den = p == 2.0 ? n : pow(n, p - 1.0);
+      Tensor r = div(mul(gk, num), den);
+      return {where(compare(BinaryOp::Eq, n, zero), zero, r)};
+    });
+  return out;
+}
+
+}  // namespace tg

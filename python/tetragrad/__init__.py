@@ -1,0 +1,130 @@
+"""tetragrad: a small deep-learning library with a C++17 core and a PyTorch-compatible API.
+
+``import tetragrad as tg`` and use it like ``torch``: tensors, autograd, and (later) nn/optim.
+"""
+
+from . import _C
+from ._C import (
+    Tensor,
+    abs,
+    add,
+    addmm,
+    amax,
+    amin,
+    argmax,
+    argmin,
+    arange,
+    bmm,
+    cat,
+    chunk,
+    clamp,
+    clip,
+    concat,
+    device,
+    div,
+    dot,
+    dtype,
+    empty,
+    eq,
+    exp,
+    eye,
+    flatten,
+    from_numpy,
+    full,
+    gather,
+    ge,
+    get_default_dtype,
+    get_num_threads,
+    gt,
+    index_add,
+    index_select,
+    is_grad_enabled,
+    isfinite,
+    isnan,
+    le,
+    linspace,
+    log,
+    logical_and,
+    logical_not,
+    logical_or,
+    logsumexp,
+    lt,
+    masked_fill,
+    masked_select,
+    matmul,
+    maximum,
+    mean,
+    minimum,
+    mm,
+    mul,
+    narrow,
+    ne,
+    neg,
+    negative,
+    norm,
+    ones,
+    permute,
+    pow,
+    prod,
+    rand,
+    randint,
+    randn,
+    relu,
+    reshape,
+    rsqrt,
+    scatter_add,
+    select,
+    set_default_dtype,
+    set_num_threads,
+    sigmoid,
+    sign,
+    split,
+    sqrt,
+    square,
+    squeeze,
+    stack,
+    std,
+    sub,
+    sum,
+    swapaxes,
+    t,
+    tanh,
+    transpose,
+    true_divide,
+    unbind,
+    unsqueeze,
+    var,
+    where,
+    zeros,
+)
+from ._tensor import (
+    Size,
+    empty_like,
+    full_like,
+    manual_seed,
+    max,
+    min,
+    ones_like,
+    rand_like,
+    randn_like,
+    tensor,
+    zeros_like,
+)
+from .autograd import enable_grad, no_grad, set_grad_enabled
+from . import autograd
+
+float32 = float = dtype.float32
+float64 = double = dtype.float64
+int64 = long = dtype.int64
+bool = dtype.bool  # noqa: A001  (torch.bool)
+
+__version__ = "0.1.0"
+
+
+def is_tensor(obj) -> "builtins.bool":  # noqa: F821
+    """True if ``obj`` is a tetragrad tensor."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Tensor) -> int:
+    return input.numel()

@@ -1,0 +1,257 @@
+"""Python-side pieces of Tensor: construction from data, repr, Size, and the methods whose
+return types (named tuples, lists) are simplest to build in Python."""
+
+from __future__ import annotations
+
+import builtins
+import collections
+import copyreg
+
+import numpy as np
+
+from . import _C
+from ._C import Tensor
+
+_dtypes_np = {
+    _C.dtype.float32: np.float32,
+    _C.dtype.float64: np.float64,
+    _C.dtype.int64: np.int64,
+    _C.dtype.bool: np.bool_,
+}
+
+
+class Size(tuple):
+    """The shape of a tensor: a tuple of ints, printed as ``tetragrad.Size([2, 3])``."""
+
+    def __repr__(self) -> str:
+        return f"tetragrad.Size({list(self)})"
+
+    def numel(self) -> int:
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+_C._set_size_type(Size)
+
+
+def manual_seed(seed: int) -> None:
+    """Seed the global generator: later rand/randn/randint draws are reproducible."""
+    _C.manual_seed(int(seed))
+
+
+def _infer_dtype(arr: np.ndarray, from_numpy_array: builtins.bool):
+    kind = arr.dtype.kind
+    if kind == "b":
+        return _C.dtype.bool
+    if kind in "iu":
+        return _C.dtype.int64
+    if kind == "f":
+        # NumPy arrays keep their precision; Python floats take the default dtype (as torch).
+        if from_numpy_array and arr.dtype == np.float64:
+            return _C.dtype.float64
+        return _C.get_default_dtype()
+    raise TypeError(f"tensor: can't build a tensor from data of dtype {arr.dtype}")
+
+
+def tensor(data, dtype=None, device=None, requires_grad: builtins.bool = False) -> Tensor:
+    """Build a new tensor (a copy) from nested lists, a scalar, a NumPy array or a tensor."""
+    if isinstance(data, Tensor):
+        arr = data.detach().numpy()
+        dt = data.dtype if dtype is None else dtype
+        is_np = True
+    else:
+        is_np = isinstance(data, np.ndarray | np.generic)
+        try:
+            arr = np.asarray(data)
+        except ValueError as e:
+            raise ValueError(f"tensor: could not build a tensor from data: {e}") from None
+        if arr.dtype == object:
+            raise TypeError(f"tensor: could not infer dtype of {type(data).__name__} data (ragged or non-numeric)")
+        dt = _infer_dtype(arr, is_np) if dtype is None else dtype
+    out = _C.from_numpy(np.array(arr, dtype=_dtypes_np[dt], order="C", copy=True))
+    if device is not None:
+        _C.device(device) if isinstance(device, str) else device
+        out = out._to(None, device)
+    if requires_grad:
+        out.requires_grad_(True)
+    return out
+
+
+def _like(name):
+    def fn(input: Tensor, *, dtype=None, device=None, requires_grad: builtins.bool = False) -> Tensor:
+        return getattr(_C, name)(input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
+
+    fn.__name__ = name + "_like"
+    fn.__doc__ = f"``tetragrad.{name}`` with the shape (and by default dtype) of ``input``."
+    return fn
+
+
+zeros_like = _like("zeros")
+ones_like = _like("ones")
+empty_like = _like("empty")
+rand_like = _like("rand")
+randn_like = _like("randn")
+
+
+def full_like(input: Tensor, fill_value, *, dtype=None, device=None, requires_grad: builtins.bool = False) -> Tensor:
+    return _C.full(input.shape, fill_value, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
+
+
+# ---- max / min: one name, three meanings, as in torch -----------------------------------------
+class _ReturnTypes:
+    max = collections.namedtuple("max", ["values", "indices"])
+    min = collections.namedtuple("min", ["values", "indices"])
+
+
+def max(input: Tensor, dim=None, keepdim: builtins.bool = False):
+    """max(t) -> 0-d tensor; max(t, dim, keepdim=False) -> (values, indices); max(a, b) -> maximum."""
+    r = input._max(dim, keepdim)
+    return _ReturnTypes.max(*r) if isinstance(r, tuple) else r
+
+
+def min(input: Tensor, dim=None, keepdim: builtins.bool = False):
+    """min(t) -> 0-d tensor; min(t, dim, keepdim=False) -> (values, indices); min(a, b) -> minimum."""
+    r = input._min(dim, keepdim)
+    return _ReturnTypes.min(*r) if isinstance(r, tuple) else r
+
+
+# ---- repr like torch's ---------------------------------------------------------------------------
+def _format_array(a: np.ndarray, dtype) -> str:
+    if dtype == _C.dtype.bool:
+        fmt = {"bool": lambda v: "True" if v else "False"}
+    elif dtype == _C.dtype.int64:
+        fmt = {"int": lambda v: str(v)}
+    else:
+        finite = a[np.isfinite(a)] if a.size else a
+        absmax = float(np.abs(finite).max()) if finite.size else 0.0
+        nonzero = np.abs(finite[finite != 0]) if finite.size else finite
+        absmin = float(nonzero.min()) if nonzero.size else 0.0
+        integral = finite.size == 0 or bool(np.all(finite == np.round(finite)))
+        sci = finite.size > 0 and (absmax >= 1e8 or (absmin > 0 and (absmin < 1e-4 or absmax / absmin > 1000.0)))
+        if integral and not sci:
+            def f(v):
+                return f"{v:.0f}." if np.isfinite(v) else str(v).replace("inf", "inf")
+        elif sci:
+            def f(v):
+                return f"{v:.4e}" if np.isfinite(v) else str(v)
+        else:
+            def f(v):
+                return f"{v:.4f}" if np.isfinite(v) else str(v)
+        fmt = {"float": f}
+    # Right-align every element to the widest one, as torch does.
+    key = next(iter(fmt))
+    base = fmt[key]
+    width = builtins.max((len(base(v)) for v in a.reshape(-1)), default=0)
+    fmt = {key: lambda v: base(v).rjust(width)}
+    return np.array2string(a, separator=", ", formatter=fmt, prefix="tensor(", threshold=1000, edgeitems=3, max_line_width=80)
+
+
+def _tensor_repr(self: Tensor) -> str:
+    a = self.detach().numpy()
+    suffix = []
+    if self.numel() == 0 and self.ndim > 1:
+        body = "[]"
+        suffix.append(f"size={tuple(self.shape)}")
+    else:
+        body = _format_array(a, self.dtype)
+    if self.dtype not in (_C.get_default_dtype(), _C.dtype.int64, _C.dtype.bool):
+        suffix.append(f"dtype={self.dtype!r}")
+    elif self.dtype == _C.dtype.int64 and self.numel() == 0:
+        suffix.append(f"dtype={self.dtype!r}")
+    if self.grad_fn is not None:
+        suffix.append(f"grad_fn=<{self.grad_fn.name()}>")
+    elif self.requires_grad:
+        suffix.append("requires_grad=True")
+    return "tensor(" + body + "".join(", " + s for s in suffix) + ")"
+
+
+# ---- methods that are simplest in Python --------------------------------------------------------
+def _tolist(self: Tensor):
+    return self.detach().numpy().tolist()
+
+
+def _iter(self: Tensor):
+    if self.ndim == 0:
+        raise TypeError("iteration over a 0-d tensor")
+    return iter(self.unbind(0))
+
+
+def _array(self: Tensor, dtype=None, copy=None):
+    a = self.detach().numpy()
+    return a.astype(dtype, copy=False) if dtype is not None else a
+
+
+def _to(self: Tensor, *args, **kwargs) -> Tensor:
+    """to(dtype), to(device), to(device, dtype), to(other), with copy= and non_blocking= accepted."""
+    dtype = kwargs.pop("dtype", None)
+    device = kwargs.pop("device", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    if kwargs:
+        raise TypeError(f"to() got unexpected keyword arguments {list(kwargs)}")
+    for a in args:
+        if isinstance(a, _C.dtype):
+            dtype = a
+        elif isinstance(a, str | _C.device):
+            device = a
+        elif isinstance(a, Tensor):
+            dtype, device = a.dtype, a.device
+        else:
+            raise TypeError(f"to() received an invalid argument {a!r}")
+    return self._to(dtype, device, copy)
+
+
+def _reduce(self: Tensor):
+    return (_rebuild, (self.detach().numpy().copy(), self.requires_grad))
+
+
+def _rebuild(array, requires_grad):
+    t = _C.from_numpy(array)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _deepcopy(self: Tensor, memo):
+    if not self.is_leaf:
+        raise RuntimeError(
+            "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol")
+    if id(self) in memo:
+        return memo[id(self)]
+    new = self.detach().clone()
+    if type(self) is not Tensor:
+        new = type(self).__new__(type(self), new) if hasattr(type(self), "__new__") else new
+    new.requires_grad_(self.requires_grad)
+    if self.grad is not None:
+        new.grad = self.grad.detach().clone()
+    memo[id(self)] = new
+    return new
+
+
+def _new_tensor(self: Tensor, data, dtype=None, requires_grad=False) -> Tensor:
+    return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+Tensor.__repr__ = _tensor_repr
+Tensor.__str__ = _tensor_repr
+Tensor.tolist = _tolist
+Tensor.__iter__ = _iter
+Tensor.__array__ = _array
+Tensor.to = _to
+Tensor.__reduce__ = _reduce
+Tensor.__deepcopy__ = _deepcopy
+Tensor.new_tensor = _new_tensor
+Tensor.max = max
+Tensor.min = min
+Tensor.__module__ = "tetragrad"
+Tensor.new_zeros = lambda self, *size, dtype=None, requires_grad=False: _C.zeros(
+    *size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+Tensor.new_ones = lambda self, *size, dtype=None, requires_grad=False: _C.ones(
+    *size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+Tensor.new_full = lambda self, size, fill_value, dtype=None, requires_grad=False: _C.full(
+    size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+Tensor.new_empty = lambda self, *size, dtype=None, requires_grad=False: _C.empty(
+    *size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+copyreg.pickle(Tensor, _reduce)

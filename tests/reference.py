@@ -1,0 +1,432 @@
+"""Plain NumPy reference implementations of the tetragrad foundation ops.
+
+Every function takes and returns NumPy arrays and computes in float64 (the tests
+cast the result to the dtype tetragrad should return). Nothing here imports
+tetragrad: these are the ground truth the op tests compare against.
+Semantics follow PyTorch (e.g. ``var`` is unbiased by default, ``chunk``
+uses ceil-sized chunks, ``max(dim)`` returns values and indices).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+# ---- helpers --------------------------------------------------------------------------------
+
+
+def f64(a):
+    return np.asarray(a, dtype=np.float64)
+
+
+def _dims(a, dim):
+    """Normalise a dim argument (None, int or tuple) to a sorted tuple of non-negative axes."""
+    a = np.asarray(a)
+    if dim is None:
+        return tuple(range(a.ndim))
+    if isinstance(dim, int):
+        dim = (dim,)
+    return tuple(sorted(d % max(a.ndim, 1) for d in dim))
+
+
+def _axis(a, dim):
+    """NumPy axis argument for a 0-d-safe reduction."""
+    a = np.asarray(a)
+    if a.ndim == 0:
+        return None
+    return _dims(a, dim)
+
+
+# ---- elementwise: unary -----------------------------------------------------------------------
+
+
+def neg(x):
+    return -f64(x)
+
+
+def exp(x):
+    return np.exp(f64(x))
+
+
+def log(x):
+    return np.log(f64(x))
+
+
+def sqrt(x):
+    return np.sqrt(f64(x))
+
+
+def rsqrt(x):
+    return 1.0 / np.sqrt(f64(x))
+
+
+def abs(x):  # noqa: A001 - mirrors the op name
+    return np.abs(f64(x))
+
+
+def sign(x):
+    return np.sign(f64(x))
+
+
+def sigmoid(x):
+    x = f64(x)
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def tanh(x):
+    return np.tanh(f64(x))
+
+
+def relu(x):
+    x = f64(x)
+    return np.where(x > 0, x, 0.0)
+
+
+def square(x):
+    return f64(x) ** 2
+
+
+def clamp(x, min=None, max=None):  # noqa: A002 - torch argument names
+    x = f64(x)
+    if min is not None:
+        x = np.maximum(x, min)
+    if max is not None:
+        x = np.minimum(x, max)
+    return x
+
+
+def pow_scalar(x, e):
+    return f64(x) ** e
+
+
+def rpow_scalar(base, x):
+    return base ** f64(x)
+
+
+def logical_not(x):
+    return np.logical_not(np.asarray(x))
+
+
+def isnan(x):
+    return np.isnan(f64(x))
+
+
+def isfinite(x):
+    return np.isfinite(f64(x))
+
+
+# ---- elementwise: binary (NumPy broadcasting == PyTorch broadcasting) -------------------------
+
+
+def add(a, b, alpha=1):
+    return f64(a) + alpha * f64(b)
+
+
+def sub(a, b, alpha=1):
+    return f64(a) - alpha * f64(b)
+
+
+def mul(a, b):
+    return f64(a) * f64(b)
+
+
+def div(a, b):
+    return f64(a) / f64(b)
+
+
+def pow(a, b):  # noqa: A001
+    return f64(a) ** f64(b)
+
+
+def maximum(a, b):
+    return np.maximum(f64(a), f64(b))
+
+
+def minimum(a, b):
+    return np.minimum(f64(a), f64(b))
+
+
+def eq(a, b):
+    return f64(a) == f64(b)
+
+
+def ne(a, b):
+    return f64(a) != f64(b)
+
+
+def lt(a, b):
+    return f64(a) < f64(b)
+
+
+def le(a, b):
+    return f64(a) <= f64(b)
+
+
+def gt(a, b):
+    return f64(a) > f64(b)
+
+
+def ge(a, b):
+    return f64(a) >= f64(b)
+
+
+def logical_and(a, b):
+    return np.logical_and(np.asarray(a), np.asarray(b))
+
+
+def logical_or(a, b):
+    return np.logical_or(np.asarray(a), np.asarray(b))
+
+
+def broadcast_shape(*shapes):
+    """PyTorch/NumPy broadcast of shapes; raises ValueError when incompatible."""
+    return tuple(np.broadcast_shapes(*shapes))
+
+
+# ---- reductions -------------------------------------------------------------------------------
+
+
+def sum(x, dim=None, keepdim=False):  # noqa: A001
+    x = f64(x)
+    return np.sum(x, axis=_axis(x, dim), keepdims=keepdim)
+
+
+def mean(x, dim=None, keepdim=False):
+    x = f64(x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.mean(x, axis=_axis(x, dim), keepdims=keepdim)
+
+
+def prod(x, dim=None, keepdim=False):
+    x = f64(x)
+    return np.prod(x, axis=_axis(x, dim), keepdims=keepdim)
+
+
+def amax(x, dim=None, keepdim=False):
+    x = f64(x)
+    return np.amax(x, axis=_axis(x, dim), keepdims=keepdim)
+
+
+def amin(x, dim=None, keepdim=False):
+    x = f64(x)
+    return np.amin(x, axis=_axis(x, dim), keepdims=keepdim)
+
+
+def max_dim(x, dim, keepdim=False):
+    """torch.max(x, dim) -> (values, indices)."""
+    x = f64(x)
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), dtype=np.int64)
+    idx = np.argmax(x, axis=dim)
+    val = np.take_along_axis(x, np.expand_dims(idx, dim), axis=dim)
+    if not keepdim:
+        val = np.squeeze(val, axis=dim)
+    else:
+        idx = np.expand_dims(idx, dim)
+    return val, idx.astype(np.int64)
+
+
+def min_dim(x, dim, keepdim=False):
+    x = f64(x)
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), dtype=np.int64)
+    idx = np.argmin(x, axis=dim)
+    val = np.take_along_axis(x, np.expand_dims(idx, dim), axis=dim)
+    if not keepdim:
+        val = np.squeeze(val, axis=dim)
+    else:
+        idx = np.expand_dims(idx, dim)
+    return val, idx.astype(np.int64)
+
+
+def argmax(x, dim=None, keepdim=False):
+    x = f64(x)
+    if dim is None:
+        r = np.int64(np.argmax(x.reshape(-1)))
+        return np.full([1] * x.ndim, r, dtype=np.int64) if keepdim else np.asarray(r)
+    if x.ndim == 0:
+        return np.zeros((), dtype=np.int64)
+    r = np.argmax(x, axis=dim)
+    return (np.expand_dims(r, dim) if keepdim else r).astype(np.int64)
+
+
+def argmin(x, dim=None, keepdim=False):
+    x = f64(x)
+    if dim is None:
+        r = np.int64(np.argmin(x.reshape(-1)))
+        return np.full([1] * x.ndim, r, dtype=np.int64) if keepdim else np.asarray(r)
+    if x.ndim == 0:
+        return np.zeros((), dtype=np.int64)
+    r = np.argmin(x, axis=dim)
+    return (np.expand_dims(r, dim) if keepdim else r).astype(np.int64)
+
+
+def var(x, dim=None, correction=1, keepdim=False):
+    x = f64(x)
+    ax = _axis(x, dim)
+    n = x.size if ax is None else int(np.prod([x.shape[d] for d in ax]))
+    m = np.mean(x, axis=ax, keepdims=True)
+    ss = np.sum((x - m) ** 2, axis=ax, keepdims=keepdim)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return ss / max(n - correction, 0) if n - correction > 0 else ss * np.nan
+
+
+def std(x, dim=None, correction=1, keepdim=False):
+    return np.sqrt(var(x, dim, correction, keepdim))
+
+
+def logsumexp(x, dim, keepdim=False):
+    x = f64(x)
+    ax = _axis(x, dim)
+    m = np.max(x, axis=ax, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    r = np.log(np.sum(np.exp(x - m), axis=ax, keepdims=True)) + m
+    if not keepdim and ax is not None:
+        r = np.squeeze(r, axis=ax)
+    elif ax is None and not keepdim:
+        r = r.reshape(())
+    return r
+
+
+def norm(x, p=2, dim=None, keepdim=False):
+    x = np.abs(f64(x))
+    ax = _axis(x, dim)
+    if p == math.inf:
+        return np.max(x, axis=ax, keepdims=keepdim)
+    if p == -math.inf:
+        return np.min(x, axis=ax, keepdims=keepdim)
+    if p == 0:
+        return np.sum(x != 0, axis=ax, keepdims=keepdim).astype(np.float64)
+    if p == 1:
+        return np.sum(x, axis=ax, keepdims=keepdim)
+    if p == 2:
+        return np.sqrt(np.sum(x * x, axis=ax, keepdims=keepdim))
+    return np.sum(x**p, axis=ax, keepdims=keepdim) ** (1.0 / p)
+
+
+# ---- linear algebra ---------------------------------------------------------------------------
+
+
+def matmul(a, b):
+    """torch.matmul semantics: 1-D operands are promoted and the added dim removed,
+    batch dims broadcast."""
+    a, b = f64(a), f64(b)
+    if a.ndim == 1 and b.ndim == 1:
+        return np.asarray(np.dot(a, b))
+    # np.matmul implements exactly the same rules (incl. size-0 dims).
+    return np.matmul(a, b)
+
+
+def mm(a, b):
+    assert np.ndim(a) == 2 and np.ndim(b) == 2
+    return f64(a) @ f64(b)
+
+
+def bmm(a, b):
+    assert np.ndim(a) == 3 and np.ndim(b) == 3
+    return np.matmul(f64(a), f64(b))
+
+
+def addmm(bias, a, b, beta=1, alpha=1):
+    return beta * f64(bias) + alpha * (f64(a) @ f64(b))
+
+
+def dot(a, b):
+    return np.asarray(np.dot(f64(a), f64(b)))
+
+
+# ---- joining and indexing ---------------------------------------------------------------------
+
+
+def cat(arrays, dim=0):
+    arrays = [f64(a) for a in arrays]
+    return np.concatenate(arrays, axis=dim)
+
+
+def stack(arrays, dim=0):
+    return np.stack([f64(a) for a in arrays], axis=dim)
+
+
+def chunk(x, chunks, dim=0):
+    """torch.chunk: pieces of size ceil(n / chunks); may return fewer than `chunks` pieces."""
+    x = f64(x)
+    n = x.shape[dim]
+    if n == 0:
+        return [x.copy() for _ in range(chunks)]
+    return split(x, -(-n // chunks), dim)
+
+
+def split(x, split_size_or_sections, dim=0):
+    x = f64(x)
+    n = x.shape[dim]
+    if isinstance(split_size_or_sections, int):
+        s = split_size_or_sections
+        sizes = [min(s, n - i) for i in range(0, n, s)] or [0]
+    else:
+        sizes = list(split_size_or_sections)
+        assert sum_(sizes) == n
+    out, start = [], 0
+    for s in sizes:
+        idx = [slice(None)] * x.ndim
+        idx[dim] = slice(start, start + s)
+        out.append(x[tuple(idx)].copy())
+        start += s
+    return out
+
+
+def sum_(xs):
+    t = 0
+    for v in xs:
+        t += v
+    return t
+
+
+def gather(x, dim, index):
+    """torch.gather: out[i][j][k] = x[i][index[i][j][k]][k] (dim=1); out has index's shape
+    (index may be smaller than x along the other dims; no broadcasting)."""
+    x, index = f64(x), np.asarray(index, dtype=np.int64)
+    d = dim % x.ndim
+    sl = tuple(slice(None) if k == d else slice(0, index.shape[k]) for k in range(x.ndim))
+    return np.take_along_axis(x[sl], index, axis=d)
+
+
+def index_select(x, dim, index):
+    return np.take(f64(x), np.asarray(index, dtype=np.int64).reshape(-1), axis=dim)
+
+
+def masked_fill(x, mask, value):
+    x = f64(x)
+    mask = np.broadcast_to(np.asarray(mask, dtype=bool), x.shape)
+    return np.where(mask, value, x)
+
+
+def masked_select(x, mask):
+    x = f64(x)
+    mask = np.asarray(mask, dtype=bool)
+    shape = broadcast_shape(x.shape, mask.shape)
+    return np.broadcast_to(x, shape)[np.broadcast_to(mask, shape)]
+
+
+def where(cond, a, b):
+    return np.where(np.asarray(cond, dtype=bool), f64(a), f64(b))
+
+
+# ---- gradients of a few ops (used by the independent finite-difference test) -----------------
+
+
+def numerical_grad(f, x, eps=1e-6):
+    """Central differences of a scalar function f(ndarray) -> float, in float64."""
+    x = f64(x).copy()
+    g = np.zeros_like(x)
+    it = np.nditer(x, flags=["multi_index"])
+    for _ in it:
+        i = it.multi_index
+        old = x[i]
+        x[i] = old + eps
+        fp = f(x)
+        x[i] = old - eps
+        fm = f(x)
+        x[i] = old
+        g[i] = (fp - fm) / (2 * eps)
+    return g
