@@ -123,7 +123,9 @@ def assert_close(t, ref, dtype=None, rtol=None, atol=None):
     if t.dtype in (tg.bool, tg.int64):
         np.testing.assert_array_equal(got, ref.astype(got.dtype))
     else:
-        np.testing.assert_allclose(got, ref.astype(np.float64), rtol=rtol, atol=atol, equal_nan=True)
+        np.testing.assert_allclose(
+            got, ref.astype(np.float64), rtol=rtol, atol=atol, equal_nan=True
+        )
 
 
 def check_grad(fn, *arrays, eps=1e-6, atol=1e-5, rtol=1e-3):
@@ -148,7 +150,9 @@ def pytest_collection_modifyitems(config, items):
         return
     for item in items:
         if item.get_closest_marker("torch_differs"):
-            item.add_marker(pytest.mark.xfail(reason="tetragrad's error contract, not PyTorch's", strict=False))
+            item.add_marker(
+                pytest.mark.xfail(reason="tetragrad's error contract, not PyTorch's", strict=False)
+            )
 
 
 # ---- fixtures ---------------------------------------------------------------------------------

@@ -4,9 +4,8 @@ reductions, and an independent check of tg.autograd.gradcheck itself."""
 import numpy as np
 import pytest
 import reference as R
-from conftest import assert_close, check_grad, rand_away, randn, tgt
-
 import tetragrad as tg
+from conftest import assert_close, check_grad, rand_away, randn, tgt
 
 F32, F64 = tg.float32, tg.float64
 
@@ -65,7 +64,12 @@ def test_gradcheck_detects_a_wrong_gradient():
 
 
 def test_gradcheck_several_outputs_and_inputs():
-    check_grad(lambda a, b, c: (a @ b) * c.exp(), randn(2, 3, seed=1), randn(3, 2, seed=2), randn(2, seed=3))
+    check_grad(
+        lambda a, b, c: (a @ b) * c.exp(),
+        randn(2, 3, seed=1),
+        randn(3, 2, seed=2),
+        randn(2, seed=3),
+    )
 
 
 # ---- accumulation ------------------------------------------------------------------------------
@@ -197,7 +201,13 @@ def test_backward_without_grad_raises():
 
 def test_inplace_on_leaf_requiring_grad_raises():
     x = leaf([1.0, 2.0])
-    for op in (lambda t: t.add_(1.0), lambda t: t.mul_(2.0), lambda t: t.zero_(), lambda t: t.fill_(1.0), lambda t: t.exp_()):
+    for op in (
+        lambda t: t.add_(1.0),
+        lambda t: t.mul_(2.0),
+        lambda t: t.zero_(),
+        lambda t: t.fill_(1.0),
+        lambda t: t.exp_(),
+    ):
         with pytest.raises(RuntimeError):
             op(x)
     with pytest.raises(RuntimeError):
@@ -257,7 +267,11 @@ def test_requires_grad_propagation_and_leaves():
 
 @pytest.mark.parametrize(
     "fn,name",
-    [(lambda a, b: a + b, "AddBackward0"), (lambda a, b: a * b, "MulBackward0"), (lambda a, b: a * 2.0, "MulBackward0")],
+    [
+        (lambda a, b: a + b, "AddBackward0"),
+        (lambda a, b: a * b, "MulBackward0"),
+        (lambda a, b: a * 2.0, "MulBackward0"),
+    ],
     ids=["add", "mul", "mul_scalar"],
 )
 def test_grad_fn_name(fn, name):
@@ -349,7 +363,14 @@ def test_detach():
 
 
 # ---- broadcasting reduces gradients back to input shapes ---------------------------------------------------
-BCAST = [((3, 1), (1, 4)), ((4,), (2, 3, 4)), ((), (2, 3)), ((2, 1, 3), (4, 1)), ((1,), (5,)), ((1, 1), ())]
+BCAST = [
+    ((3, 1), (1, 4)),
+    ((4,), (2, 3, 4)),
+    ((), (2, 3)),
+    ((2, 1, 3), (4, 1)),
+    ((1,), (5,)),
+    ((1, 1), ()),
+]
 
 
 @pytest.mark.parametrize("sa,sb", BCAST, ids=str)

@@ -6,9 +6,8 @@ import math
 import numpy as np
 import pytest
 import reference as R
-from conftest import assert_close, check_grad, nc, rand_away, randn, tgt
-
 import tetragrad as tg
+from conftest import assert_close, check_grad, nc, rand_away, randn, tgt
 
 F32, F64, I64, B = tg.float32, tg.float64, tg.int64, tg.bool
 FLOATS = [F32, F64]
@@ -130,7 +129,12 @@ BINARY = {
     "add": (tg.add, R.add, "any", "any"),
     "add_op": (lambda a, b: a + b, R.add, "any", "any"),
     "add_method": (lambda a, b: a.add(b), R.add, "any", "any"),
-    "add_alpha": (lambda a, b: tg.add(a, b, alpha=2.5), lambda a, b: R.add(a, b, 2.5), "any", "any"),
+    "add_alpha": (
+        lambda a, b: tg.add(a, b, alpha=2.5),
+        lambda a, b: R.add(a, b, 2.5),
+        "any",
+        "any",
+    ),
     "sub": (tg.sub, R.sub, "any", "any"),
     "sub_op": (lambda a, b: a - b, R.sub, "any", "any"),
     "sub_alpha": (lambda a, b: a.sub(b, alpha=-2), lambda a, b: R.sub(a, b, -2), "any", "any"),
@@ -242,7 +246,9 @@ def small_ints(shape, seed):
 
 
 @pytest.mark.parametrize("da,db", [(F32, F32), (F64, F32), (I64, I64), (I64, F32)], ids=str)
-@pytest.mark.parametrize("sa,sb", [((2, 3), (2, 3)), ((2, 1), (3,)), ((4,), ()), ((0,), (1,))], ids=str)
+@pytest.mark.parametrize(
+    "sa,sb", [((2, 3), (2, 3)), ((2, 1), (3,)), ((4,), ()), ((0,), (1,))], ids=str
+)
 @pytest.mark.parametrize("name", list(CMP))
 def test_compare(name, sa, sb, da, db):
     fn, ref = CMP[name]

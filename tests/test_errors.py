@@ -8,9 +8,8 @@ RuntimeError for most of these; the ValueError/TypeError split is tetragrad's ow
 
 import numpy as np
 import pytest
-from conftest import assert_close, tgt
-
 import tetragrad as tg
+from conftest import assert_close, tgt
 
 I64, B = tg.int64, tg.bool
 
@@ -35,10 +34,20 @@ SHAPE_ERRORS = [
     ("maximum", lambda: tg.maximum(z(3), z(2)), ("maximum",), ["[3]", "[2]"]),
     ("eq", lambda: z(3) == z(2), ("eq",), ["[3]", "[2]"]),
     ("lt", lambda: tg.lt(z(1, 3), z(2, 2)), ("lt",), ["[1, 3]", "[2, 2]"]),
-    ("logical_and", lambda: tg.logical_and(z(3, dtype=B), z(2, dtype=B)), ("logical_and",), ["[3]", "[2]"]),
+    (
+        "logical_and",
+        lambda: tg.logical_and(z(3, dtype=B), z(2, dtype=B)),
+        ("logical_and",),
+        ["[3]", "[2]"],
+    ),
     ("where", lambda: tg.where(z(2, 3, dtype=B), z(2, 3), z(4)), ("where",), ["[4]"]),
     ("matmul", lambda: z(2, 3) @ z(4, 5), ("matmul",), ["[2, 3]", "[4, 5]"]),
-    ("matmul_batch", lambda: tg.matmul(z(2, 2, 3), z(3, 3, 2)), ("matmul",), ["[2, 2, 3]", "[3, 3, 2]"]),
+    (
+        "matmul_batch",
+        lambda: tg.matmul(z(2, 2, 3), z(3, 3, 2)),
+        ("matmul",),
+        ["[2, 2, 3]", "[3, 3, 2]"],
+    ),
     ("matmul_vec", lambda: tg.matmul(z(3), z(4)), ("matmul", "dot"), ["[3]", "[4]"]),
     ("mm", lambda: tg.mm(z(2, 3), z(2, 3)), ("mm",), ["[2, 3]"]),
     ("mm_1d", lambda: tg.mm(z(3), z(3, 2)), ("mm",), ["[3]"]),
@@ -52,7 +61,12 @@ SHAPE_ERRORS = [
     ("view", lambda: z(2, 3).view(4), ("view",), ["[2, 3]", "[4]"]),
     ("reshape", lambda: z(2, 3).reshape(5, -1), ("reshape", "view"), ["[2, 3]"]),
     ("expand", lambda: z(2, 3).expand(4, 3), ("expand",), ["[2, 3]", "[4, 3]"]),
-    ("masked_fill", lambda: z(2, 3).masked_fill(z(4, dtype=B), 0.0), ("masked_fill",), ["[2, 3]", "[4]"]),
+    (
+        "masked_fill",
+        lambda: z(2, 3).masked_fill(z(4, dtype=B), 0.0),
+        ("masked_fill",),
+        ["[2, 3]", "[4]"],
+    ),
     ("gather_ndim", lambda: tg.gather(z(2, 3), 1, idx(0, 1, 2)), ("gather",), ["[2, 3]", "[3]"]),
     ("inplace_broadcast", lambda: z(3).add_(z(2, 3)), ("add",), ["[3]", "[2, 3]"]),
     ("copy_", lambda: z(2, 3).copy_(z(5)), ("copy",), ["[2, 3]", "[5]"]),
@@ -94,7 +108,10 @@ VALUE_ERRORS = [
     ("cat_empty_list", lambda: tg.cat([])),
     ("stack_empty_list", lambda: tg.stack([])),
     ("tensor_ragged", lambda: tg.tensor([[1, 2], [3]])),
-    ("index_select_2d_index", lambda: tg.index_select(z(3, 2), 0, tgt(np.zeros((2, 2), dtype=np.int64)))),
+    (
+        "index_select_2d_index",
+        lambda: tg.index_select(z(3, 2), 0, tgt(np.zeros((2, 2), dtype=np.int64))),
+    ),
     ("masked_fill_value_not_0d", lambda: z(2, 3).masked_fill(z(2, 3, dtype=B), z(2))),
     ("expand_fewer_dims", lambda: z(2, 3).expand(3)),
 ]
@@ -153,7 +170,9 @@ def test_inplace_result_does_not_fit():
 
 
 @pytest.mark.parametrize(
-    "fn", [lambda: z(2, 2) @ z(2, 2, dtype=tg.float64), lambda: tg.mm(z(2, 2, dtype=I64), z(2, 2))], ids=["f32_f64", "i64_f32"]
+    "fn",
+    [lambda: z(2, 2) @ z(2, 2, dtype=tg.float64), lambda: tg.mm(z(2, 2, dtype=I64), z(2, 2))],
+    ids=["f32_f64", "i64_f32"],
 )
 def test_matmul_mixed_dtypes_promote_or_type_error(fn):
     try:
@@ -250,8 +269,16 @@ ZERO = [
     ("reshape", lambda: z(0, 3).reshape(3, 0), np.zeros((3, 0))),
     ("transpose_contig", lambda: z(0, 3).t().contiguous(), np.zeros((3, 0))),
     ("index_select_empty_src", lambda: tg.index_select(z(0, 3), 1, idx(0, 2)), np.zeros((0, 2))),
-    ("index_select_empty_index", lambda: tg.index_select(tg.ones(2, 3), 0, idx()), np.zeros((0, 3))),
-    ("gather_empty", lambda: tg.gather(z(0, 3), 1, tgt(np.zeros((0, 2), dtype=np.int64))), np.zeros((0, 2))),
+    (
+        "index_select_empty_index",
+        lambda: tg.index_select(tg.ones(2, 3), 0, idx()),
+        np.zeros((0, 3)),
+    ),
+    (
+        "gather_empty",
+        lambda: tg.gather(z(0, 3), 1, tgt(np.zeros((0, 2), dtype=np.int64))),
+        np.zeros((0, 2)),
+    ),
     ("masked_fill", lambda: z(0, 3).masked_fill(z(0, 3, dtype=B), 1.0), np.zeros((0, 3))),
     ("where", lambda: tg.where(z(0, dtype=B), z(0), z(0)), np.zeros(0)),
     ("getitem_empty_index", lambda: tg.ones(3, 2)[idx()], np.zeros((0, 2))),

@@ -3,9 +3,8 @@
 import numpy as np
 import pytest
 import reference as R
-from conftest import assert_close, check_grad, nc, randn, tgt
-
 import tetragrad as tg
+from conftest import assert_close, check_grad, nc, randn, tgt
 
 F32, F64, I64, B = tg.float32, tg.float64, tg.int64, tg.bool
 
@@ -62,14 +61,25 @@ def test_cat_grad(shapes, dim):
     check_grad(lambda *ts: tg.cat(ts, dim), *arrays(*shapes))
 
 
-STACK = [((3,), 2, 0), ((3,), 2, 1), ((2, 3), 3, 0), ((2, 3), 2, 1), ((2, 3), 2, -1), ((2, 3), 1, 2), ((), 3, 0), ((0, 2), 2, 1)]
+STACK = [
+    ((3,), 2, 0),
+    ((3,), 2, 1),
+    ((2, 3), 3, 0),
+    ((2, 3), 2, 1),
+    ((2, 3), 2, -1),
+    ((2, 3), 1, 2),
+    ((), 3, 0),
+    ((0, 2), 2, 1),
+]
 
 
 @pytest.mark.parametrize("shape,n,dim", STACK, ids=ids)
 def test_stack(shape, n, dim):
     xs = arrays(*[shape] * n)
     assert_close(tg.stack([tgt(x) for x in xs], dim), R.stack(xs, dim))
-    assert_close(tg.stack([tgt(x.astype(np.float32)) for x in xs], dim=dim), R.stack(xs, dim), dtype=F32)
+    assert_close(
+        tg.stack([tgt(x.astype(np.float32)) for x in xs], dim=dim), R.stack(xs, dim), dtype=F32
+    )
     if 0 not in shape:
         check_grad(lambda *ts: tg.stack(ts, dim), *xs)
 
@@ -80,7 +90,16 @@ def test_stack_noncontiguous():
 
 
 # ---- chunk / split ------------------------------------------------------------------------------
-CHUNK = [((6,), 3, 0), ((5,), 3, 0), ((6,), 4, 0), ((2, 7), 3, 1), ((4, 2), 1, 0), ((3, 2), 5, 0), ((2, 6), 2, -1), ((0, 2), 3, 0)]
+CHUNK = [
+    ((6,), 3, 0),
+    ((5,), 3, 0),
+    ((6,), 4, 0),
+    ((2, 7), 3, 1),
+    ((4, 2), 1, 0),
+    ((3, 2), 5, 0),
+    ((2, 6), 2, -1),
+    ((0, 2), 3, 0),
+]
 
 
 @pytest.mark.parametrize("shape,chunks,dim", CHUNK, ids=ids)
@@ -89,7 +108,7 @@ def test_chunk(shape, chunks, dim):
     ref = R.chunk(x, chunks, dim)
     for got in (tg.chunk(tgt(x), chunks, dim), tgt(x).chunk(chunks, dim=dim)):
         assert len(got) == len(ref)
-        for g, r in zip(got, ref):
+        for g, r in zip(got, ref, strict=True):
             assert_close(g, r)
 
 
@@ -103,7 +122,16 @@ def test_chunk_grad(shape, chunks, dim):
     check_grad(lambda x: tg.chunk(x, chunks, dim)[0], randn(*shape, seed=1))  # unused pieces get 0
 
 
-SPLIT = [((6,), 2, 0), ((5,), 2, 0), ((7, 2), 3, 0), ((2, 6), [1, 2, 3], 1), ((2, 6), (4, 2), -1), ((4,), [0, 4], 0), ((4,), 10, 0), ((3, 4), [3], 0)]
+SPLIT = [
+    ((6,), 2, 0),
+    ((5,), 2, 0),
+    ((7, 2), 3, 0),
+    ((2, 6), [1, 2, 3], 1),
+    ((2, 6), (4, 2), -1),
+    ((4,), [0, 4], 0),
+    ((4,), 10, 0),
+    ((3, 4), [3], 0),
+]
 
 
 @pytest.mark.parametrize("shape,sec,dim", SPLIT, ids=ids)
@@ -112,7 +140,7 @@ def test_split(shape, sec, dim):
     ref = R.split(x, sec if isinstance(sec, int) else list(sec), dim)
     for got in (tg.split(tgt(x), sec, dim), tgt(x).split(sec, dim=dim)):
         assert len(got) == len(ref)
-        for g, r in zip(got, ref):
+        for g, r in zip(got, ref, strict=True):
             assert_close(g, r)
 
 
@@ -147,7 +175,11 @@ GATHER = [  # (input shape, dim, index)
 ]
 
 
-@pytest.mark.parametrize("shape,dim,index", GATHER, ids=lambda v: ids(np.asarray(v).shape) if isinstance(v, (list, np.ndarray)) else ids(v))
+@pytest.mark.parametrize(
+    "shape,dim,index",
+    GATHER,
+    ids=lambda v: ids(np.asarray(v).shape) if isinstance(v, (list, np.ndarray)) else ids(v),
+)
 def test_gather(shape, dim, index):
     x = randn(*shape)
     index = np.asarray(index, dtype=np.int64)
@@ -164,10 +196,21 @@ def test_gather_noncontiguous():
     idx = np.array([[1, 0, 3], [2, 2, 0]])
     assert_close(tg.gather(nc(x), 0, tgt(idx)), np.take_along_axis(x, idx, 0))
     assert_close(tg.gather(tgt(x), 0, tgt(idx.T.copy()).t()), np.take_along_axis(x, idx, 0))
-    assert_close(tg.gather(tgt(np.arange(12).reshape(3, 4)), 1, tgt(np.array([[0], [3], [1]]))), np.array([[0], [7], [9]]), dtype=I64)
+    assert_close(
+        tg.gather(tgt(np.arange(12).reshape(3, 4)), 1, tgt(np.array([[0], [3], [1]]))),
+        np.array([[0], [7], [9]]),
+        dtype=I64,
+    )
 
 
-INDEX_SELECT = [((5,), 0, [4, 0, 0, 2]), ((3, 4), 0, [2, 0]), ((3, 4), 1, [3, 3, 1, 0, 2]), ((3, 4), -1, [1]), ((2, 3, 4), 1, [2, 1]), ((3, 4), 0, [])]
+INDEX_SELECT = [
+    ((5,), 0, [4, 0, 0, 2]),
+    ((3, 4), 0, [2, 0]),
+    ((3, 4), 1, [3, 3, 1, 0, 2]),
+    ((3, 4), -1, [1]),
+    ((2, 3, 4), 1, [2, 1]),
+    ((3, 4), 0, []),
+]
 
 
 @pytest.mark.parametrize("shape,dim,index", INDEX_SELECT, ids=ids)
@@ -187,11 +230,21 @@ def test_index_select(shape, dim, index):
 def test_index_select_int_and_0d_index():
     x = np.arange(12).reshape(3, 4)
     assert_close(tg.index_select(tgt(x), 1, tgt(np.array([3, 0]))), x[:, [3, 0]], dtype=I64)
-    assert_close(tg.index_select(tgt(x), 0, tgt(np.array(1))), x[[1]], dtype=I64)  # 0-d index -> size 1
+    assert_close(
+        tg.index_select(tgt(x), 0, tgt(np.array(1))), x[[1]], dtype=I64
+    )  # 0-d index -> size 1
 
 
 # ---- masked_fill / where --------------------------------------------------------------------------
-MASKED_FILL = [((2, 3), (2, 3)), ((2, 3), (3,)), ((2, 3), (2, 1)), ((2, 3), ()), ((3,), (3,)), ((0, 3), (3,)), ((2, 4, 3), (4, 1))]
+MASKED_FILL = [
+    ((2, 3), (2, 3)),
+    ((2, 3), (3,)),
+    ((2, 3), (2, 1)),
+    ((2, 3), ()),
+    ((3,), (3,)),
+    ((0, 3), (3,)),
+    ((2, 4, 3), (4, 1)),
+]
 
 
 def mask_of(shape, seed=3):
@@ -213,7 +266,9 @@ def test_masked_fill_noncontiguous_and_int():
     assert_close(nc(x).masked_fill(tgt(m), 7.0), R.masked_fill(x, m, 7.0))
     assert_close(tgt(x).masked_fill(nc(m), 7.0), R.masked_fill(x, m, 7.0))
     i = np.arange(6).reshape(2, 3)
-    assert_close(tgt(i).masked_fill(tgt(mask_of((2, 3))), -1), np.where(mask_of((2, 3)), -1, i), dtype=I64)
+    assert_close(
+        tgt(i).masked_fill(tgt(mask_of((2, 3))), -1), np.where(mask_of((2, 3)), -1, i), dtype=I64
+    )
 
 
 def test_masked_fill_inplace():
@@ -232,7 +287,14 @@ def test_masked_fill_grad(xs, ms):
     assert_close(x.grad, np.broadcast_to(~mask_of(ms), xs).astype(np.float64))
 
 
-WHERE = [((2, 3), (2, 3), (2, 3)), ((2, 3), (3,), (2, 1)), ((3,), (2, 3), ()), ((2, 1), (1, 3), (3,)), ((), (2,), (2,)), ((0, 3), (3,), (1,))]
+WHERE = [
+    ((2, 3), (2, 3), (2, 3)),
+    ((2, 3), (3,), (2, 1)),
+    ((3,), (2, 3), ()),
+    ((2, 1), (1, 3), (3,)),
+    ((), (2,), (2,)),
+    ((0, 3), (3,), (1,)),
+]
 
 
 @pytest.mark.parametrize("cs,as_,bs", WHERE, ids=ids)
@@ -240,7 +302,9 @@ def test_where(cs, as_, bs):
     c, a, b = mask_of(cs), randn(*as_, seed=1), randn(*bs, seed=2)
     ref = R.where(c, a, b)
     assert_close(tg.where(tgt(c), tgt(a), tgt(b)), ref)
-    assert_close(tg.where(tgt(c), tgt(a.astype(np.float32)), tgt(b.astype(np.float32))), ref, dtype=F32)
+    assert_close(
+        tg.where(tgt(c), tgt(a.astype(np.float32)), tgt(b.astype(np.float32))), ref, dtype=F32
+    )
     if 0 not in cs + as_ + bs:
         cc = tgt(c)
         check_grad(lambda x, y: tg.where(cc, x, y), a, b)
@@ -253,7 +317,11 @@ def test_where_scalars_promotion_noncontiguous():
     assert_close(tg.where(nc(c), tgt(a), -tgt(a)), np.where(c, a, -a))
     i = np.arange(12).reshape(3, 4)
     assert_close(tg.where(tgt(c), tgt(i), tgt(-i)), np.where(c, i, -i), dtype=I64)
-    assert_close(tg.where(tgt(c), tgt(i), tgt(a.astype(np.float32))), np.where(c, i, a.astype(np.float32)), dtype=F32)
+    assert_close(
+        tg.where(tgt(c), tgt(i), tgt(a.astype(np.float32))),
+        np.where(c, i, a.astype(np.float32)),
+        dtype=F32,
+    )
     assert_close(tgt(a).where(tgt(c), tgt(-a)), np.where(c, a, -a))
 
 

@@ -3,9 +3,8 @@
 import numpy as np
 import pytest
 import reference as R
-from conftest import assert_close, check_grad, nc, randn, tgt
-
 import tetragrad as tg
+from conftest import assert_close, check_grad, nc, randn, tgt
 
 F32, F64 = tg.float32, tg.float64
 
@@ -59,17 +58,29 @@ def test_matmul_noncontiguous(ta, tb):
     x = nc(a) if ta else tgt(a)
     y = nc(b) if tb else tgt(b)
     assert_close(x @ y, a @ b)
-    assert_close(nc(a.astype(np.float32)) @ nc(b.astype(np.float32)), a @ b, dtype=F32, rtol=1e-5, atol=1e-5)
-    check_grad(lambda p, q: (p.t() if ta else p) @ (q.t() if tb else q), a.T.copy() if ta else a, b.T.copy() if tb else b)
+    assert_close(
+        nc(a.astype(np.float32)) @ nc(b.astype(np.float32)), a @ b, dtype=F32, rtol=1e-5, atol=1e-5
+    )
+    check_grad(
+        lambda p, q: (p.t() if ta else p) @ (q.t() if tb else q),
+        a.T.copy() if ta else a,
+        b.T.copy() if tb else b,
+    )
 
 
 def test_matmul_batched_noncontiguous():
     a, b = ab((2, 4, 3), (2, 3, 5))
-    x = tgt(np.ascontiguousarray(a.transpose(1, 0, 2))).transpose(0, 1)  # batch stride is not outermost
+    x = tgt(np.ascontiguousarray(a.transpose(1, 0, 2))).transpose(
+        0, 1
+    )  # batch stride is not outermost
     y = tgt(np.ascontiguousarray(b.transpose(0, 2, 1))).transpose(1, 2)
     assert_close(x @ y, a @ b)
     assert_close(tgt(a)[:, ::2] @ tgt(b), a[:, ::2] @ b)  # strided rows
-    check_grad(lambda p, q: p.transpose(0, 1) @ q.transpose(1, 2), a.transpose(1, 0, 2).copy(), b.transpose(0, 2, 1).copy())
+    check_grad(
+        lambda p, q: p.transpose(0, 1) @ q.transpose(1, 2),
+        a.transpose(1, 0, 2).copy(),
+        b.transpose(0, 2, 1).copy(),
+    )
 
 
 def test_matmul_expanded_operand():
@@ -80,14 +91,25 @@ def test_matmul_expanded_operand():
 
 
 @pytest.mark.parametrize("dtype", [F32, F64], ids=str)
-@pytest.mark.parametrize("sa,sb", [((2, 3), (3, 4)), ((1, 5), (5, 1)), ((0, 3), (3, 2)), ((3, 0), (0, 2))], ids=str)
+@pytest.mark.parametrize(
+    "sa,sb", [((2, 3), (3, 4)), ((1, 5), (5, 1)), ((0, 3), (3, 2)), ((3, 0), (0, 2))], ids=str
+)
 def test_mm(sa, sb, dtype):
     a, b = ab(sa, sb, np.float32 if dtype == F32 else np.float64)
     assert_close(tg.mm(tgt(a), tgt(b)), R.mm(a, b), dtype=dtype, rtol=1e-5, atol=1e-5)
     assert_close(tgt(a).mm(tgt(b)), R.mm(a, b), dtype=dtype, rtol=1e-5, atol=1e-5)
 
 
-@pytest.mark.parametrize("sa,sb", [((2, 2, 3), (2, 3, 4)), ((1, 1, 1), (1, 1, 1)), ((3, 2, 3), (3, 3, 1)), ((0, 2, 3), (0, 3, 4))], ids=str)
+@pytest.mark.parametrize(
+    "sa,sb",
+    [
+        ((2, 2, 3), (2, 3, 4)),
+        ((1, 1, 1), (1, 1, 1)),
+        ((3, 2, 3), (3, 3, 1)),
+        ((0, 2, 3), (0, 3, 4)),
+    ],
+    ids=str,
+)
 def test_bmm(sa, sb):
     a, b = ab(sa, sb)
     assert_close(tg.bmm(tgt(a), tgt(b)), R.bmm(a, b))
@@ -99,9 +121,17 @@ def test_bmm(sa, sb):
 def test_addmm(bias_shape, beta, alpha):
     a, b = ab((2, 3), (3, 4))
     c = randn(*bias_shape, seed=3)
-    assert_close(tg.addmm(tgt(c), tgt(a), tgt(b), beta=beta, alpha=alpha), R.addmm(c, a, b, beta, alpha))
+    assert_close(
+        tg.addmm(tgt(c), tgt(a), tgt(b), beta=beta, alpha=alpha), R.addmm(c, a, b, beta, alpha)
+    )
     af, bf, cf = a.astype(np.float32), b.astype(np.float32), c.astype(np.float32)
-    assert_close(tg.addmm(tgt(cf), tgt(af), tgt(bf), beta=beta, alpha=alpha), R.addmm(cf, af, bf, beta, alpha), dtype=F32, rtol=1e-5, atol=1e-5)
+    assert_close(
+        tg.addmm(tgt(cf), tgt(af), tgt(bf), beta=beta, alpha=alpha),
+        R.addmm(cf, af, bf, beta, alpha),
+        dtype=F32,
+        rtol=1e-5,
+        atol=1e-5,
+    )
 
 
 def test_dot():
@@ -118,7 +148,12 @@ GRAD_FNS = [
     ("bmm", lambda a, b: tg.bmm(a, b), (2, 2, 3), (2, 3, 2)),
     ("dot", lambda a, b: tg.dot(a, b), (4,), (4,)),
     ("matmul_op", lambda a, b: a @ b, (2, 1, 2, 3), (3, 3, 2)),
-    ("addmm_a_b", lambda a, b: tg.addmm(tg.ones(4, dtype=tg.float64), a, b, beta=0.5, alpha=2.0), (2, 3), (3, 4)),
+    (
+        "addmm_a_b",
+        lambda a, b: tg.addmm(tg.ones(4, dtype=tg.float64), a, b, beta=0.5, alpha=2.0),
+        (2, 3),
+        (3, 4),
+    ),
     ("self_matmul", lambda a, b: a @ a.t() + b.sum(), (2, 3), (1,)),
 ]
 
@@ -131,7 +166,9 @@ def test_matmul_family_grad(name, fn, sa, sb):
 @pytest.mark.parametrize("bias_shape", [(2, 4), (4,), ()], ids=str)
 def test_addmm_grad(bias_shape):
     a, b = ab((2, 3), (3, 4))
-    check_grad(lambda c, x, y: tg.addmm(c, x, y, beta=0.7, alpha=-1.3), randn(*bias_shape, seed=3), a, b)
+    check_grad(
+        lambda c, x, y: tg.addmm(c, x, y, beta=0.7, alpha=-1.3), randn(*bias_shape, seed=3), a, b
+    )
 
 
 def test_matmul_larger_float32():

@@ -5,9 +5,8 @@ import math
 import numpy as np
 import pytest
 import reference as R
-from conftest import assert_close, check_grad, distinct, nc, rand_away, randn, tgt
-
 import tetragrad as tg
+from conftest import assert_close, check_grad, distinct, nc, rand_away, randn, tgt
 
 F32, F64, I64, B = tg.float32, tg.float64, tg.int64, tg.bool
 INF = math.inf
@@ -57,17 +56,42 @@ REDUCE = {
     ),
     "logsumexp": (lambda x, d, k: x.logsumexp(d, keepdim=k), R.logsumexp, "any", True),
     "logsumexp_fn": (lambda x, d, k: tg.logsumexp(x, d, keepdim=k), R.logsumexp, "any", True),
-    "norm2": (lambda x, d, k: x.norm(**kw(d, k)), lambda x, d, k: R.norm(x, 2, d, k), "away", False),
-    "norm1": (lambda x, d, k: x.norm(p=1, **kw(d, k)), lambda x, d, k: R.norm(x, 1, d, k), "away", False),
+    "norm2": (
+        lambda x, d, k: x.norm(**kw(d, k)),
+        lambda x, d, k: R.norm(x, 2, d, k),
+        "away",
+        False,
+    ),
+    "norm1": (
+        lambda x, d, k: x.norm(p=1, **kw(d, k)),
+        lambda x, d, k: R.norm(x, 1, d, k),
+        "away",
+        False,
+    ),
     "norm_inf": (
         lambda x, d, k: x.norm(p=INF, **kw(d, k)),
         lambda x, d, k: R.norm(x, INF, d, k),
         "distinct",
         False,
     ),
-    "norm3": (lambda x, d, k: tg.norm(x, p=3, **kw(d, k)), lambda x, d, k: R.norm(x, 3, d, k), "away", False),
-    "max_values": (lambda x, d, k: x.max(d, keepdim=k).values, lambda x, d, k: R.max_dim(x, d, k)[0], "distinct", "int"),
-    "min_values": (lambda x, d, k: tg.min(x, d, keepdim=k)[0], lambda x, d, k: R.min_dim(x, d, k)[0], "distinct", "int"),
+    "norm3": (
+        lambda x, d, k: tg.norm(x, p=3, **kw(d, k)),
+        lambda x, d, k: R.norm(x, 3, d, k),
+        "away",
+        False,
+    ),
+    "max_values": (
+        lambda x, d, k: x.max(d, keepdim=k).values,
+        lambda x, d, k: R.max_dim(x, d, k)[0],
+        "distinct",
+        "int",
+    ),
+    "min_values": (
+        lambda x, d, k: tg.min(x, d, keepdim=k)[0],
+        lambda x, d, k: R.min_dim(x, d, k)[0],
+        "distinct",
+        "int",
+    ),
 }
 
 CASES = [  # (shape, dim, keepdim)
@@ -200,7 +224,11 @@ def test_max_min_all():
     check_grad(lambda a: a.min(), x)
 
 
-@pytest.mark.parametrize("shape,dim,keepdim", [((4,), 0, False), ((3, 4), 1, False), ((3, 4), 0, True), ((2, 3, 4), -2, False)], ids=ids)
+@pytest.mark.parametrize(
+    "shape,dim,keepdim",
+    [((4,), 0, False), ((3, 4), 1, False), ((3, 4), 0, True), ((2, 3, 4), -2, False)],
+    ids=ids,
+)
 @pytest.mark.parametrize("which", ["max", "min"])
 def test_max_min_dim(which, shape, dim, keepdim):
     x = distinct(*shape)
@@ -215,10 +243,20 @@ def test_max_min_dim(which, shape, dim, keepdim):
     assert_close(res[1], ri)
     r2 = getattr(tg, which)(tgt(x), dim=dim, keepdim=keepdim)
     assert_close(r2.values, rv)
-    assert_close(getattr(nc(x.reshape(-1, x.shape[-1])), which)(-1).values, ref(x.reshape(-1, x.shape[-1]), -1)[0])
+    assert_close(
+        getattr(nc(x.reshape(-1, x.shape[-1])), which)(-1).values,
+        ref(x.reshape(-1, x.shape[-1]), -1)[0],
+    )
 
 
-ARG = [((5,), None, False), ((3, 4), None, False), ((3, 4), 0, False), ((3, 4), 1, True), ((2, 3, 4), -1, False), ((2, 3, 4), None, True)]
+ARG = [
+    ((5,), None, False),
+    ((3, 4), None, False),
+    ((3, 4), 0, False),
+    ((3, 4), 1, True),
+    ((2, 3, 4), -1, False),
+    ((2, 3, 4), None, True),
+]
 
 
 @pytest.mark.parametrize("shape,dim,keepdim", ARG, ids=ids)
@@ -231,7 +269,9 @@ def test_argmax_argmin(which, shape, dim, keepdim):
     if len(shape) >= 2:
         xt = np.ascontiguousarray(np.swapaxes(x, -1, -2))
         ref_t = getattr(R, which)(np.swapaxes(xt, -1, -2), dim, keepdim)
-        assert_close(getattr(tgt(xt).transpose(-1, -2), which)(**kw(dim, keepdim)), ref_t, dtype=I64)
+        assert_close(
+            getattr(tgt(xt).transpose(-1, -2), which)(**kw(dim, keepdim)), ref_t, dtype=I64
+        )
 
 
 def test_argmax_int_and_first_occurrence():
@@ -261,7 +301,16 @@ def test_mean_of_int_raises():
 
 def test_float32_stays_float32():
     t = tgt(randn(3, 4).astype(np.float32))
-    for r in [t.sum(), t.mean(1), t.var(0), t.std(), t.norm(), t.logsumexp(1), t.amax(0), t.prod(1)]:
+    for r in [
+        t.sum(),
+        t.mean(1),
+        t.var(0),
+        t.std(),
+        t.norm(),
+        t.logsumexp(1),
+        t.amax(0),
+        t.prod(1),
+    ]:
         assert r.dtype == F32
 
 

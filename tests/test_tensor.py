@@ -9,9 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
-from conftest import assert_close, randn, tgt
-
 import tetragrad as tg
+from conftest import assert_close, randn, tgt
 
 F32, F64, I64, B = tg.float32, tg.float64, tg.int64, tg.bool
 NAME = tg.__name__  # "tetragrad": dtypes print as tetragrad.float64
@@ -58,7 +57,12 @@ def test_dtype_conversion(name, fn, out, src):
         a = a.astype(np.int64) if src == I64 else a != 0
     t = tgt(a, dtype=src)
     r = fn(t)
-    ref = {F32: a.astype(np.float32), F64: a.astype(np.float64), I64: a.astype(np.int64), B: a != 0}[out]
+    ref = {
+        F32: a.astype(np.float32),
+        F64: a.astype(np.float64),
+        I64: a.astype(np.int64),
+        B: a != 0,
+    }[out]
     assert_close(r, ref, dtype=out)
     assert_close(fn(t.t()), ref.T, dtype=out)  # non-contiguous source
 
@@ -231,7 +235,9 @@ def test_element_size(dtype, size):
 # ---- numpy interop --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("npdt", [np.float32, np.float64, np.int64, np.bool_], ids=lambda d: d.__name__)
+@pytest.mark.parametrize(
+    "npdt", [np.float32, np.float64, np.int64, np.bool_], ids=lambda d: d.__name__
+)
 def test_from_numpy_shares_memory_both_ways(npdt):
     a = (np.arange(6).reshape(2, 3) % 2).astype(npdt)
     t = tg.from_numpy(a)
@@ -255,7 +261,9 @@ def test_from_numpy_strided_and_lifetime():
     u = tg.from_numpy(base.T)
     assert_close(u, base.T)
     del base
-    assert_close(t, np.array([[0.0, -1.0], [4.0, 6.0], [8.0, 10.0]]))  # array kept alive by the tensor
+    assert_close(
+        t, np.array([[0.0, -1.0], [4.0, 6.0], [8.0, 10.0]])
+    )  # array kept alive by the tensor
 
 
 def test_numpy_shares_memory_both_ways():
@@ -290,7 +298,9 @@ def test_numpy_of_requires_grad_raises():
     assert x.detach().numpy().tolist() == [1.0, 1.0]
 
 
-@pytest.mark.parametrize("npdt", [np.float32, np.float64, np.int64, np.bool_], ids=lambda d: d.__name__)
+@pytest.mark.parametrize(
+    "npdt", [np.float32, np.float64, np.int64, np.bool_], ids=lambda d: d.__name__
+)
 def test_numpy_roundtrip_dtypes(npdt):
     a = (randn(3, 2) * 3).astype(npdt)
     np.testing.assert_array_equal(tgt(a).numpy(), a)
@@ -299,17 +309,37 @@ def test_numpy_roundtrip_dtypes(npdt):
 
 # ---- repr -----------------------------------------------------------------------------------------
 REPRS = [
-    ("matrix_grad", lambda: tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True), "tensor([[1., 2.],\n        [3., 4.]], requires_grad=True)"),
+    (
+        "matrix_grad",
+        lambda: tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True),
+        "tensor([[1., 2.],\n        [3., 4.]], requires_grad=True)",
+    ),
     ("ints", lambda: tg.tensor([1, 2, 3]), "tensor([1, 2, 3])"),
-    ("int_matrix", lambda: tg.zeros(2, 3, dtype=tg.int64), "tensor([[0, 0, 0],\n        [0, 0, 0]])"),
+    (
+        "int_matrix",
+        lambda: tg.zeros(2, 3, dtype=tg.int64),
+        "tensor([[0, 0, 0],\n        [0, 0, 0]])",
+    ),
     ("scalar", lambda: tg.tensor(3.5), "tensor(3.5000)"),
     ("int_scalar", lambda: tg.tensor(2), "tensor(2)"),
-    ("float64", lambda: tg.tensor([1.5, 2.25], dtype=tg.float64), f"tensor([1.5000, 2.2500], dtype={NAME}.float64)"),
+    (
+        "float64",
+        lambda: tg.tensor([1.5, 2.25], dtype=tg.float64),
+        f"tensor([1.5000, 2.2500], dtype={NAME}.float64)",
+    ),
     ("bools", lambda: tg.tensor([True, False]), "tensor([ True, False])"),
     ("empty", lambda: tg.zeros(0), "tensor([])"),
     ("signs", lambda: tg.tensor([-1.5, 0.0, 3.25]), "tensor([-1.5000,  0.0000,  3.2500])"),
-    ("grad_fn", lambda: tg.tensor([1.0, 2.0], requires_grad=True) * 2, "tensor([2., 4.], grad_fn=<MulBackward0>)"),
-    ("f64_sum", lambda: tg.tensor([1, 2], dtype=tg.float64).sum(), f"tensor(3., dtype={NAME}.float64)"),
+    (
+        "grad_fn",
+        lambda: tg.tensor([1.0, 2.0], requires_grad=True) * 2,
+        "tensor([2., 4.], grad_fn=<MulBackward0>)",
+    ),
+    (
+        "f64_sum",
+        lambda: tg.tensor([1, 2], dtype=tg.float64).sum(),
+        f"tensor(3., dtype={NAME}.float64)",
+    ),
 ]
 
 
@@ -319,7 +349,13 @@ def test_repr(name, fn, expected):
 
 
 def test_repr_never_fails():
-    for t in [tg.zeros(2, 0), tgt(np.array([np.nan, np.inf, -np.inf])), tg.zeros(100, 100), tgt(np.array([1e-8, 1e8])), tg.ones(2, 3).t()]:
+    for t in [
+        tg.zeros(2, 0),
+        tgt(np.array([np.nan, np.inf, -np.inf])),
+        tg.zeros(100, 100),
+        tgt(np.array([1e-8, 1e8])),
+        tg.ones(2, 3).t(),
+    ]:
         assert repr(t).startswith("tensor(") and str(t).startswith("tensor(")
 
 
@@ -363,7 +399,9 @@ def test_tolist():
 
 @pytest.mark.parametrize("dtype", [F32, F64, I64, B], ids=str)
 def test_deepcopy(dtype):
-    a = (np.arange(6).reshape(2, 3) % 3).astype({F32: np.float32, F64: np.float64, I64: np.int64, B: np.bool_}[dtype])
+    a = (np.arange(6).reshape(2, 3) % 3).astype(
+        {F32: np.float32, F64: np.float64, I64: np.int64, B: np.bool_}[dtype]
+    )
     t = tgt(a)
     c = copy.deepcopy(t)
     assert c.dtype == dtype and c.data_ptr() != t.data_ptr()
@@ -385,7 +423,9 @@ def test_deepcopy_requires_grad_and_view():
 
 @pytest.mark.parametrize("dtype", [F32, F64, I64, B], ids=str)
 def test_pickle(dtype):
-    a = (np.arange(6).reshape(3, 2) % 3).astype({F32: np.float32, F64: np.float64, I64: np.int64, B: np.bool_}[dtype])
+    a = (np.arange(6).reshape(3, 2) % 3).astype(
+        {F32: np.float32, F64: np.float64, I64: np.int64, B: np.bool_}[dtype]
+    )
     t = pickle.loads(pickle.dumps(tgt(a)))
     assert t.dtype == dtype
     assert_close(t, a)
@@ -430,7 +470,7 @@ def test_ops_from_python_threads():
         x = tgt(a, requires_grad=True)
         y = (x @ x.t()).tanh().sum() + x.exp().mean()
         y.backward()
-        g = (1 - np.tanh(a @ a.T) ** 2)
+        g = 1 - np.tanh(a @ a.T) ** 2
         ref = (g + g.T) @ a + np.exp(a) / a.size
         np.testing.assert_allclose(x.grad.numpy(), ref, rtol=1e-9, atol=1e-9)
         return float(y.item())

@@ -3,9 +3,8 @@ advanced indexing and __setitem__; gradients through chains of views."""
 
 import numpy as np
 import pytest
-from conftest import assert_close, check_grad, nc, randn, tgt
-
 import tetragrad as tg
+from conftest import assert_close, check_grad, randn, tgt
 
 F32, F64, I64, B = tg.float32, tg.float64, tg.int64, tg.bool
 
@@ -29,9 +28,21 @@ VIEWS = {
     "squeeze_all": (lambda t: t[:1, 1:2].squeeze(), lambda a: a[:1, 1:2].squeeze(), True),
     "squeeze_dim": (lambda t: t[:, :1].squeeze(1), lambda a: a[:, :1].squeeze(1), True),
     "squeeze_noop": (lambda t: t.squeeze(0), lambda a: a, True),
-    "expand": (lambda t: t[:, :1].expand(2, 5, 4), lambda a: np.broadcast_to(a[:, :1], (2, 5, 4)), False),
-    "expand_keep": (lambda t: t.unsqueeze(0).expand(3, -1, -1, -1), lambda a: np.broadcast_to(a, (3, 2, 3, 4)), False),
-    "expand_as": (lambda t: t[0, 0].expand_as(t), lambda a: np.broadcast_to(a[0, 0], a.shape), False),
+    "expand": (
+        lambda t: t[:, :1].expand(2, 5, 4),
+        lambda a: np.broadcast_to(a[:, :1], (2, 5, 4)),
+        False,
+    ),
+    "expand_keep": (
+        lambda t: t.unsqueeze(0).expand(3, -1, -1, -1),
+        lambda a: np.broadcast_to(a, (3, 2, 3, 4)),
+        False,
+    ),
+    "expand_as": (
+        lambda t: t[0, 0].expand_as(t),
+        lambda a: np.broadcast_to(a[0, 0], a.shape),
+        False,
+    ),
     "flatten": (lambda t: t.flatten(), lambda a: a.reshape(-1), True),
     "flatten_1": (lambda t: t.flatten(1), lambda a: a.reshape(2, -1), True),
     "flatten_0_1": (lambda t: tg.flatten(t, 0, 1), lambda a: a.reshape(6, 4), True),
@@ -44,7 +55,11 @@ VIEWS = {
     "unbind": (lambda t: t.unbind(1)[2], lambda a: a[:, 2], True),
     "unbind_fn": (lambda t: tg.unbind(t)[1], lambda a: a[1], True),
     "detach": (lambda t: t.detach(), lambda a: a, True),
-    "chain": (lambda t: t.transpose(0, 1)[1:].unsqueeze(0)[..., ::2], lambda a: a.transpose(1, 0, 2)[1:][None][..., ::2], True),
+    "chain": (
+        lambda t: t.transpose(0, 1)[1:].unsqueeze(0)[..., ::2],
+        lambda a: a.transpose(1, 0, 2)[1:][None][..., ::2],
+        True,
+    ),
 }
 
 
@@ -127,11 +142,19 @@ def test_contiguous_copy_is_independent():
 
 def test_clone_is_independent():
     t = tgt(A)
-    for c in (t.clone(), t.transpose(0, 2).clone(), tg.clone(t[:, 1:])):
+    for c in (t.clone(), t.transpose(0, 2).clone(), t[:, 1:].clone()):
         assert c.data_ptr() != t.data_ptr()
         c.fill_(3.0)
     assert_close(t, A)
     assert_close(t.transpose(0, 2).clone(), A.transpose(2, 1, 0))
+
+
+def test_clone_function():
+    t = tgt(A)
+    c = tg.clone(t[:, 1:])  # torch.clone exists as a function too
+    assert_close(c, A[:, 1:])
+    c.fill_(0.0)
+    assert_close(t, A)
 
 
 def test_view_of_noncontiguous_raises_reshape_copies():
@@ -143,7 +166,9 @@ def test_view_of_noncontiguous_raises_reshape_copies():
     r.fill_(0.0)  # reshape had to copy: the base is untouched
     assert_close(t, A.transpose(1, 0, 2))
     assert_close(t.reshape(3, 8), A.transpose(1, 0, 2).reshape(3, 8))
-    assert_close(t.view(3, 2, 2, 2), A.transpose(1, 0, 2).reshape(3, 2, 2, 2))  # splitting the last dim is fine
+    assert_close(
+        t.view(3, 2, 2, 2), A.transpose(1, 0, 2).reshape(3, 2, 2, 2)
+    )  # splitting the last dim is fine
 
 
 def test_reshape_of_contiguous_is_a_view():
@@ -257,7 +282,11 @@ def test_advanced_indexing(name, fn, ref):
     assert_close(t, A)
 
 
-@pytest.mark.parametrize("name,fn,ref", [c for c in ADV if c[0] != "mask_none"], ids=[c[0] for c in ADV if c[0] != "mask_none"])
+@pytest.mark.parametrize(
+    "name,fn,ref",
+    [c for c in ADV if c[0] != "mask_none"],
+    ids=[c[0] for c in ADV if c[0] != "mask_none"],
+)
 def test_advanced_indexing_grad(name, fn, ref):
     check_grad(fn, A / 10.0 + randn(*A.shape) * 0.01)
 
@@ -316,7 +345,7 @@ def test_len_and_iteration():
     assert len(t) == 2
     rows = list(t)
     assert len(rows) == 2
-    for r, ar in zip(rows, A):
+    for r, ar in zip(rows, A, strict=True):
         assert_close(r, ar)
     rows[0].fill_(0.0)  # rows are views
     assert t[0].sum().item() == 0.0
@@ -354,7 +383,10 @@ def inplace_on_view_of_nonleaf(x):
 GRAD_CHAINS = [
     ("view_t_slice", lambda x: x.view(3, 2).t()[1:, ::2]),
     ("reshape_step", lambda x: x.reshape(-1)[::2] * 3.0),
-    ("expand_sum", lambda x: x.unsqueeze(0).expand(3, 2, 3) * tg.arange(3, dtype=tg.float64).view(3, 1, 1)),
+    (
+        "expand_sum",
+        lambda x: x.unsqueeze(0).expand(3, 2, 3) * tg.arange(3, dtype=tg.float64).view(3, 1, 1),
+    ),
     ("expand_as", lambda x: x[:, :1].expand_as(x) * x),
     ("permute_flatten", lambda x: x.unsqueeze(2).permute(2, 1, 0).flatten()),
     ("outer", lambda x: x.flatten()[:, None] * x.flatten()[None]),

@@ -13,7 +13,7 @@ Shape shape_from_object(const py::handle& obj, const char* op) {
     return s;
   }
   if (!py::isinstance<py::sequence>(obj) || py::isinstance<py::str>(obj))
-    throw TypeError(msg(op, ": size must be a sequence of ints, got ", std::string(py::str(obj.get_type().attr("__name__")))));
+    throw TypeError(msg(op, ": size must be a sequence of ints, got ", std::string(py::str(py::type::handle_of(obj).attr("__name__")))));
   for (py::handle h : obj) {
     if (!(PyLong_Check(h.ptr()) || PyIndex_Check(h.ptr())) || PyBool_Check(h.ptr()))
       throw TypeError(msg(op, ": size must contain only ints, got ", std::string(py::repr(obj))));
@@ -129,6 +129,7 @@ PYBIND11_MODULE(_C, m) {
   // Autograd graph nodes (grad_fn).
   py::class_<Node, std::shared_ptr<Node>>(m, "Node")
       .def("name", &Node::name)
+      .def_property_readonly("_ptr", [](const Node& n) { return reinterpret_cast<uintptr_t>(&n); })
       .def_property_readonly("next_functions", [](const Node& n) {
         py::list l;
         for (const Edge& e : n.next_edges)

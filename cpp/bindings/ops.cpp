@@ -89,7 +89,7 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
              v.t.dim(), " dimensions");
     return copy_(x, v.t);
   }, Release(), py::arg("value"));
-  cls.def("copy_", [](Tensor& x, const Tensor& src) { return copy_(x, src); }, Release(), py::arg("src"));
+  cls.def("copy_", [](Tensor& x, const Operand& src) { return copy_(x, src.t); }, Release(), py::arg("src"));
   cls.def("masked_fill_", [](Tensor& x, const Tensor& mask, const Operand& v) { return masked_fill_(x, mask, v.t); },
           Release(), py::arg("mask"), py::arg("value"));
 
@@ -181,6 +181,9 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
     }
     return norm(x, pv, dims_from(dim), keepdim);
   }, py::arg("p") = 2.0, py::arg("dim") = py::none(), py::arg("keepdim") = false);
+
+  def_both(m, cls, "clone", [](const Tensor& x) { return clone(x); }, Release());
+  def_both(m, cls, "contiguous", [](const Tensor& x) { return contiguous(x); }, Release());
 
   // ---- views --------------------------------------------------------------------------------
   cls.def("view", [](const Tensor& x, py::args shape) {

@@ -155,7 +155,7 @@ IndexResult apply_basic(const Tensor& self, const py::object& index) {
     } else {
       Tensor idx = as_index_tensor(h);
       TG_CHECK(idx.defined(), TypeError, "index: unsupported index type ",
-               std::string(py::str(h.get_type().attr("__name__"))));
+               std::string(py::str(py::type::handle_of(h).attr("__name__"))));
       if (idx.dim() == 0 && idx.dtype() == DType::Int64) {
         r.view = select(r.view, d, int64_t(idx.item()));
         continue;
@@ -197,6 +197,15 @@ std::pair<Tensor, Tensor> mask_to_positions(const Tensor& v, const Tensor& mask,
   return {flat, nonzero_flat(mask)};
 }
 
+// Python-style: negative indices count from the end (range errors are left to the op).
+Tensor wrap_negative(const Tensor& idx, int64_t n) {
+  Tensor r = clone(idx.detach());
+  int64_t* p = r.data<int64_t>();
+  for (int64_t i = 0; i < r.numel(); ++i)
+    if (p[i] < 0 && p[i] >= -n) p[i] += n;
+  return r;
+}
+
 Tensor getitem(const Tensor& self, const py::object& index) {
   IndexResult r = apply_basic(self, index);
   if (!r.adv.defined()) return r.view;
@@ -205,7 +214,7 @@ Tensor getitem(const Tensor& self, const py::object& index) {
     auto [flat, pos] = mask_to_positions(r.view, r.adv, d);
     return index_select(flat, d, pos);
   }
-  Tensor sel = index_select(r.view, d, reshape(r.adv, {-1}));
+  Tensor sel = index_select(r.view, d, wrap_negative(reshape(r.adv, {-1}), r.view.size(d)));
   Shape s(sel.shape().begin(), sel.shape().begin() + d);
   s.insert(s.end(), r.adv.shape().begin(), r.adv.shape().end());
   s.insert(s.end(), sel.shape().begin() + d + 1, sel.shape().end());
@@ -264,7 +273,7 @@ void bind_tensor(py::module_& m, PyTensorClass& cls) {
       .def_property_readonly("ndim", [](const Tensor& t) { return t.dim(); })
       .def_property_readonly("is_cuda", [](const Tensor& t) { return t.device().type == DeviceType::CUDA; })
       .def_property_readonly("_version", [](const Tensor& t) { return t.storage()->version.load(); })
-      .def_property_readonly("_is_view", [](const Tensor& t) { return t.impl()->is_view; })
+      .def_property_readonly("_is_view", [](const Tensor& t) { return t.is_view(); })
       .def("dim", [](const Tensor& t) { return t.dim(); })
       .def("numel", [](const Tensor& t) { return t.numel(); })
       .def("nelement", [](const Tensor& t) { return t.numel(); })
@@ -307,7 +316,7 @@ void bind_tensor(py::module_& m, PyTensorClass& cls) {
         }
         t.set_grad(g ? *g : Tensor());
       })
-      .def_property_readonly("grad_fn", [](const Tensor& t) { return t.grad_fn(); })
+      .def_property_readonly("_grad_fn", [](const Tensor& t) { return t.grad_fn(); })
       .def_property_readonly("is_leaf", [](const Tensor& t) { return t.is_leaf(); })
       .def("detach", [](const Tensor& t) { return t.detach(); })
       .def("detach_", [](Tensor& t) {
@@ -320,8 +329,6 @@ void bind_tensor(py::module_& m, PyTensorClass& cls) {
         t.backward(gradient ? *gradient : Tensor(), retain_graph);
       }, py::arg("gradient") = py::none(), py::arg("retain_graph") = false)
       // conversions
-      .def("contiguous", [](const Tensor& t) { return contiguous(t); })
-      .def("clone", [](const Tensor& t) { return clone(t); })
       .def("float", [](const Tensor& t) { return to_dtype(t, DType::Float32); })
       .def("double", [](const Tensor& t) { return to_dtype(t, DType::Float64); })
       .def("long", [](const Tensor& t) { return to_dtype(t, DType::Int64); })

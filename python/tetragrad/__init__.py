@@ -19,6 +19,8 @@ from ._C import (
     chunk,
     clamp,
     clip,
+    clone,
+    contiguous,
     concat,
     device,
     div,

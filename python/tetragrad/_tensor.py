@@ -20,6 +20,9 @@ _dtypes_np = {
 }
 
 
+_C.dtype.__repr__ = _C.dtype.__str__ = lambda self: f"tetragrad.{self.name}"
+
+
 class Size(tuple):
     """The shape of a tensor: a tuple of ints, printed as ``tetragrad.Size([2, 3])``."""
 

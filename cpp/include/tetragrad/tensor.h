@@ -42,7 +42,9 @@ struct TensorImpl {
   std::shared_ptr<Node> grad_fn;  // null for leaves
   uint32_t output_nr = 0;
   std::weak_ptr<Node> grad_accumulator;
-  bool is_view = false;           // shares storage with a tensor it was derived from
+  // The tensor this one is a view of (the root of a chain of views), for autograd of
+  // in-place writes through views. Null when not a view.
+  std::shared_ptr<TensorImpl> view_base;
   bool is_wrapped_number = false; // a Python scalar turned into a tensor (weakest in promotion)
 };
 
@@ -95,8 +97,10 @@ class Tensor {
   void backward(const Tensor& gradient = Tensor(), bool retain_graph = false) const;
   Tensor detach() const;  // shares storage, no history
 
-  // A new handle on the same storage with its own shape/strides/offset (no autograd).
+  // A view: a new handle on the same storage with its own shape/strides/offset, which
+  // remembers its base (no autograd recorded here; the view ops do that).
   Tensor alias_with(const Shape& shape, const Shape& strides, int64_t offset) const;
+  bool is_view() const { return impl_->view_base != nullptr; }
 
   // Element access for tests and small tools (bounds-checked, slow).
   double item() const;

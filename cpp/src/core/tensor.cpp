@@ -99,22 +99,25 @@ Tensor& Tensor::set_requires_grad(bool r) {
   return *this;
 }
 
-Tensor Tensor::alias_with(const Shape& shape, const Shape& strides, int64_t offset) const {
+static std::shared_ptr<TensorImpl> plain_alias(const TensorImpl& src, const Shape& shape,
+                                               const Shape& strides, int64_t offset) {
   auto impl = std::make_shared<TensorImpl>();
-  impl->storage = impl_->storage;
+  impl->storage = src.storage;
   impl->shape = shape;
   impl->strides = strides;
   impl->offset = offset;
-  impl->dtype = impl_->dtype;
-  impl->is_view = true;
+  impl->dtype = src.dtype;
+  return impl;
+}
+
+Tensor Tensor::alias_with(const Shape& shape, const Shape& strides, int64_t offset) const {
+  auto impl = plain_alias(*impl_, shape, strides, offset);
+  impl->view_base = impl_->view_base ? impl_->view_base : impl_;
   return Tensor(std::move(impl));
 }
 
-Tensor Tensor::detach() const {
-  Tensor t = alias_with(shape(), strides(), offset());
-  t.impl()->is_view = impl_->is_view;
-  return t;
-}
+// No base link: a detached tensor (often saved for backward) must not keep a graph alive.
+Tensor Tensor::detach() const { return Tensor(plain_alias(*impl_, shape(), strides(), offset())); }
 
 double Tensor::item() const {
   TG_CHECK(numel() == 1, ValueError, "item: a Tensor with ", numel(),

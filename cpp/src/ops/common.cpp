@@ -105,19 +105,79 @@ void record_list(Tensor& out, const char* name, const TensorList& inputs,
 
 void check_inplace(const Tensor& t, const char* op) {
   if (!GradMode::is_enabled()) return;
-  TG_CHECK(!(t.requires_grad() && t.is_leaf()), StateError, op,
+  TG_CHECK(!(t.requires_grad() && t.is_leaf() && !t.is_view()), StateError, op,
            ": a leaf Variable that requires grad is being used in an in-place operation "
            "(shape ", t.shape(), ")");
-  TG_CHECK(!(t.requires_grad() && t.impl()->is_view), StateError, op,
-           ": in-place operations on views of tensors that require grad are not supported; "
-           "use the out-of-place op (shape ", t.shape(), ")");
+  const TensorImpl* base = t.impl()->view_base.get();
+  TG_CHECK(!(base && base->requires_grad && !base->grad_fn), StateError, op,
+           ": a view of a leaf Variable that requires grad is being used in an in-place "
+           "operation (view shape ", t.shape(), ", base shape ", base ? base->shape : Shape{}, ")");
 }
 
-void rebase_history(Tensor& self, const Tensor& result) {
-  if (!result.requires_grad()) return;
-  self.impl()->requires_grad = true;
-  self.impl()->grad_fn = result.grad_fn();
-  self.impl()->output_nr = result.impl()->output_nr;
+namespace {
+// A node with no inputs: the overwritten values get no gradient.
+std::shared_ptr<FunctionNode> constant_node() {
+  return std::make_shared<FunctionNode>(
+      "FillBackward0", [](const Tensor&, const TensorList&, const FunctionNode&) -> TensorList { return {}; });
+}
+}  // namespace
+
+bool inplace_records(const Tensor& self, const Tensor* other) {
+  return GradMode::is_enabled() &&
+         (self.requires_grad() || (other && other->defined() && other->requires_grad()) ||
+          (self.is_view() && self.impl()->view_base->requires_grad));
+}
+
+Tensor& commit_inplace(Tensor& self, const Tensor& result, const char* op) {
+  const bool track = inplace_records(self, &result);
+  if (track) check_inplace(self, op);
+  {
+    NoGradGuard ng;
+    Tensor src = result;
+    if (src.storage() == self.storage() && !src.same(self)) src = clone(src.detach());
+    LoopGeom g = make_geom(self.shape(), {&self, &src});
+    kernels(self.device()).copy(self.dtype(), src.dtype(), g, self.raw_data(), src.raw_data());
+    self.bump_version();
+  }
+  if (!track) return self;
+  if (!self.is_view()) {
+    if (result.requires_grad()) {
+      self.impl()->requires_grad = true;
+      self.impl()->grad_fn = result.grad_fn();
+      self.impl()->output_nr = result.impl()->output_nr;
+    } else {
+      set_history(self, constant_node());
+    }
+    return self;
+  }
+  Tensor base(self.impl()->view_base);
+  TG_CHECK(base.is_contiguous(), StateError, op, ": in-place write through a view (shape ", self.shape(),
+           ") of a non-contiguous tensor (shape ", base.shape(), ") is not supported by autograd");
+  const Shape vshape = self.shape(), vstrides = self.strides(), bshape = base.shape();
+  const int64_t voff = self.offset() - base.offset();
+  // The base's new history: the region gets its gradient from `result`, the rest from the
+  // base's old history.
+  auto copy_slices = std::make_shared<FunctionNode>(
+      "CopySlices", [vshape, vstrides, voff](const Tensor& g, const TensorList&, const FunctionNode& n) -> TensorList {
+        Tensor gb = clone(g);  // contiguous, fresh
+        Tensor region = gb.alias_with(vshape, vstrides, gb.offset() + voff);
+        Tensor gr = n.needs(1) ? clone(region) : Tensor();
+        fill_(region, 0.0);
+        return {gb, gr};
+      });
+  copy_slices->next_edges = {gradient_edge(base), result.requires_grad() ? gradient_edge(result) : Edge{}};
+  set_history(base, copy_slices);
+  // The view's own history: a strided window into the new base.
+  auto as_strided = std::make_shared<FunctionNode>(
+      "AsStridedBackward0", [bshape, vshape, vstrides, voff](const Tensor& g, const TensorList&, const FunctionNode&) -> TensorList {
+        Tensor z = zeros(bshape, g.dtype());
+        Tensor r = z.alias_with(vshape, vstrides, voff);
+        copy_(r, g);
+        return {z};
+      });
+  as_strided->next_edges = {gradient_edge(base)};
+  set_history(self, as_strided);
+  return self;
 }
 
 Tensor empty_like_shape(const Shape& shape, DType dtype) { return Tensor::empty(shape, dtype); }

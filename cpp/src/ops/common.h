@@ -38,10 +38,15 @@ void record(Tensor& out, const char* name, std::initializer_list<const Tensor*> 
 void record_list(Tensor& out, const char* name, const TensorList& inputs,
                  std::initializer_list<Tensor> saved, BackwardFn fn);
 
-// Throw if `t` may not be written in place (a leaf or view in a graph that needs grad).
+// Throw if `t` may not be written in place (a leaf that requires grad, or a view of one).
 void check_inplace(const Tensor& t, const char* op);
-// After writing `result`'s values into `self` in place, give `self` the history of `result`.
-void rebase_history(Tensor& self, const Tensor& result);
+// The one way in-place ops write: self := result (result has self's shape; computed out of
+// place, from a clone of self where the old value is needed). When autograd is recording,
+// self takes result's history; if self is a view, its base gets a CopySlices node, so
+// gradients flow through the written region to `result` and around it to the old base.
+Tensor& commit_inplace(Tensor& self, const Tensor& result, const char* op);
+// Whether an in-place write of `self` (from `other`, may be null) must go through autograd.
+bool inplace_records(const Tensor& self, const Tensor* other);
 
 // Elementwise output allocation + geometry.
 Tensor empty_like_shape(const Shape& shape, DType dtype);

@@ -41,55 +41,24 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
   Shape b = broadcast_shapes(dst.shape(), src.shape(), "copy_");
   TG_CHECK(b == dst.shape(), ValueError, "copy_: source of shape ", src.shape(),
            " cannot be broadcast to the destination shape ", dst.shape());
-  const bool grad = needs_grad({&src}) || (GradMode::is_enabled() && dst.requires_grad());
-  if (grad) {
-    check_inplace(dst, "copy_");
-    TG_CHECK(!dst.impl()->is_view || !src.requires_grad(), StateError,
-             "copy_: writing a tensor that requires grad into a view (shape ", dst.shape(),
-             ") is not supported by autograd; build the result with cat, stack or where");
+  if (!inplace_records(dst, &src)) {
+    // Copy through a temporary when src and dst share storage (overlap would corrupt).
+    Tensor s = src.storage() == dst.storage() && !src.same(dst) ? clone(src.detach()) : src;
+    copy_raw(dst, s);
+    dst.bump_version();
+    return dst;
   }
-  // Copy through a temporary when src and dst share storage (overlap would corrupt).
-  Tensor s = src;
-  if (src.defined() && src.storage() == dst.storage() && !src.same(dst)) s = clone(src.detach());
-  copy_raw(dst, s);
-  dst.bump_version();
-  if (grad) {
-    Tensor out = dst;
-    if (src.requires_grad()) {
-      record(out, "CopyBackwards", {&src}, {},
-             [shape = src.shape(), dt = src.dtype()](const Tensor& g, const TensorList&,
-                                                     const FunctionNode&) -> TensorList {
-               Tensor r = sum_to(g, shape);
-               return {r.dtype() == dt ? r : to_dtype(r, dt)};
-             });
-    } else {
-      // Overwritten: no gradient flows to the old value.
-      auto node = std::make_shared<FunctionNode>(
-          "FillBackward0", [](const Tensor&, const TensorList&, const FunctionNode&) -> TensorList {
-            return {};
-          });
-      set_history(out, node);
-    }
-  }
-  return dst;
+  Tensor r = expand(src, dst.shape());
+  if (src.requires_grad() && r.dtype() != dst.dtype()) r = to_dtype(r, dst.dtype());
+  return commit_inplace(dst, r, "copy_");
 }
 
 Tensor& fill_(Tensor& t, double value) {
-  const bool grad = GradMode::is_enabled() && t.requires_grad();
-  if (grad) check_inplace(t, "fill_");
-  if (t.is_contiguous()) {
-    kernels(t.device()).fill(t.dtype(), t.raw_data(), t.numel(), value);
-  } else {
-    Tensor v = scalar_tensor(value, t.dtype());
-    copy_raw(t, v);
-  }
+  Tensor v = scalar_tensor(value, t.dtype());
+  if (inplace_records(t, nullptr)) return commit_inplace(t, expand(v, t.shape()), "fill_");
+  if (t.is_contiguous()) kernels(t.device()).fill(t.dtype(), t.raw_data(), t.numel(), value);
+  else copy_raw(t, v);
   t.bump_version();
-  if (grad) {
-    auto node = std::make_shared<FunctionNode>(
-        "FillBackward0",
-        [](const Tensor&, const TensorList&, const FunctionNode&) -> TensorList { return {}; });
-    set_history(t, node);
-  }
   return t;
 }
 

@@ -78,7 +78,7 @@ Tensor linspace(double start, double end, int64_t steps, DType dtype) {
   // Fill the second half from the end, as torch does, so the last value is exactly `end`.
   TG_DISPATCH_NUMERIC(dtype, "linspace", [&] {
     scalar_t* p = t.data<scalar_t>();
-    for (int64_t i = steps / 2; i < steps; ++i) p[i] = scalar_t(end - step * double(steps - 1 - i));
+    for (int64_t i = std::max<int64_t>(steps / 2, 1); i < steps; ++i) p[i] = scalar_t(end - step * double(steps - 1 - i));
   });
   return t;
 }

@@ -162,10 +162,12 @@ Tensor sub(const Tensor& a, const Tensor& b, double alpha) {
 Tensor mul(const Tensor& a, const Tensor& b) {
   Tensor out = binary_raw(BinaryOp::Mul, a, b, 1.0);
   if (needs_grad({&a, &b}))
-    record(out, "MulBackward0", {&a, &b}, {a, b},
-           [](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
-             return {n.needs(0) ? reduce_grad(mul(g, s[1]), s[0]) : Tensor(),
-                     n.needs(1) ? reduce_grad(mul(g, s[0]), s[1]) : Tensor()};
+    // Each input's gradient needs only the other input: save just what will be used.
+    record(out, "MulBackward0", {&a, &b}, {b.requires_grad() ? a : Tensor(), a.requires_grad() ? b : Tensor()},
+           [sa = a.shape(), da = a.dtype(), sb = b.shape(), db = b.dtype()](
+               const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
+             return {n.needs(0) ? reduce_grad(mul(g, s[1]), sa, da) : Tensor(),
+                     n.needs(1) ? reduce_grad(mul(g, s[0]), sb, db) : Tensor()};
            });
   return out;
 }
@@ -173,10 +175,10 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 Tensor div(const Tensor& a, const Tensor& b) {
   Tensor out = binary_raw(BinaryOp::Div, a, b, 1.0);
   if (needs_grad({&a, &b}))
-    record(out, "DivBackward0", {&a, &b}, {a, b},
-           [](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
+    record(out, "DivBackward0", {&a, &b}, {b.requires_grad() ? a : Tensor(), b},
+           [sa = a.shape(), da = a.dtype()](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
              Tensor ga, gb;
-             if (n.needs(0)) ga = reduce_grad(div(g, s[1]), s[0]);
+             if (n.needs(0)) ga = reduce_grad(div(g, s[1]), sa, da);
              if (n.needs(1)) gb = reduce_grad(neg(div(mul(g, s[0]), mul(s[1], s[1]))), s[1]);
              return {ga, gb};
            });
@@ -186,15 +188,16 @@ Tensor div(const Tensor& a, const Tensor& b) {
 Tensor pow(const Tensor& a, const Tensor& b) {
   Tensor out = binary_raw(BinaryOp::Pow, a, b, 1.0);
   if (needs_grad({&a, &b}))
-    record(out, "PowBackward1", {&a, &b}, {a, b, out},
-           [](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
+    record(out, "PowBackward1", {&a, &b}, {cast(a, out.dtype()), cast(b, out.dtype()), out},
+           [sa = a.shape(), da = a.dtype(), sb = b.shape(), db = b.dtype()](
+               const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
              Tensor ga, gb;
              const Tensor &x = s[0], &e = s[1], &y = s[2];
              if (n.needs(0)) {
                // d/dx x^e = e * x^(e-1); zero where e == 0 (torch's convention).
                Tensor d = mul(e, pow(x, sub(e, wrap_scalar(1.0))));
                d = where(compare(BinaryOp::Eq, e, wrap_scalar(0.0)), zeros({}, d.dtype()), d);
-               ga = reduce_grad(mul(g, d), x);
+               ga = reduce_grad(mul(g, d), sa, da);
              }
              if (n.needs(1)) {
                // d/de x^e = x^e log x; zero where x == 0 and e >= 0.
@@ -202,7 +205,7 @@ Tensor pow(const Tensor& a, const Tensor& b) {
                Tensor zero_base = logical(BinaryOp::LogicalAnd, compare(BinaryOp::Eq, x, wrap_scalar(0.0)),
                                           compare(BinaryOp::Ge, e, wrap_scalar(0.0)));
                d = where(zero_base, zeros({}, d.dtype()), d);
-               gb = reduce_grad(mul(g, d), e);
+               gb = reduce_grad(mul(g, d), sb, db);
              }
              return {ga, gb};
            });
@@ -362,16 +365,8 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, double alpha) {
   Shape shape = broadcast_shapes(self.shape(), other.shape(), name);
   TG_CHECK(shape == self.shape(), ValueError, name, "_: output with shape ", self.shape(),
            " doesn't match the broadcast shape ", shape);
-  if (needs_grad({&self, &other})) {
-    check_inplace(self, name);
-    Tensor r = binary_dispatch(op, clone(self), other, alpha);
-    {
-      NoGradGuard ng;
-      copy_(self, r);
-    }
-    rebase_history(self, r);
-    return self;
-  }
+  if (inplace_records(self, &other))
+    return commit_inplace(self, binary_dispatch(op, clone(self), other, alpha), name);
   if (ct == self.dtype() && !bool_result(op)) {
     Tensor o = cast(other, ct);
     LoopGeom g = make_geom(shape, {&self, &self, &o});
@@ -385,20 +380,14 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, double alpha) {
 }
 
 Tensor& unary_(UnaryOp op, Tensor& self, double a, double b) {
-  if (needs_grad({&self})) {
-    check_inplace(self, "unary_");
+  if (inplace_records(self, nullptr)) {
     Tensor src = clone(self), r;
     switch (op) {
       case UnaryOp::PowScalar: r = pow(src, a); break;
       case UnaryOp::Clamp: r = clamp(src, a, b); break;
       default: r = unary(op, src);
     }
-    {
-      NoGradGuard ng;
-      copy_(self, r);
-    }
-    rebase_history(self, r);
-    return self;
+    return commit_inplace(self, r, "unary_");
   }
   Tensor r = unary_raw(op, self, a, b);
   TG_CHECK(can_cast(r.dtype(), self.dtype()), TypeError, "unary_: result type ",

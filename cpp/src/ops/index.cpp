@@ -11,15 +11,14 @@ void check_index_tensor(const Tensor& index, const char* op) {
            dtype_name(index.dtype()), " (shape ", index.shape(), ")");
 }
 
-// Every index in [-size, size) (negative ones wrap); returns a contiguous, non-negative copy.
+// Every index in [0, size), as torch requires for these ops (Python-style negative indices
+// are the indexing operator's business); returns a contiguous copy.
 Tensor checked_indices(const Tensor& index, int64_t size, const char* op) {
-  Tensor idx = clone(index.detach());
-  int64_t* p = idx.data<int64_t>();
-  for (int64_t i = 0; i < idx.numel(); ++i) {
-    TG_CHECK(p[i] >= -size && p[i] < size, IndexError, op, ": index ", p[i],
+  Tensor idx = contiguous(index.detach());
+  const int64_t* p = idx.data<int64_t>();
+  for (int64_t i = 0; i < idx.numel(); ++i)
+    TG_CHECK(p[i] >= 0 && p[i] < size, IndexError, op, ": index ", p[i],
              " is out of bounds for dimension with size ", size);
-    if (p[i] < 0) p[i] += size;
-  }
   return idx;
 }
 
@@ -135,6 +134,11 @@ TensorList chunk(const Tensor& t, int64_t chunks, int64_t dim) {
   TG_CHECK(chunks > 0, ValueError, "chunk: number of chunks must be greater than 0, got ", chunks);
   TG_CHECK(t.dim() > 0, ValueError, "chunk: expected at least a 1-dimensional tensor");
   const int64_t n = t.shape()[wrap_dim(dim, t.dim(), "chunk")];
+  if (n == 0) {
+    TensorList out;
+    for (int64_t i = 0; i < chunks; ++i) out.push_back(narrow(t, dim, 0, 0));
+    return out;
+  }
   const int64_t size = std::max<int64_t>((n + chunks - 1) / chunks, 1);
   return split(t, size, dim);
 }
@@ -310,17 +314,8 @@ Tensor masked_fill(const Tensor& t, const Tensor& mask, const Tensor& value) {
 }
 
 Tensor& masked_fill_(Tensor& t, const Tensor& mask, const Tensor& value) {
-  Tensor r = masked_fill(t, mask, value);  // saves only the mask: safe to overwrite t
-  if (r.requires_grad()) {
-    check_inplace(t, "masked_fill_");
-    {
-      NoGradGuard ng;
-      copy_(t, r);
-    }
-    rebase_history(t, r);
-    return t;
-  }
-  return copy_(t, r);
+  // masked_fill saves only the mask, so writing its result over t is safe.
+  return commit_inplace(t, masked_fill(t, mask, value), "masked_fill_");
 }
 
 Tensor masked_select(const Tensor& t, const Tensor& mask) {

@@ -55,7 +55,7 @@ Tensor mm(const Tensor& a, const Tensor& b) {
            " and ", b.shape());
   check_same_dtype(a, b, "mm");
   TG_CHECK(a.size(1) == b.size(0), ValueError, "mm: mat1 and mat2 shapes cannot be multiplied (",
-           a.size(0), "x", a.size(1), " and ", b.size(0), "x", b.size(1), ")");
+           a.shape(), " and ", b.shape(), ")");
   Tensor out = Tensor::empty({a.size(0), b.size(1)}, a.dtype());
   gemm_raw(out, a, b, 1, 0, 0, 1.0, 0.0);
   if (needs_grad({&a, &b}))
@@ -87,7 +87,7 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b, double beta, 
            " and ", b.shape());
   check_same_dtype(a, b, "addmm");
   TG_CHECK(a.size(1) == b.size(0), ValueError, "addmm: mat1 and mat2 shapes cannot be multiplied (",
-           a.size(0), "x", a.size(1), " and ", b.size(0), "x", b.size(1), ")");
+           a.shape(), " and ", b.shape(), ")");
   const Shape shape{a.size(0), b.size(1)};
   Tensor out = Tensor::empty(shape, a.dtype());
   if (beta != 0.0) {
@@ -126,15 +126,15 @@ Tensor dot(const Tensor& a, const Tensor& b) {
 Tensor matmul(const Tensor& a, const Tensor& b) {
   TG_CHECK(a.dim() >= 1 && b.dim() >= 1, ValueError, "matmul: both arguments need to be at least 1D, but they are ",
            a.dim(), "D and ", b.dim(), "D (shapes ", a.shape(), " and ", b.shape(), ")");
+  const int64_t K = a.size(-1);
+  const int64_t Kb = b.dim() == 1 ? b.size(0) : b.size(-2);
+  TG_CHECK(K == Kb, ValueError, "matmul: shapes ", a.shape(), " and ", b.shape(),
+           " cannot be multiplied (", K, " vs ", Kb, ")");
   if (a.dim() == 1 && b.dim() == 1) return dot(a, b);
   if (a.dim() == 2 && b.dim() == 2) return mm(a, b);
   if (a.dim() == 1 && b.dim() == 2) return squeeze(mm(unsqueeze(a, 0), b), 0);
   if (a.dim() == 2 && b.dim() == 1) return squeeze(mm(a, unsqueeze(b, 1)), 1);
   check_same_dtype(a, b, "matmul");
-  const int64_t K = a.size(-1);
-  const int64_t Kb = b.dim() == 1 ? b.size(0) : b.size(-2);
-  TG_CHECK(K == Kb, ValueError, "matmul: shapes ", a.shape(), " and ", b.shape(),
-           " cannot be multiplied (", K, " vs ", Kb, ")");
   if (b.dim() <= 2) {
     // [..., M, K] @ [K, N]: fold the batch into M and run one GEMM.
     Shape out_shape(a.shape().begin(), a.shape().end() - 1);
@@ -147,7 +147,12 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   Tensor b3 = b;
   const int64_t M = a3.size(-2), N = b3.size(-1);
   Shape ba(a3.shape().begin(), a3.shape().end() - 2), bb(b3.shape().begin(), b3.shape().end() - 2);
-  Shape batch = broadcast_shapes(ba, bb, "matmul");
+  Shape batch;
+  try {
+    batch = broadcast_shapes(ba, bb, "matmul");
+  } catch (const ValueError&) {
+    throw ValueError(msg("matmul: batch dimensions of ", a.shape(), " and ", b.shape(), " cannot be broadcast together"));
+  }
   Shape ea = batch, eb = batch;
   ea.push_back(M), ea.push_back(K);
   eb.push_back(K), eb.push_back(N);

@@ -2,6 +2,7 @@
 // reduced dims are adjacent in a contiguous tensor; else kept dims are permuted to the front).
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "ops/common.h"
 
@@ -130,9 +131,10 @@ Tensor prod(const Tensor& t, const Dims& dims, bool keepdim) {
 
 namespace {
 // amax/amin: the gradient is shared evenly by the elements equal to the extreme.
-Tensor extreme_all(ReduceOp op, const char* name, const Tensor& t, const Dims& dims, bool keepdim) {
-  ReducePlan p = plan(t, dims, keepdim, name);
-  require_nonempty(p, t, name);
+Tensor extreme_all(ReduceOp op, const char* opname, const char* name, const Tensor& t, const Dims& dims,
+                   bool keepdim) {
+  ReducePlan p = plan(t, dims, keepdim, opname);
+  require_nonempty(p, t, opname);
   const bool is_bool = t.dtype() == DType::Bool;
   Tensor out = run(op, p, is_bool ? DType::Int64 : t.dtype());
   if (is_bool) out = to_dtype(out, DType::Bool);
@@ -146,11 +148,11 @@ Tensor extreme_all(ReduceOp op, const char* name, const Tensor& t, const Dims& d
   return out;
 }
 
-std::pair<Tensor, Tensor> extreme_dim(ReduceOp op, const char* name, const Tensor& t, int64_t dim,
-                                      bool keepdim) {
-  const int64_t d = wrap_dim(dim, t.dim(), name);
-  ReducePlan p = plan(t, {d}, keepdim, name);
-  require_nonempty(p, t, name);
+std::pair<Tensor, Tensor> extreme_dim(ReduceOp op, const char* opname, const char* name, const Tensor& t,
+                                      int64_t dim, bool keepdim) {
+  const int64_t d = wrap_dim(dim, t.dim(), opname);
+  ReducePlan p = plan(t, {d}, keepdim, opname);
+  require_nonempty(p, t, opname);
   Tensor index;
   const bool is_bool = t.dtype() == DType::Bool;
   Tensor out = run(op, p, is_bool ? DType::Int64 : t.dtype(), &index);
@@ -165,15 +167,19 @@ std::pair<Tensor, Tensor> extreme_dim(ReduceOp op, const char* name, const Tenso
 }
 }  // namespace
 
-Tensor amax(const Tensor& t, const Dims& dims, bool keepdim) { return extreme_all(ReduceOp::Max, "AmaxBackward0", t, dims, keepdim); }
-Tensor amin(const Tensor& t, const Dims& dims, bool keepdim) { return extreme_all(ReduceOp::Min, "AminBackward0", t, dims, keepdim); }
-Tensor max_all(const Tensor& t) { return extreme_all(ReduceOp::Max, "MaxBackward1", t, {}, false); }
-Tensor min_all(const Tensor& t) { return extreme_all(ReduceOp::Min, "MinBackward1", t, {}, false); }
+Tensor amax(const Tensor& t, const Dims& dims, bool keepdim) {
+  return extreme_all(ReduceOp::Max, "amax", "AmaxBackward0", t, dims, keepdim);
+}
+Tensor amin(const Tensor& t, const Dims& dims, bool keepdim) {
+  return extreme_all(ReduceOp::Min, "amin", "AminBackward0", t, dims, keepdim);
+}
+Tensor max_all(const Tensor& t) { return extreme_all(ReduceOp::Max, "max", "MaxBackward1", t, {}, false); }
+Tensor min_all(const Tensor& t) { return extreme_all(ReduceOp::Min, "min", "MinBackward1", t, {}, false); }
 std::pair<Tensor, Tensor> max_dim(const Tensor& t, int64_t dim, bool keepdim) {
-  return extreme_dim(ReduceOp::Max, "MaxBackward0", t, dim, keepdim);
+  return extreme_dim(ReduceOp::Max, "max", "MaxBackward0", t, dim, keepdim);
 }
 std::pair<Tensor, Tensor> min_dim(const Tensor& t, int64_t dim, bool keepdim) {
-  return extreme_dim(ReduceOp::Min, "MinBackward0", t, dim, keepdim);
+  return extreme_dim(ReduceOp::Min, "min", "MinBackward0", t, dim, keepdim);
 }
 
 static Tensor arg_extreme(ReduceOp op, const char* name, const Tensor& t, std::optional<int64_t> dim,
@@ -184,7 +190,7 @@ static Tensor arg_extreme(ReduceOp op, const char* name, const Tensor& t, std::o
     return keepdim ? reshape(r, Shape(t.dim(), 1)) : r;
   }
   NoGradGuard ng;
-  return extreme_dim(op, name, t.detach(), *dim, keepdim).second;
+  return extreme_dim(op, name, name, t.detach(), *dim, keepdim).second;
 }
 Tensor argmax(const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
   return arg_extreme(ReduceOp::ArgMax, "argmax", t, dim, keepdim);
@@ -193,31 +199,64 @@ Tensor argmin(const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
   return arg_extreme(ReduceOp::ArgMin, "argmin", t, dim, keepdim);
 }
 
+namespace {
+struct VarResult {
+  Tensor var, mean;  // mean has the keepdim shape
+  ReducePlan plan;
+};
+VarResult var_raw(const Tensor& t, const Dims& dims, double correction, bool keepdim, const char* op) {
+  TG_CHECK(is_floating(t.dtype()), TypeError, op, ": expected a floating dtype, got ", dtype_name(t.dtype()));
+  VarResult r;
+  r.plan = plan(t, dims, keepdim, op);
+  ReducePlan pk = r.plan;
+  pk.out_shape = r.plan.keep_shape;
+  r.mean = run(ReduceOp::Mean, pk, t.dtype());
+  // The kernel subtracts aux laid out as [outer, inner], which is the mean's layout.
+  r.var = run(ReduceOp::SumSqDev, r.plan, t.dtype(), nullptr, &r.mean, correction);
+  return r;
+}
+}  // namespace
+
 Tensor var(const Tensor& t, const Dims& dims, double correction, bool keepdim) {
-  TG_CHECK(is_floating(t.dtype()), TypeError, "var: expected a floating dtype, got ", dtype_name(t.dtype()));
-  ReducePlan p = plan(t, dims, keepdim, "var");
-  ReducePlan pk = p;
-  pk.out_shape = p.keep_shape;
-  Tensor mu = run(ReduceOp::Mean, pk, t.dtype());
-  // The kernel subtracts aux laid out as [outer, inner], which is mu's layout.
-  Tensor out = run(ReduceOp::SumSqDev, p, t.dtype(), nullptr, &mu, correction);
+  VarResult r = var_raw(t, dims, correction, keepdim, "var");
   if (needs_grad({&t}))
-    record(out, "VarBackward0", {&t}, {t, mu},
-           [k = p.keep_shape, R = p.R, correction](const Tensor& g, const TensorList& s,
-                                                   const FunctionNode&) -> TensorList {
+    record(r.var, "VarBackward0", {&t}, {t, r.mean},
+           [k = r.plan.keep_shape, R = r.plan.R, correction](const Tensor& g, const TensorList& s,
+                                                             const FunctionNode&) -> TensorList {
+             // d var / dx = 2 (x - mean) / (N - correction)
              const double n = std::max(0.0, double(R) - correction);
-             Tensor scale = div(reshape(g, k), wrap_scalar(n / 2.0));
-             return {mul(scale, sub(s[0], s[1]))};
+             return {mul(div(reshape(g, k), wrap_scalar(n / 2.0)), sub(s[0], s[1]))};
+           });
+  return r.var;
+}
+
+Tensor std(const Tensor& t, const Dims& dims, double correction, bool keepdim) {
+  VarResult r = var_raw(t, dims, correction, keepdim, "std");
+  Tensor out;
+  {
+    NoGradGuard ng;
+    out = sqrt(r.var);
+  }
+  if (needs_grad({&t}))
+    record(out, "StdBackward0", {&t}, {t, r.mean, out},
+           [k = r.plan.keep_shape, R = r.plan.R, correction](const Tensor& g, const TensorList& s,
+                                                             const FunctionNode&) -> TensorList {
+             // d std / dx = (x - mean) / ((N - correction) std); 0 where std is 0 (as torch).
+             const double n = std::max(0.0, double(R) - correction);
+             Tensor sd = reshape(s[2], k);
+             Tensor r = div(mul(reshape(g, k), sub(s[0], s[1])), mul(sd, wrap_scalar(n)));
+             return {where(compare(BinaryOp::Eq, sd, wrap_scalar(0.0)), zeros({}, r.dtype()), r)};
            });
   return out;
 }
 
-Tensor std(const Tensor& t, const Dims& dims, double correction, bool keepdim) {
-  return sqrt(var(t, dims, correction, keepdim));
-}
-
 Tensor logsumexp(const Tensor& t, const Dims& dims, bool keepdim) {
   Tensor x = is_floating(t.dtype()) ? t : to_dtype(t, default_dtype());
+  {
+    ReducePlan p = plan(t, dims, keepdim, "logsumexp");
+    if (p.R == 0)  // log of an empty sum
+      return full(p.out_shape, -std::numeric_limits<double>::infinity(), x.dtype());
+  }
   Tensor m;
   {
     NoGradGuard ng;

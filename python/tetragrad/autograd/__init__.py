@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from .. import _C
+from . import graph
 from .gradcheck import gradcheck
 
 __all__ = ["backward", "enable_grad", "gradcheck", "no_grad", "set_grad_enabled"]

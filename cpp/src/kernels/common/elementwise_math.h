@@ -16,16 +16,20 @@ namespace tg::math {
 
 // ---- binary -------------------------------------------------------------------------------
 struct Add {
-  double alpha = 1.0;
   template <class T> TG_HD T operator()(T a, T b) const {
     if constexpr (std::is_same_v<T, bool>) return a || b;
-    else return alpha == 1.0 ? T(a + b) : T(a + T(alpha) * b);
+    else return a + b;
   }
 };
 struct Sub {
-  double alpha = 1.0;
+  template <class T> TG_HD T operator()(T a, T b) const { return a - b; }
+};
+// a + alpha * b (add/sub with alpha != 1: a separate functor keeps the plain loop branch-free)
+struct AddScaled {
+  double alpha;
   template <class T> TG_HD T operator()(T a, T b) const {
-    return alpha == 1.0 ? T(a - b) : T(a - T(alpha) * b);
+    if constexpr (std::is_same_v<T, bool>) return a || (alpha != 0.0 && b);
+    else return T(a + T(alpha) * b);
   }
 };
 struct Mul {

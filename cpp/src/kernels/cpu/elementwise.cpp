@@ -98,7 +98,9 @@ template <class T>
 void binary_dispatch(BinaryOp op, const LoopGeom& g, void* out, const void* a, const void* b,
                      double alpha) {
   switch (op) {
-    case BinaryOp::Add: return binary_typed<T, T>(g, out, a, b, math::Add{alpha});
+    case BinaryOp::Add:
+      if (alpha == 1.0) return binary_typed<T, T>(g, out, a, b, math::Add{});
+      return binary_typed<T, T>(g, out, a, b, math::AddScaled{alpha});
     case BinaryOp::Mul: return binary_typed<T, T>(g, out, a, b, math::Mul{});
     case BinaryOp::Maximum: return binary_typed<T, T>(g, out, a, b, math::Maximum{});
     case BinaryOp::Minimum: return binary_typed<T, T>(g, out, a, b, math::Minimum{});
@@ -114,7 +116,9 @@ void binary_dispatch(BinaryOp op, const LoopGeom& g, void* out, const void* a, c
   }
   if constexpr (!std::is_same_v<T, bool>) {
     switch (op) {
-      case BinaryOp::Sub: return binary_typed<T, T>(g, out, a, b, math::Sub{alpha});
+      case BinaryOp::Sub:
+        if (alpha == 1.0) return binary_typed<T, T>(g, out, a, b, math::Sub{});
+        return binary_typed<T, T>(g, out, a, b, math::AddScaled{-alpha});
       case BinaryOp::Pow: return binary_typed<T, T>(g, out, a, b, math::Pow{});
       default: break;
     }
