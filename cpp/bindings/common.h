@@ -23,7 +23,9 @@ template <> struct type_caster<tg::Tensor> {
   PYBIND11_TYPE_CASTER(tg::Tensor, const_name("Tensor"));
   using holder_caster = make_caster<std::shared_ptr<tg::TensorImpl>>;
   bool load(handle src, bool convert) {
-    if (src.is_none()) return false;
+    // A cheap type test first: the generic caster's failure path (foreign-module conduits)
+    // raises and clears Python exceptions, microseconds per call for every scalar operand.
+    if (!isinstance<tg::TensorImpl>(src)) return false;
     holder_caster c;
     if (!c.load(src, convert)) return false;
     value = tg::Tensor(cast_op<std::shared_ptr<tg::TensorImpl>>(c));

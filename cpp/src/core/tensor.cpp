@@ -19,9 +19,24 @@ void set_default_dtype(DType t) {
   g_default_dtype = t;
 }
 
+namespace {
+// Small tensors (scalars, biases, XOR-sized activations) live inside the Storage's own
+// allocation: one malloc per tensor instead of three on the per-op hot path.
+struct SmallStorage : Storage {
+  alignas(64) unsigned char inline_bytes[256];
+};
+}  // namespace
+
 std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
   TG_CHECK(device.type == DeviceType::CPU, StateError, "allocate: device ", device.str(),
            " is not available in this build");
+  if (nbytes <= sizeof(SmallStorage::inline_bytes)) {
+    auto s = std::make_shared<SmallStorage>();
+    s->data = s->inline_bytes;
+    s->nbytes = nbytes;
+    s->device = device;
+    return s;
+  }
   auto s = std::make_shared<Storage>();
   size_t padded = ((nbytes + 63) / 64) * 64;
   void* p = padded ? std::aligned_alloc(64, padded) : nullptr;

@@ -90,6 +90,21 @@ DType compute_dtype(BinaryOp op, const Tensor& a, const Tensor& b) {
   return ct;
 }
 
+// An operand's data in dtype `ct`: itself, a converted copy in `keep`, or, for a 0-d operand
+// (a Python scalar, typically), one element converted into `buf` with no allocation.
+const void* operand_data(const Tensor& t, DType ct, Tensor& keep, void* buf) {
+  if (t.dtype() == ct) return t.raw_data();
+  if (t.dim() == 0) {
+    TG_DISPATCH_ALL(t.dtype(), "operand", [&] {
+      const scalar_t v = *static_cast<const scalar_t*>(t.raw_data());
+      TG_DISPATCH_ALL(ct, "operand", [&] { *static_cast<scalar_t*>(buf) = static_cast<scalar_t>(v); });
+    });
+    return buf;
+  }
+  keep = to_dtype(t, ct);
+  return keep.raw_data();
+}
+
 // The raw op, no autograd: out = op(a, b) in the promoted dtype.
 Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, double alpha) {
   const char* name = op_name(op);
@@ -97,17 +112,20 @@ Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, double alpha) {
   const DType ct = compute_dtype(op, a, b);
   Shape shape = broadcast_shapes(a.shape(), b.shape(), name);
   Tensor out = Tensor::empty(shape, bool_result(op) ? DType::Bool : ct, a.device());
-  Tensor ac = cast(a, ct), bc = cast(b, ct);
   if (op == BinaryOp::Pow && !is_floating(ct)) {
     // Integer powers: negative exponents have no integer result.
-    Tensor neg = binary_raw(BinaryOp::Lt, bc, scalar_tensor(0, ct), 1.0);
+    Tensor neg = binary_raw(BinaryOp::Lt, cast(b, ct), scalar_tensor(0, ct), 1.0);
     bool any = false;
     const bool* p = neg.data<bool>();
     for (int64_t i = 0; i < neg.numel(); ++i) any = any || p[i];
     TG_CHECK(!any, ValueError, "pow: integers to negative integer powers are not allowed");
   }
-  LoopGeom g = make_geom(shape, {&out, &ac, &bc});
-  kernels(a.device()).binary(op, ct, g, out.raw_data(), ac.raw_data(), bc.raw_data(), alpha);
+  Tensor keep_a, keep_b;
+  alignas(8) unsigned char buf_a[8], buf_b[8];
+  const void* pa = operand_data(a, ct, keep_a, buf_a);
+  const void* pb = operand_data(b, ct, keep_b, buf_b);
+  LoopGeom g = make_geom(shape, {&out, &a, &b});  // strides in elements: dtype-independent
+  kernels(a.device()).binary(op, ct, g, out.raw_data(), pa, pb, alpha);
   return out;
 }
 
