@@ -109,6 +109,28 @@ template <class T> double row_sum(const T* x, int64_t n) {
   return total;
 }
 
+// Sums of 4 contiguous rows at once (rows of length R <= 4096): four independent SIMD
+// accumulators keep the adders busy and share one horizontal reduction pass.
+template <class T> void four_row_sums(const T* x, int64_t R, double* out4) {
+  constexpr int64_t W = 64 / sizeof(T);
+  T a0[W] = {}, a1[W] = {}, a2[W] = {}, a3[W] = {};
+  const T *x0 = x, *x1 = x + R, *x2 = x + 2 * R, *x3 = x + 3 * R;
+  int64_t i = 0;
+  for (; i + W <= R; i += W) {
+#pragma omp simd
+    for (int64_t j = 0; j < W; ++j) {
+      a0[j] += x0[i + j];
+      a1[j] += x1[i + j];
+      a2[j] += x2[i + j];
+      a3[j] += x3[i + j];
+    }
+  }
+  T s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (; i < R; ++i) s0 += x0[i], s1 += x1[i], s2 += x2[i], s3 += x3[i];
+  for (int64_t j = 0; j < W; ++j) s0 += a0[j], s1 += a1[j], s2 += a2[j], s3 += a3[j];
+  out4[0] = s0, out4[1] = s1, out4[2] = s2, out4[3] = s3;
+}
+
 template <class T, class Op>
 void reduce_impl(const Op& op, T* out, int64_t* index, const T* x, const T* aux, int64_t outer,
                  int64_t R, int64_t inner) {
@@ -143,6 +165,21 @@ void reduce_impl(const Op& op, T* out, int64_t* index, const T* x, const T* aux,
       if (index) index[o] = index_of(a);
     }
     return;
+  }
+  constexpr bool kFloatSum = (std::is_same_v<Op, SumR<T>> || std::is_same_v<Op, MeanR<T>>) &&
+                             std::is_floating_point_v<T>;
+  if constexpr (kFloatSum) {
+    if (inner == 1 && !aux && R <= 4096 && outer >= 4) {
+      const int64_t groups = outer / 4;
+#pragma omp parallel for num_threads(nt) schedule(static)
+      for (int64_t q = 0; q < groups; ++q) {
+        double s[4];
+        four_row_sums(x + q * 4 * R, R, s);
+        for (int k = 0; k < 4; ++k) out[q * 4 + k] = op.finish(acc_t<T>(s[k]), R);
+      }
+      for (int64_t o = groups * 4; o < outer; ++o) out[o] = op.finish(acc_t<T>(row_sum(x + o * R, R)), R);
+      return;
+    }
   }
   if (inner == 1) {
 #pragma omp parallel for num_threads(nt) schedule(static)
