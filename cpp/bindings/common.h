@@ -19,7 +19,8 @@ struct Operand {
 
 namespace pybind11::detail {
 
-template <> struct type_caster<tg::Tensor> {
+template <>
+struct type_caster<tg::Tensor> {
   PYBIND11_TYPE_CASTER(tg::Tensor, const_name("Tensor"));
   using holder_caster = make_caster<std::shared_ptr<tg::TensorImpl>>;
   bool load(handle src, bool convert) {
@@ -37,7 +38,8 @@ template <> struct type_caster<tg::Tensor> {
   }
 };
 
-template <> struct type_caster<tg::py_bind::Operand> {
+template <>
+struct type_caster<tg::py_bind::Operand> {
   PYBIND11_TYPE_CASTER(tg::py_bind::Operand, const_name("Tensor | float | int | bool"));
   bool load(handle src, bool convert) {
     make_caster<tg::Tensor> tc;

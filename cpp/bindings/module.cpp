@@ -13,7 +13,8 @@ Shape shape_from_object(const py::handle& obj, const char* op) {
     return s;
   }
   if (!py::isinstance<py::sequence>(obj) || py::isinstance<py::str>(obj))
-    throw TypeError(msg(op, ": size must be a sequence of ints, got ", std::string(py::str(py::type::handle_of(obj).attr("__name__")))));
+    throw TypeError(msg(op, ": size must be a sequence of ints, got ",
+                        std::string(py::str(py::type::handle_of(obj).attr("__name__")))));
   for (py::handle h : obj) {
     if (!(PyLong_Check(h.ptr()) || PyIndex_Check(h.ptr())) || PyBool_Check(h.ptr()))
       throw TypeError(msg(op, ": size must contain only ints, got ", std::string(py::repr(obj))));
@@ -55,9 +56,12 @@ Device device_from(const py::object& obj) {
     std::string s = obj.cast<std::string>();
     Device d;
     std::string type = s.substr(0, s.find(':'));
-    if (type == "cpu") d.type = DeviceType::CPU;
-    else if (type == "cuda") d.type = DeviceType::CUDA;
-    else throw ValueError(msg("Expected one of cpu, cuda device type at start of device string: ", s));
+    if (type == "cpu")
+      d.type = DeviceType::CPU;
+    else if (type == "cuda")
+      d.type = DeviceType::CUDA;
+    else
+      throw ValueError(msg("Expected one of cpu, cuda device type at start of device string: ", s));
     if (s.find(':') != std::string::npos) d.index = std::stoi(s.substr(s.find(':') + 1));
     return d;
   }
@@ -107,35 +111,41 @@ PYBIND11_MODULE(_C, m) {
              return d;
            }),
            py::arg("type"), py::arg("index"))
-      .def_property_readonly("type", [](const Device& d) { return d.type == DeviceType::CPU ? "cpu" : "cuda"; })
-      .def_property_readonly("index", [](const Device& d) -> py::object {
-        return d.index < 0 ? py::none() : py::object(py::int_(d.index));
-      })
-      .def("__repr__", [](const Device& d) {
-        std::string r = std::string("device(type='") + (d.type == DeviceType::CPU ? "cpu" : "cuda") + "'";
-        if (d.index >= 0) r += ", index=" + std::to_string(d.index);
-        return r + ")";
-      })
+      .def_property_readonly("type",
+                             [](const Device& d) { return d.type == DeviceType::CPU ? "cpu" : "cuda"; })
+      .def_property_readonly("index",
+                             [](const Device& d) -> py::object {
+                               return d.index < 0 ? py::none() : py::object(py::int_(d.index));
+                             })
+      .def("__repr__",
+           [](const Device& d) {
+             std::string r =
+                 std::string("device(type='") + (d.type == DeviceType::CPU ? "cpu" : "cuda") + "'";
+             if (d.index >= 0) r += ", index=" + std::to_string(d.index);
+             return r + ")";
+           })
       .def("__str__", &Device::str)
-      .def("__eq__", [](const Device& a, const py::object& b) {
-        try {
-          return a == device_from(b);
-        } catch (...) {
-          return false;
-        }
-      })
+      .def("__eq__",
+           [](const Device& a, const py::object& b) {
+             try {
+               return a == device_from(b);
+             } catch (...) {
+               return false;
+             }
+           })
       .def("__hash__", [](const Device& d) { return int(d.type) * 1000 + d.index; });
 
   // Autograd graph nodes (grad_fn).
   py::class_<Node, std::shared_ptr<Node>>(m, "Node")
       .def("name", &Node::name)
       .def_property_readonly("_ptr", [](const Node& n) { return reinterpret_cast<uintptr_t>(&n); })
-      .def_property_readonly("next_functions", [](const Node& n) {
-        py::list l;
-        for (const Edge& e : n.next_edges)
-          l.append(py::make_tuple(e.fn ? py::cast(e.fn) : py::none(), e.input_nr));
-        return py::tuple(l);
-      })
+      .def_property_readonly("next_functions",
+                             [](const Node& n) {
+                               py::list l;
+                               for (const Edge& e : n.next_edges)
+                                 l.append(py::make_tuple(e.fn ? py::cast(e.fn) : py::none(), e.input_nr));
+                               return py::tuple(l);
+                             })
       .def("__repr__", [](const Node& n) {
         std::ostringstream os;
         os << "<" << n.name() << " object at " << &n << ">";
@@ -144,12 +154,15 @@ PYBIND11_MODULE(_C, m) {
 
   m.def("is_grad_enabled", &GradMode::is_enabled);
   m.def("set_grad_enabled", &GradMode::set_enabled, py::arg("mode"));
-  m.def("backward", [](const std::vector<Tensor>& roots, const std::vector<std::optional<Tensor>>& grads, bool retain) {
+  m.def(
+      "backward",
+      [](const std::vector<Tensor>& roots, const std::vector<std::optional<Tensor>>& grads, bool retain) {
         TensorList g;
         for (auto& x : grads) g.push_back(x ? *x : Tensor());
         py::gil_scoped_release nogil;
         run_backward(roots, g, retain);
-      }, py::arg("tensors"), py::arg("grad_tensors"), py::arg("retain_graph") = false);
+      },
+      py::arg("tensors"), py::arg("grad_tensors"), py::arg("retain_graph") = false);
 
   m.def("manual_seed", [](int64_t s) { manual_seed(uint64_t(s)); }, py::arg("seed"));
   m.def("set_num_threads", &set_num_threads, py::arg("n"));

@@ -31,156 +31,269 @@ Tensor maybe_cast(const Tensor& t, const py::object& dtype) {
 
 void bind_ops(py::module_& m, PyTensorClass& cls) {
   // ---- binary -------------------------------------------------------------------------------
-  def_both(m, cls, "add", [](const Tensor& x, const Operand& y, double alpha) { return add(x, y.t, alpha); },
-           Release(), py::arg("other"), py::kw_only(), py::arg("alpha") = 1.0);
-  def_both(m, cls, "sub", [](const Tensor& x, const Operand& y, double alpha) { return sub(x, y.t, alpha); },
-           Release(), py::arg("other"), py::kw_only(), py::arg("alpha") = 1.0);
-  def_both(m, cls, "mul", [](const Tensor& x, const Operand& y) { return mul(x, y.t); }, Release(), py::arg("other"));
-  def_both(m, cls, "div", [](const Tensor& x, const Operand& y) { return div(x, y.t); }, Release(), py::arg("other"));
-  def_both(m, cls, "true_divide", [](const Tensor& x, const Operand& y) { return div(x, y.t); }, Release(), py::arg("other"));
-  def_both(m, cls, "pow", [](const Tensor& x, const Operand& y) {
-    if (y.t.impl()->is_wrapped_number && y.t.dtype() != DType::Bool) return pow(x, y.t.item());
-    return pow(x, y.t);
-  }, Release(), py::arg("exponent"));
-  def_both(m, cls, "maximum", [](const Tensor& x, const Tensor& y) { return maximum(x, y); }, Release(), py::arg("other"));
-  def_both(m, cls, "minimum", [](const Tensor& x, const Tensor& y) { return minimum(x, y); }, Release(), py::arg("other"));
-  const std::pair<const char*, BinaryOp> cmps[] = {{"eq", BinaryOp::Eq}, {"ne", BinaryOp::Ne}, {"lt", BinaryOp::Lt},
-                                                   {"le", BinaryOp::Le}, {"gt", BinaryOp::Gt}, {"ge", BinaryOp::Ge}};
+  def_both(
+      m, cls, "add", [](const Tensor& x, const Operand& y, double alpha) { return add(x, y.t, alpha); },
+      Release(), py::arg("other"), py::kw_only(), py::arg("alpha") = 1.0);
+  def_both(
+      m, cls, "sub", [](const Tensor& x, const Operand& y, double alpha) { return sub(x, y.t, alpha); },
+      Release(), py::arg("other"), py::kw_only(), py::arg("alpha") = 1.0);
+  def_both(
+      m, cls, "mul", [](const Tensor& x, const Operand& y) { return mul(x, y.t); }, Release(),
+      py::arg("other"));
+  def_both(
+      m, cls, "div", [](const Tensor& x, const Operand& y) { return div(x, y.t); }, Release(),
+      py::arg("other"));
+  def_both(
+      m, cls, "true_divide", [](const Tensor& x, const Operand& y) { return div(x, y.t); }, Release(),
+      py::arg("other"));
+  def_both(
+      m, cls, "pow",
+      [](const Tensor& x, const Operand& y) {
+        if (y.t.impl()->is_wrapped_number && y.t.dtype() != DType::Bool) return pow(x, y.t.item());
+        return pow(x, y.t);
+      },
+      Release(), py::arg("exponent"));
+  def_both(
+      m, cls, "maximum", [](const Tensor& x, const Tensor& y) { return maximum(x, y); }, Release(),
+      py::arg("other"));
+  def_both(
+      m, cls, "minimum", [](const Tensor& x, const Tensor& y) { return minimum(x, y); }, Release(),
+      py::arg("other"));
+  const std::pair<const char*, BinaryOp> cmps[] = {{"eq", BinaryOp::Eq}, {"ne", BinaryOp::Ne},
+                                                   {"lt", BinaryOp::Lt}, {"le", BinaryOp::Le},
+                                                   {"gt", BinaryOp::Gt}, {"ge", BinaryOp::Ge}};
   for (auto [name, op] : cmps)
-    def_both(m, cls, name, [op = op](const Tensor& x, const Operand& y) { return compare(op, x, y.t); }, Release(),
-             py::arg("other"));
-  def_both(m, cls, "logical_and", [](const Tensor& x, const Operand& y) { return logical(BinaryOp::LogicalAnd, x, y.t); }, Release(), py::arg("other"));
-  def_both(m, cls, "logical_or", [](const Tensor& x, const Operand& y) { return logical(BinaryOp::LogicalOr, x, y.t); }, Release(), py::arg("other"));
+    def_both(
+        m, cls, name, [op = op](const Tensor& x, const Operand& y) { return compare(op, x, y.t); }, Release(),
+        py::arg("other"));
+  def_both(
+      m, cls, "logical_and",
+      [](const Tensor& x, const Operand& y) { return logical(BinaryOp::LogicalAnd, x, y.t); }, Release(),
+      py::arg("other"));
+  def_both(
+      m, cls, "logical_or",
+      [](const Tensor& x, const Operand& y) { return logical(BinaryOp::LogicalOr, x, y.t); }, Release(),
+      py::arg("other"));
 
   // ---- unary --------------------------------------------------------------------------------
-  const std::pair<const char*, UnaryOp> unaries[] = {
-      {"neg", UnaryOp::Neg},         {"negative", UnaryOp::Neg}, {"exp", UnaryOp::Exp},
-      {"log", UnaryOp::Log},         {"sqrt", UnaryOp::Sqrt},    {"rsqrt", UnaryOp::Rsqrt},
-      {"abs", UnaryOp::Abs},         {"sign", UnaryOp::Sign},    {"sigmoid", UnaryOp::Sigmoid},
-      {"tanh", UnaryOp::Tanh},       {"relu", UnaryOp::Relu},    {"square", UnaryOp::Square},
-      {"logical_not", UnaryOp::LogicalNot}, {"isnan", UnaryOp::IsNan}, {"isfinite", UnaryOp::IsFinite}};
+  const std::pair<const char*, UnaryOp> unaries[] = {{"neg", UnaryOp::Neg},
+                                                     {"negative", UnaryOp::Neg},
+                                                     {"exp", UnaryOp::Exp},
+                                                     {"log", UnaryOp::Log},
+                                                     {"sqrt", UnaryOp::Sqrt},
+                                                     {"rsqrt", UnaryOp::Rsqrt},
+                                                     {"abs", UnaryOp::Abs},
+                                                     {"sign", UnaryOp::Sign},
+                                                     {"sigmoid", UnaryOp::Sigmoid},
+                                                     {"tanh", UnaryOp::Tanh},
+                                                     {"relu", UnaryOp::Relu},
+                                                     {"square", UnaryOp::Square},
+                                                     {"logical_not", UnaryOp::LogicalNot},
+                                                     {"isnan", UnaryOp::IsNan},
+                                                     {"isfinite", UnaryOp::IsFinite}};
   for (auto [name, op] : unaries)
     def_both(m, cls, name, [op = op](const Tensor& x) { return unary(op, x); }, Release());
   for (const char* name : {"clamp", "clip"})
-    def_both(m, cls, name, [](const Tensor& x, std::optional<double> lo, std::optional<double> hi) { return clamp(x, lo, hi); },
-             Release(), py::arg("min") = py::none(), py::arg("max") = py::none());
+    def_both(
+        m, cls, name,
+        [](const Tensor& x, std::optional<double> lo, std::optional<double> hi) { return clamp(x, lo, hi); },
+        Release(), py::arg("min") = py::none(), py::arg("max") = py::none());
 
   // ---- in place -----------------------------------------------------------------------------
-  const std::pair<const char*, BinaryOp> inplace_bin[] = {{"mul_", BinaryOp::Mul}, {"div_", BinaryOp::Div},
-                                                          {"pow_", BinaryOp::Pow}};
-  cls.def("add_", [](Tensor& x, const Operand& y, double alpha) { return binary_(BinaryOp::Add, x, y.t, alpha); },
-          Release(), py::arg("other"), py::kw_only(), py::arg("alpha") = 1.0);
-  cls.def("sub_", [](Tensor& x, const Operand& y, double alpha) { return binary_(BinaryOp::Sub, x, y.t, alpha); },
-          Release(), py::arg("other"), py::kw_only(), py::arg("alpha") = 1.0);
+  const std::pair<const char*, BinaryOp> inplace_bin[] = {
+      {"mul_", BinaryOp::Mul}, {"div_", BinaryOp::Div}, {"pow_", BinaryOp::Pow}};
+  cls.def(
+      "add_", [](Tensor& x, const Operand& y, double alpha) { return binary_(BinaryOp::Add, x, y.t, alpha); },
+      Release(), py::arg("other"), py::kw_only(), py::arg("alpha") = 1.0);
+  cls.def(
+      "sub_", [](Tensor& x, const Operand& y, double alpha) { return binary_(BinaryOp::Sub, x, y.t, alpha); },
+      Release(), py::arg("other"), py::kw_only(), py::arg("alpha") = 1.0);
   for (auto [name, op] : inplace_bin)
-    cls.def(name, [op = op](Tensor& x, const Operand& y) { return binary_(op, x, y.t); }, Release(), py::arg("other"));
+    cls.def(
+        name, [op = op](Tensor& x, const Operand& y) { return binary_(op, x, y.t); }, Release(),
+        py::arg("other"));
   const std::pair<const char*, UnaryOp> inplace_un[] = {
-      {"neg_", UnaryOp::Neg}, {"exp_", UnaryOp::Exp}, {"log_", UnaryOp::Log}, {"sqrt_", UnaryOp::Sqrt},
-      {"rsqrt_", UnaryOp::Rsqrt}, {"abs_", UnaryOp::Abs}, {"sign_", UnaryOp::Sign}, {"sigmoid_", UnaryOp::Sigmoid},
-      {"tanh_", UnaryOp::Tanh}, {"relu_", UnaryOp::Relu}, {"square_", UnaryOp::Square}};
-  for (auto [name, op] : inplace_un)
-    cls.def(name, [op = op](Tensor& x) { return unary_(op, x); }, Release());
+      {"neg_", UnaryOp::Neg},   {"exp_", UnaryOp::Exp},         {"log_", UnaryOp::Log},
+      {"sqrt_", UnaryOp::Sqrt}, {"rsqrt_", UnaryOp::Rsqrt},     {"abs_", UnaryOp::Abs},
+      {"sign_", UnaryOp::Sign}, {"sigmoid_", UnaryOp::Sigmoid}, {"tanh_", UnaryOp::Tanh},
+      {"relu_", UnaryOp::Relu}, {"square_", UnaryOp::Square}};
+  for (auto [name, op] : inplace_un) cls.def(name, [op = op](Tensor& x) { return unary_(op, x); }, Release());
   for (const char* name : {"clamp_", "clip_"})
-    cls.def(name, [](Tensor& x, std::optional<double> lo, std::optional<double> hi) { return clamp_(x, lo, hi); },
-            Release(), py::arg("min") = py::none(), py::arg("max") = py::none());
+    cls.def(
+        name, [](Tensor& x, std::optional<double> lo, std::optional<double> hi) { return clamp_(x, lo, hi); },
+        Release(), py::arg("min") = py::none(), py::arg("max") = py::none());
   cls.def("zero_", [](Tensor& x) { return zero_(x); }, Release());
-  cls.def("fill_", [](Tensor& x, const Operand& v) {
-    TG_CHECK(v.t.dim() == 0, ValueError, "fill_: only supports 0-dimension value tensor but got tensor with ",
-             v.t.dim(), " dimensions");
-    return copy_(x, v.t);
-  }, Release(), py::arg("value"));
+  cls.def(
+      "fill_",
+      [](Tensor& x, const Operand& v) {
+        TG_CHECK(v.t.dim() == 0, ValueError,
+                 "fill_: only supports 0-dimension value tensor but got tensor with ", v.t.dim(),
+                 " dimensions");
+        return copy_(x, v.t);
+      },
+      Release(), py::arg("value"));
   cls.def("copy_", [](Tensor& x, const Operand& src) { return copy_(x, src.t); }, Release(), py::arg("src"));
-  cls.def("masked_fill_", [](Tensor& x, const Tensor& mask, const Operand& v) { return masked_fill_(x, mask, v.t); },
-          Release(), py::arg("mask"), py::arg("value"));
+  cls.def(
+      "masked_fill_",
+      [](Tensor& x, const Tensor& mask, const Operand& v) { return masked_fill_(x, mask, v.t); }, Release(),
+      py::arg("mask"), py::arg("value"));
 
   // ---- operators ----------------------------------------------------------------------------
-  cls.def("__add__", [](const Tensor& x, const Operand& y) { return add(x, y.t); }, Release())
-      .def("__radd__", [](const Tensor& x, const Operand& y) { return add(y.t, x); }, Release())
-      .def("__iadd__", [](Tensor& x, const Operand& y) { return binary_(BinaryOp::Add, x, y.t); }, Release())
-      .def("__sub__", [](const Tensor& x, const Operand& y) { return sub(x, y.t); }, Release())
-      .def("__rsub__", [](const Tensor& x, const Operand& y) { return sub(y.t, x); }, Release())
-      .def("__isub__", [](Tensor& x, const Operand& y) { return binary_(BinaryOp::Sub, x, y.t); }, Release())
-      .def("__mul__", [](const Tensor& x, const Operand& y) { return mul(x, y.t); }, Release())
-      .def("__rmul__", [](const Tensor& x, const Operand& y) { return mul(y.t, x); }, Release())
-      .def("__imul__", [](Tensor& x, const Operand& y) { return binary_(BinaryOp::Mul, x, y.t); }, Release())
-      .def("__truediv__", [](const Tensor& x, const Operand& y) { return div(x, y.t); }, Release())
-      .def("__rtruediv__", [](const Tensor& x, const Operand& y) { return div(y.t, x); }, Release())
-      .def("__itruediv__", [](Tensor& x, const Operand& y) { return binary_(BinaryOp::Div, x, y.t); }, Release())
-      .def("__pow__", [](const Tensor& x, const Operand& y) {
-        if (y.t.impl()->is_wrapped_number && y.t.dtype() != DType::Bool) return pow(x, y.t.item());
-        return pow(x, y.t);
-      }, Release())
-      .def("__rpow__", [](const Tensor& x, const Operand& y) { return pow(y.t, x); }, Release())
-      .def("__ipow__", [](Tensor& x, const Operand& y) { return binary_(BinaryOp::Pow, x, y.t); }, Release())
-      .def("__matmul__", [](const Tensor& x, const Tensor& y) { return matmul(x, y); }, Release())
-      .def("__rmatmul__", [](const Tensor& x, const Tensor& y) { return matmul(y, x); }, Release())
-      .def("__neg__", [](const Tensor& x) { return neg(x); }, Release())
+  cls.def(
+         "__add__", [](const Tensor& x, const Operand& y) { return add(x, y.t); }, Release())
+      .def(
+          "__radd__", [](const Tensor& x, const Operand& y) { return add(y.t, x); }, Release())
+      .def(
+          "__iadd__", [](Tensor& x, const Operand& y) { return binary_(BinaryOp::Add, x, y.t); }, Release())
+      .def(
+          "__sub__", [](const Tensor& x, const Operand& y) { return sub(x, y.t); }, Release())
+      .def(
+          "__rsub__", [](const Tensor& x, const Operand& y) { return sub(y.t, x); }, Release())
+      .def(
+          "__isub__", [](Tensor& x, const Operand& y) { return binary_(BinaryOp::Sub, x, y.t); }, Release())
+      .def(
+          "__mul__", [](const Tensor& x, const Operand& y) { return mul(x, y.t); }, Release())
+      .def(
+          "__rmul__", [](const Tensor& x, const Operand& y) { return mul(y.t, x); }, Release())
+      .def(
+          "__imul__", [](Tensor& x, const Operand& y) { return binary_(BinaryOp::Mul, x, y.t); }, Release())
+      .def(
+          "__truediv__", [](const Tensor& x, const Operand& y) { return div(x, y.t); }, Release())
+      .def(
+          "__rtruediv__", [](const Tensor& x, const Operand& y) { return div(y.t, x); }, Release())
+      .def(
+          "__itruediv__", [](Tensor& x, const Operand& y) { return binary_(BinaryOp::Div, x, y.t); },
+          Release())
+      .def(
+          "__pow__",
+          [](const Tensor& x, const Operand& y) {
+            if (y.t.impl()->is_wrapped_number && y.t.dtype() != DType::Bool) return pow(x, y.t.item());
+            return pow(x, y.t);
+          },
+          Release())
+      .def(
+          "__rpow__", [](const Tensor& x, const Operand& y) { return pow(y.t, x); }, Release())
+      .def(
+          "__ipow__", [](Tensor& x, const Operand& y) { return binary_(BinaryOp::Pow, x, y.t); }, Release())
+      .def(
+          "__matmul__", [](const Tensor& x, const Tensor& y) { return matmul(x, y); }, Release())
+      .def(
+          "__rmatmul__", [](const Tensor& x, const Tensor& y) { return matmul(y, x); }, Release())
+      .def(
+          "__neg__", [](const Tensor& x) { return neg(x); }, Release())
       .def("__pos__", [](const Tensor& x) { return x; })
-      .def("__abs__", [](const Tensor& x) { return abs(x); }, Release())
-      .def("__invert__", [](const Tensor& x) {
-        TG_CHECK(x.dtype() == DType::Bool, TypeError, "~ (bitwise_not) is only supported for bool tensors here, got ",
-                 dtype_name(x.dtype()));
-        return unary(UnaryOp::LogicalNot, x);
-      }, Release())
-      .def("__and__", [](const Tensor& x, const Operand& y) { return logical(BinaryOp::LogicalAnd, x, y.t); }, Release())
-      .def("__or__", [](const Tensor& x, const Operand& y) { return logical(BinaryOp::LogicalOr, x, y.t); }, Release())
-      .def("__rand__", [](const Tensor& x, const Operand& y) { return logical(BinaryOp::LogicalAnd, y.t, x); }, Release())
-      .def("__ror__", [](const Tensor& x, const Operand& y) { return logical(BinaryOp::LogicalOr, y.t, x); }, Release());
+      .def(
+          "__abs__", [](const Tensor& x) { return abs(x); }, Release())
+      .def(
+          "__invert__",
+          [](const Tensor& x) {
+            TG_CHECK(x.dtype() == DType::Bool, TypeError,
+                     "~ (bitwise_not) is only supported for bool tensors here, got ", dtype_name(x.dtype()));
+            return unary(UnaryOp::LogicalNot, x);
+          },
+          Release())
+      .def(
+          "__and__", [](const Tensor& x, const Operand& y) { return logical(BinaryOp::LogicalAnd, x, y.t); },
+          Release())
+      .def(
+          "__or__", [](const Tensor& x, const Operand& y) { return logical(BinaryOp::LogicalOr, x, y.t); },
+          Release())
+      .def(
+          "__rand__", [](const Tensor& x, const Operand& y) { return logical(BinaryOp::LogicalAnd, y.t, x); },
+          Release())
+      .def(
+          "__ror__", [](const Tensor& x, const Operand& y) { return logical(BinaryOp::LogicalOr, y.t, x); },
+          Release());
   for (auto [name, op] : cmps) {
     std::string dunder = std::string("__") + name + "__";
-    cls.def(dunder.c_str(), [op = op](const Tensor& x, const Operand& y) { return compare(op, x, y.t); }, Release());
+    cls.def(
+        dunder.c_str(), [op = op](const Tensor& x, const Operand& y) { return compare(op, x, y.t); },
+        Release());
   }
   cls.attr("__array_priority__") = 1000;
 
   // ---- reductions ---------------------------------------------------------------------------
-  def_both(m, cls, "sum", [](const Tensor& x, py::object dim, bool keepdim, py::object dtype) {
-    return sum(maybe_cast(x, dtype), dims_from(dim), keepdim);
-  }, py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(), py::arg("dtype") = py::none());
-  def_both(m, cls, "mean", [](const Tensor& x, py::object dim, bool keepdim, py::object dtype) {
-    return mean(maybe_cast(x, dtype), dims_from(dim), keepdim);
-  }, py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(), py::arg("dtype") = py::none());
-  def_both(m, cls, "prod", [](const Tensor& x, py::object dim, bool keepdim, py::object dtype) {
-    return prod(maybe_cast(x, dtype), dims_from(dim), keepdim);
-  }, py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(), py::arg("dtype") = py::none());
-  def_both(m, cls, "amax", [](const Tensor& x, py::object dim, bool keepdim) { return amax(x, dims_from(dim), keepdim); },
-           py::arg("dim") = py::tuple(), py::arg("keepdim") = false);
-  def_both(m, cls, "amin", [](const Tensor& x, py::object dim, bool keepdim) { return amin(x, dims_from(dim), keepdim); },
-           py::arg("dim") = py::tuple(), py::arg("keepdim") = false);
+  def_both(
+      m, cls, "sum",
+      [](const Tensor& x, py::object dim, bool keepdim, py::object dtype) {
+        return sum(maybe_cast(x, dtype), dims_from(dim), keepdim);
+      },
+      py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(), py::arg("dtype") = py::none());
+  def_both(
+      m, cls, "mean",
+      [](const Tensor& x, py::object dim, bool keepdim, py::object dtype) {
+        return mean(maybe_cast(x, dtype), dims_from(dim), keepdim);
+      },
+      py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(), py::arg("dtype") = py::none());
+  def_both(
+      m, cls, "prod",
+      [](const Tensor& x, py::object dim, bool keepdim, py::object dtype) {
+        return prod(maybe_cast(x, dtype), dims_from(dim), keepdim);
+      },
+      py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(), py::arg("dtype") = py::none());
+  def_both(
+      m, cls, "amax",
+      [](const Tensor& x, py::object dim, bool keepdim) { return amax(x, dims_from(dim), keepdim); },
+      py::arg("dim") = py::tuple(), py::arg("keepdim") = false);
+  def_both(
+      m, cls, "amin",
+      [](const Tensor& x, py::object dim, bool keepdim) { return amin(x, dims_from(dim), keepdim); },
+      py::arg("dim") = py::tuple(), py::arg("keepdim") = false);
   // max/min: all elements, (values, indices) along a dim, or elementwise with another tensor.
   for (bool is_max : {true, false}) {
-    def_both(m, cls, is_max ? "_max" : "_min", [is_max](const Tensor& x, py::object dim, bool keepdim) -> py::object {
-      if (dim.is_none()) return py::cast(is_max ? max_all(x) : min_all(x));
-      if (py::isinstance<TensorImpl>(dim)) return py::cast(is_max ? maximum(x, dim.cast<Tensor>()) : minimum(x, dim.cast<Tensor>()));
-      auto r = is_max ? max_dim(x, dim.cast<int64_t>(), keepdim) : min_dim(x, dim.cast<int64_t>(), keepdim);
-      return py::make_tuple(r.first, r.second);
-    }, py::arg("dim") = py::none(), py::arg("keepdim") = false);
+    def_both(
+        m, cls, is_max ? "_max" : "_min",
+        [is_max](const Tensor& x, py::object dim, bool keepdim) -> py::object {
+          if (dim.is_none()) return py::cast(is_max ? max_all(x) : min_all(x));
+          if (py::isinstance<TensorImpl>(dim))
+            return py::cast(is_max ? maximum(x, dim.cast<Tensor>()) : minimum(x, dim.cast<Tensor>()));
+          auto r =
+              is_max ? max_dim(x, dim.cast<int64_t>(), keepdim) : min_dim(x, dim.cast<int64_t>(), keepdim);
+          return py::make_tuple(r.first, r.second);
+        },
+        py::arg("dim") = py::none(), py::arg("keepdim") = false);
   }
-  def_both(m, cls, "argmax", [](const Tensor& x, std::optional<int64_t> dim, bool keepdim) { return argmax(x, dim, keepdim); },
-           py::arg("dim") = py::none(), py::arg("keepdim") = false);
-  def_both(m, cls, "argmin", [](const Tensor& x, std::optional<int64_t> dim, bool keepdim) { return argmin(x, dim, keepdim); },
-           py::arg("dim") = py::none(), py::arg("keepdim") = false);
-  def_both(m, cls, "var", [](const Tensor& x, py::object dim, py::object unbiased, bool keepdim, py::object correction) {
-    if (PyBool_Check(dim.ptr())) std::swap(dim, unbiased), dim = py::none();
-    return var(x, dims_from(dim), correction_of(unbiased, correction), keepdim);
-  }, py::arg("dim") = py::none(), py::arg("unbiased") = py::none(), py::arg("keepdim") = false, py::kw_only(),
-     py::arg("correction") = py::none());
-  def_both(m, cls, "std", [](const Tensor& x, py::object dim, py::object unbiased, bool keepdim, py::object correction) {
-    if (PyBool_Check(dim.ptr())) std::swap(dim, unbiased), dim = py::none();
-    return tg::std(x, dims_from(dim), correction_of(unbiased, correction), keepdim);
-  }, py::arg("dim") = py::none(), py::arg("unbiased") = py::none(), py::arg("keepdim") = false, py::kw_only(),
-     py::arg("correction") = py::none());
-  def_both(m, cls, "logsumexp", [](const Tensor& x, py::object dim, bool keepdim) {
-    return logsumexp(x, dims_from(dim), keepdim);
-  }, py::arg("dim"), py::arg("keepdim") = false);
-  def_both(m, cls, "norm", [](const Tensor& x, py::object p, py::object dim, bool keepdim) {
-    double pv = 2.0;
-    if (py::isinstance<py::str>(p)) {
-      TG_CHECK(p.cast<std::string>() == "fro", ValueError, "norm: unsupported norm type ", p.cast<std::string>());
-    } else if (!p.is_none()) {
-      pv = p.cast<double>();
-    }
-    return norm(x, pv, dims_from(dim), keepdim);
-  }, py::arg("p") = 2.0, py::arg("dim") = py::none(), py::arg("keepdim") = false);
+  def_both(
+      m, cls, "argmax",
+      [](const Tensor& x, std::optional<int64_t> dim, bool keepdim) { return argmax(x, dim, keepdim); },
+      py::arg("dim") = py::none(), py::arg("keepdim") = false);
+  def_both(
+      m, cls, "argmin",
+      [](const Tensor& x, std::optional<int64_t> dim, bool keepdim) { return argmin(x, dim, keepdim); },
+      py::arg("dim") = py::none(), py::arg("keepdim") = false);
+  def_both(
+      m, cls, "var",
+      [](const Tensor& x, py::object dim, py::object unbiased, bool keepdim, py::object correction) {
+        if (PyBool_Check(dim.ptr())) std::swap(dim, unbiased), dim = py::none();
+        return var(x, dims_from(dim), correction_of(unbiased, correction), keepdim);
+      },
+      py::arg("dim") = py::none(), py::arg("unbiased") = py::none(), py::arg("keepdim") = false,
+      py::kw_only(), py::arg("correction") = py::none());
+  def_both(
+      m, cls, "std",
+      [](const Tensor& x, py::object dim, py::object unbiased, bool keepdim, py::object correction) {
+        if (PyBool_Check(dim.ptr())) std::swap(dim, unbiased), dim = py::none();
+        return tg::std(x, dims_from(dim), correction_of(unbiased, correction), keepdim);
+      },
+      py::arg("dim") = py::none(), py::arg("unbiased") = py::none(), py::arg("keepdim") = false,
+      py::kw_only(), py::arg("correction") = py::none());
+  def_both(
+      m, cls, "logsumexp",
+      [](const Tensor& x, py::object dim, bool keepdim) { return logsumexp(x, dims_from(dim), keepdim); },
+      py::arg("dim"), py::arg("keepdim") = false);
+  def_both(
+      m, cls, "norm",
+      [](const Tensor& x, py::object p, py::object dim, bool keepdim) {
+        double pv = 2.0;
+        if (py::isinstance<py::str>(p)) {
+          TG_CHECK(p.cast<std::string>() == "fro", ValueError, "norm: unsupported norm type ",
+                   p.cast<std::string>());
+        } else if (!p.is_none()) {
+          pv = p.cast<double>();
+        }
+        return norm(x, pv, dims_from(dim), keepdim);
+      },
+      py::arg("p") = 2.0, py::arg("dim") = py::none(), py::arg("keepdim") = false);
 
   def_both(m, cls, "clone", [](const Tensor& x) { return clone(x); }, Release());
   def_both(m, cls, "contiguous", [](const Tensor& x) { return contiguous(x); }, Release());
@@ -191,20 +304,31 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
       throw TypeError("view(dtype) is not supported; use .to(dtype)");
     return view(x, shape_from_args(shape, "view"));
   });
-  cls.def("reshape", [](const Tensor& x, py::args shape) { return reshape(x, shape_from_args(shape, "reshape")); });
-  m.def("reshape", [](const Tensor& x, py::object shape) { return reshape(x, shape_from_object(shape, "reshape")); },
-        py::arg("input"), py::arg("shape"));
+  cls.def("reshape",
+          [](const Tensor& x, py::args shape) { return reshape(x, shape_from_args(shape, "reshape")); });
+  m.def(
+      "reshape",
+      [](const Tensor& x, py::object shape) { return reshape(x, shape_from_object(shape, "reshape")); },
+      py::arg("input"), py::arg("shape"));
   cls.def("view_as", [](const Tensor& x, const Tensor& o) { return view(x, o.shape()); }, py::arg("other"));
-  cls.def("reshape_as", [](const Tensor& x, const Tensor& o) { return reshape(x, o.shape()); }, py::arg("other"));
-  cls.def("permute", [](const Tensor& x, py::args dims) { return permute(x, shape_from_args(dims, "permute")); });
-  m.def("permute", [](const Tensor& x, py::object dims) { return permute(x, shape_from_object(dims, "permute")); },
-        py::arg("input"), py::arg("dims"));
-  cls.def("expand", [](const Tensor& x, py::args sizes) { return expand(x, shape_from_args(sizes, "expand")); });
-  cls.def("expand_as", [](const Tensor& x, const Tensor& o) { return expand(x, o.shape()); }, py::arg("other"));
-  def_both(m, cls, "transpose", [](const Tensor& x, int64_t d0, int64_t d1) { return transpose(x, d0, d1); },
-           py::arg("dim0"), py::arg("dim1"));
-  def_both(m, cls, "swapaxes", [](const Tensor& x, int64_t d0, int64_t d1) { return transpose(x, d0, d1); },
-           py::arg("axis0"), py::arg("axis1"));
+  cls.def(
+      "reshape_as", [](const Tensor& x, const Tensor& o) { return reshape(x, o.shape()); }, py::arg("other"));
+  cls.def("permute",
+          [](const Tensor& x, py::args dims) { return permute(x, shape_from_args(dims, "permute")); });
+  m.def(
+      "permute",
+      [](const Tensor& x, py::object dims) { return permute(x, shape_from_object(dims, "permute")); },
+      py::arg("input"), py::arg("dims"));
+  cls.def("expand",
+          [](const Tensor& x, py::args sizes) { return expand(x, shape_from_args(sizes, "expand")); });
+  cls.def(
+      "expand_as", [](const Tensor& x, const Tensor& o) { return expand(x, o.shape()); }, py::arg("other"));
+  def_both(
+      m, cls, "transpose", [](const Tensor& x, int64_t d0, int64_t d1) { return transpose(x, d0, d1); },
+      py::arg("dim0"), py::arg("dim1"));
+  def_both(
+      m, cls, "swapaxes", [](const Tensor& x, int64_t d0, int64_t d1) { return transpose(x, d0, d1); },
+      py::arg("axis0"), py::arg("axis1"));
   def_both(m, cls, "t", [](const Tensor& x) { return matrix_t(x); });
   cls.def_property_readonly("T", [](const Tensor& x) {
     Dims d;
@@ -213,58 +337,89 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
   });
   cls.def_property_readonly("mT", [](const Tensor& x) { return transpose(x, -2, -1); });
   def_both(m, cls, "unsqueeze", [](const Tensor& x, int64_t d) { return unsqueeze(x, d); }, py::arg("dim"));
-  def_both(m, cls, "squeeze", [](const Tensor& x, std::optional<int64_t> d) { return squeeze(x, d); },
-           py::arg("dim") = py::none());
-  def_both(m, cls, "flatten", [](const Tensor& x, int64_t s, int64_t e) { return flatten(x, s, e); },
-           py::arg("start_dim") = 0, py::arg("end_dim") = -1);
-  def_both(m, cls, "narrow", [](const Tensor& x, int64_t d, int64_t s, int64_t l) { return narrow(x, d, s, l); },
-           py::arg("dim"), py::arg("start"), py::arg("length"));
-  def_both(m, cls, "select", [](const Tensor& x, int64_t d, int64_t i) { return select(x, d, i); }, py::arg("dim"),
-           py::arg("index"));
-  def_both(m, cls, "unbind", [](const Tensor& x, int64_t d) { return py::tuple(py::cast(unbind(x, d))); },
-           py::arg("dim") = 0);
-  def_both(m, cls, "chunk", [](const Tensor& x, int64_t c, int64_t d) { return py::tuple(py::cast(chunk(x, c, d))); },
-           py::arg("chunks"), py::arg("dim") = 0);
-  def_both(m, cls, "split", [](const Tensor& x, py::object s, int64_t d) {
-    if (PyLong_Check(s.ptr())) return py::tuple(py::cast(split(x, s.cast<int64_t>(), d)));
-    return py::tuple(py::cast(split(x, shape_from_object(s, "split"), d)));
-  }, py::arg("split_size_or_sections"), py::arg("dim") = 0);
+  def_both(
+      m, cls, "squeeze", [](const Tensor& x, std::optional<int64_t> d) { return squeeze(x, d); },
+      py::arg("dim") = py::none());
+  def_both(
+      m, cls, "flatten", [](const Tensor& x, int64_t s, int64_t e) { return flatten(x, s, e); },
+      py::arg("start_dim") = 0, py::arg("end_dim") = -1);
+  def_both(
+      m, cls, "narrow", [](const Tensor& x, int64_t d, int64_t s, int64_t l) { return narrow(x, d, s, l); },
+      py::arg("dim"), py::arg("start"), py::arg("length"));
+  def_both(
+      m, cls, "select", [](const Tensor& x, int64_t d, int64_t i) { return select(x, d, i); }, py::arg("dim"),
+      py::arg("index"));
+  def_both(
+      m, cls, "unbind", [](const Tensor& x, int64_t d) { return py::tuple(py::cast(unbind(x, d))); },
+      py::arg("dim") = 0);
+  def_both(
+      m, cls, "chunk",
+      [](const Tensor& x, int64_t c, int64_t d) { return py::tuple(py::cast(chunk(x, c, d))); },
+      py::arg("chunks"), py::arg("dim") = 0);
+  def_both(
+      m, cls, "split",
+      [](const Tensor& x, py::object s, int64_t d) {
+        if (PyLong_Check(s.ptr())) return py::tuple(py::cast(split(x, s.cast<int64_t>(), d)));
+        return py::tuple(py::cast(split(x, shape_from_object(s, "split"), d)));
+      },
+      py::arg("split_size_or_sections"), py::arg("dim") = 0);
 
   // ---- joining and indexing -----------------------------------------------------------------
-  m.def("cat", [](const std::vector<Tensor>& ts, int64_t d) { return cat(ts, d); }, Release(), py::arg("tensors"),
-        py::arg("dim") = 0);
-  m.def("concat", [](const std::vector<Tensor>& ts, int64_t d) { return cat(ts, d); }, Release(), py::arg("tensors"),
-        py::arg("dim") = 0);
-  m.def("stack", [](const std::vector<Tensor>& ts, int64_t d) { return stack(ts, d); }, Release(), py::arg("tensors"),
-        py::arg("dim") = 0);
-  def_both(m, cls, "gather", [](const Tensor& x, int64_t d, const Tensor& i) { return gather(x, d, i); }, Release(),
-           py::arg("dim"), py::arg("index"));
-  def_both(m, cls, "scatter_add", [](const Tensor& x, int64_t d, const Tensor& i, const Tensor& s) {
-    return scatter_add(x, d, i, s);
-  }, Release(), py::arg("dim"), py::arg("index"), py::arg("src"));
-  def_both(m, cls, "index_select", [](const Tensor& x, int64_t d, const Tensor& i) { return index_select(x, d, i); },
-           Release(), py::arg("dim"), py::arg("index"));
-  def_both(m, cls, "index_add", [](const Tensor& x, int64_t d, const Tensor& i, const Tensor& s) {
-    return index_add(x, d, i, s);
-  }, Release(), py::arg("dim"), py::arg("index"), py::arg("source"));
-  def_both(m, cls, "masked_fill", [](const Tensor& x, const Tensor& mask, const Operand& v) {
-    return masked_fill(x, mask, v.t);
-  }, Release(), py::arg("mask"), py::arg("value"));
-  def_both(m, cls, "masked_select", [](const Tensor& x, const Tensor& mask) { return masked_select(x, mask); }, Release(),
-           py::arg("mask"));
-  m.def("where", [](const Tensor& c, const Operand& x, const Operand& y) { return where(c, x.t, y.t); }, Release(),
-        py::arg("condition"), py::arg("input"), py::arg("other"));
-  cls.def("where", [](const Tensor& x, const Tensor& c, const Operand& y) { return where(c, x, y.t); }, Release(),
-          py::arg("condition"), py::arg("other"));
+  m.def(
+      "cat", [](const std::vector<Tensor>& ts, int64_t d) { return cat(ts, d); }, Release(),
+      py::arg("tensors"), py::arg("dim") = 0);
+  m.def(
+      "concat", [](const std::vector<Tensor>& ts, int64_t d) { return cat(ts, d); }, Release(),
+      py::arg("tensors"), py::arg("dim") = 0);
+  m.def(
+      "stack", [](const std::vector<Tensor>& ts, int64_t d) { return stack(ts, d); }, Release(),
+      py::arg("tensors"), py::arg("dim") = 0);
+  def_both(
+      m, cls, "gather", [](const Tensor& x, int64_t d, const Tensor& i) { return gather(x, d, i); },
+      Release(), py::arg("dim"), py::arg("index"));
+  def_both(
+      m, cls, "scatter_add",
+      [](const Tensor& x, int64_t d, const Tensor& i, const Tensor& s) { return scatter_add(x, d, i, s); },
+      Release(), py::arg("dim"), py::arg("index"), py::arg("src"));
+  def_both(
+      m, cls, "index_select",
+      [](const Tensor& x, int64_t d, const Tensor& i) { return index_select(x, d, i); }, Release(),
+      py::arg("dim"), py::arg("index"));
+  def_both(
+      m, cls, "index_add",
+      [](const Tensor& x, int64_t d, const Tensor& i, const Tensor& s) { return index_add(x, d, i, s); },
+      Release(), py::arg("dim"), py::arg("index"), py::arg("source"));
+  def_both(
+      m, cls, "masked_fill",
+      [](const Tensor& x, const Tensor& mask, const Operand& v) { return masked_fill(x, mask, v.t); },
+      Release(), py::arg("mask"), py::arg("value"));
+  def_both(
+      m, cls, "masked_select", [](const Tensor& x, const Tensor& mask) { return masked_select(x, mask); },
+      Release(), py::arg("mask"));
+  m.def(
+      "where", [](const Tensor& c, const Operand& x, const Operand& y) { return where(c, x.t, y.t); },
+      Release(), py::arg("condition"), py::arg("input"), py::arg("other"));
+  cls.def(
+      "where", [](const Tensor& x, const Tensor& c, const Operand& y) { return where(c, x, y.t); }, Release(),
+      py::arg("condition"), py::arg("other"));
 
   // ---- linear algebra -----------------------------------------------------------------------
-  def_both(m, cls, "matmul", [](const Tensor& x, const Tensor& y) { return matmul(x, y); }, Release(), py::arg("other"));
-  def_both(m, cls, "mm", [](const Tensor& x, const Tensor& y) { return mm(x, y); }, Release(), py::arg("mat2"));
-  def_both(m, cls, "bmm", [](const Tensor& x, const Tensor& y) { return bmm(x, y); }, Release(), py::arg("mat2"));
-  def_both(m, cls, "dot", [](const Tensor& x, const Tensor& y) { return dot(x, y); }, Release(), py::arg("other"));
-  def_both(m, cls, "addmm", [](const Tensor& bias, const Tensor& x, const Tensor& y, double beta, double alpha) {
-    return addmm(bias, x, y, beta, alpha);
-  }, Release(), py::arg("mat1"), py::arg("mat2"), py::kw_only(), py::arg("beta") = 1.0, py::arg("alpha") = 1.0);
+  def_both(
+      m, cls, "matmul", [](const Tensor& x, const Tensor& y) { return matmul(x, y); }, Release(),
+      py::arg("other"));
+  def_both(
+      m, cls, "mm", [](const Tensor& x, const Tensor& y) { return mm(x, y); }, Release(), py::arg("mat2"));
+  def_both(
+      m, cls, "bmm", [](const Tensor& x, const Tensor& y) { return bmm(x, y); }, Release(), py::arg("mat2"));
+  def_both(
+      m, cls, "dot", [](const Tensor& x, const Tensor& y) { return dot(x, y); }, Release(), py::arg("other"));
+  def_both(
+      m, cls, "addmm",
+      [](const Tensor& bias, const Tensor& x, const Tensor& y, double beta, double alpha) {
+        return addmm(bias, x, y, beta, alpha);
+      },
+      Release(), py::arg("mat1"), py::arg("mat2"), py::kw_only(), py::arg("beta") = 1.0,
+      py::arg("alpha") = 1.0);
 }
 
 }  // namespace tg::py_bind

@@ -18,10 +18,14 @@ py::object size_of(const Shape& s) {
 
 py::dtype numpy_dtype(DType d) {
   switch (d) {
-    case DType::Bool: return py::dtype("bool");
-    case DType::Int64: return py::dtype("int64");
-    case DType::Float32: return py::dtype("float32");
-    case DType::Float64: return py::dtype("float64");
+    case DType::Bool:
+      return py::dtype("bool");
+    case DType::Int64:
+      return py::dtype("int64");
+    case DType::Float32:
+      return py::dtype("float32");
+    case DType::Float64:
+      return py::dtype("float64");
   }
   return py::dtype("float32");
 }
@@ -30,10 +34,14 @@ Tensor from_numpy(const py::array& a) {
   const char kind = a.dtype().kind();
   const ssize_t isz = a.itemsize();
   DType dt;
-  if (kind == 'f' && isz == 4) dt = DType::Float32;
-  else if (kind == 'f' && isz == 8) dt = DType::Float64;
-  else if (kind == 'i' && isz == 8) dt = DType::Int64;
-  else if (kind == 'b' && isz == 1) dt = DType::Bool;
+  if (kind == 'f' && isz == 4)
+    dt = DType::Float32;
+  else if (kind == 'f' && isz == 8)
+    dt = DType::Float64;
+  else if (kind == 'i' && isz == 8)
+    dt = DType::Int64;
+  else if (kind == 'b' && isz == 1)
+    dt = DType::Bool;
   else
     throw TypeError(msg("from_numpy: can't convert np.ndarray of type ", std::string(py::str(a.dtype())),
                         ". The only supported types are: float64, float32, int64, and bool."));
@@ -81,10 +89,14 @@ py::object item_of(const Tensor& t) {
   TG_CHECK(t.numel() == 1, ValueError, "item: a Tensor with ", t.numel(),
            " elements cannot be converted to a Scalar (shape ", t.shape(), ")");
   switch (t.dtype()) {
-    case DType::Bool: return py::bool_(*static_cast<const bool*>(t.raw_data()));
-    case DType::Int64: return py::int_(*static_cast<const int64_t*>(t.raw_data()));
-    case DType::Float32: return py::float_(*static_cast<const float*>(t.raw_data()));
-    case DType::Float64: return py::float_(*static_cast<const double*>(t.raw_data()));
+    case DType::Bool:
+      return py::bool_(*static_cast<const bool*>(t.raw_data()));
+    case DType::Int64:
+      return py::int_(*static_cast<const int64_t*>(t.raw_data()));
+    case DType::Float32:
+      return py::float_(*static_cast<const float*>(t.raw_data()));
+    case DType::Float64:
+      return py::float_(*static_cast<const double*>(t.raw_data()));
   }
   return py::none();
 }
@@ -111,9 +123,9 @@ Tensor as_index_tensor(const py::handle& h) {
 }
 
 struct IndexResult {
-  Tensor view;         // result of basic indexing (a view)
-  Tensor adv;          // advanced index (int64 or bool), if any
-  int64_t adv_dim = 0; // dim of `view` it applies to
+  Tensor view;          // result of basic indexing (a view)
+  Tensor adv;           // advanced index (int64 or bool), if any
+  int64_t adv_dim = 0;  // dim of `view` it applies to
 };
 
 IndexResult apply_basic(const Tensor& self, const py::object& index) {
@@ -127,8 +139,10 @@ IndexResult apply_basic(const Tensor& self, const py::object& index) {
       ellipsis = true;
       continue;
     }
-    if (is_bool_mask(h)) consumed += std::max<int64_t>(h.cast<Tensor>().dim(), 1);
-    else consumed += 1;
+    if (is_bool_mask(h))
+      consumed += std::max<int64_t>(h.cast<Tensor>().dim(), 1);
+    else
+      consumed += 1;
   }
   TG_CHECK(consumed <= self.dim(), IndexError, "index: too many indices for tensor of dimension ", self.dim(),
            " (shape ", self.shape(), ")");
@@ -260,14 +274,20 @@ void bind_tensor(py::module_& m, PyTensorClass& cls) {
 
   cls.def(py::init([](const Tensor& other) { return other.detach().impl_ptr(); }), py::arg("data"))
       .def_property_readonly("shape", [](const Tensor& t) { return size_of(t.shape()); })
-      .def("size", [](const Tensor& t, py::object dim) -> py::object {
-        if (dim.is_none()) return size_of(t.shape());
-        return py::int_(t.size(dim.cast<int64_t>()));
-      }, py::arg("dim") = py::none())
-      .def("stride", [](const Tensor& t, py::object dim) -> py::object {
-        if (dim.is_none()) return py::tuple(py::cast(t.strides()));
-        return py::int_(t.stride(dim.cast<int64_t>()));
-      }, py::arg("dim") = py::none())
+      .def(
+          "size",
+          [](const Tensor& t, py::object dim) -> py::object {
+            if (dim.is_none()) return size_of(t.shape());
+            return py::int_(t.size(dim.cast<int64_t>()));
+          },
+          py::arg("dim") = py::none())
+      .def(
+          "stride",
+          [](const Tensor& t, py::object dim) -> py::object {
+            if (dim.is_none()) return py::tuple(py::cast(t.strides()));
+            return py::int_(t.stride(dim.cast<int64_t>()));
+          },
+          py::arg("dim") = py::none())
       .def_property_readonly("dtype", [](const Tensor& t) { return t.dtype(); })
       .def_property_readonly("device", [](const Tensor& t) { return t.device(); })
       .def_property_readonly("ndim", [](const Tensor& t) { return t.dim(); })
@@ -282,52 +302,72 @@ void bind_tensor(py::module_& m, PyTensorClass& cls) {
       .def("is_floating_point", [](const Tensor& t) { return is_floating(t.dtype()); })
       .def("storage_offset", [](const Tensor& t) { return t.offset(); })
       .def("data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.raw_data()); })
-      .def("untyped_storage_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.storage()->data); })
+      .def("untyped_storage_ptr",
+           [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.storage()->data); })
       .def("item", &item_of)
       .def("numpy", &to_numpy)
-      .def("__len__", [](const Tensor& t) {
-        TG_CHECK(t.dim() > 0, TypeError, "len() of a 0-d tensor");
-        return t.shape()[0];
-      })
-      .def("__bool__", [](const Tensor& t) {
-        TG_CHECK(t.numel() == 1, StateError, "Boolean value of Tensor with more than one value is ambiguous (shape ",
-                 t.shape(), ")");
-        return t.item() != 0.0;
-      })
+      .def("__len__",
+           [](const Tensor& t) {
+             TG_CHECK(t.dim() > 0, TypeError, "len() of a 0-d tensor");
+             return t.shape()[0];
+           })
+      .def("__bool__",
+           [](const Tensor& t) {
+             TG_CHECK(t.numel() == 1, StateError,
+                      "Boolean value of Tensor with more than one value is ambiguous (shape ", t.shape(),
+                      ")");
+             return t.item() != 0.0;
+           })
       .def("__float__", [](const Tensor& t) { return py::float_(item_of(t)); })
       .def("__int__", [](const Tensor& t) { return py::int_(item_of(t)); })
-      .def("__index__", [](const Tensor& t) {
-        TG_CHECK(t.dtype() == DType::Int64 && t.numel() == 1, TypeError,
-                 "only integer tensors of a single element can be converted to an index");
-        return py::int_(item_of(t));
-      })
-      .def("__hash__", [](const py::object& self) { return py::hash(py::int_(reinterpret_cast<uintptr_t>(self.ptr()))); })
+      .def("__index__",
+           [](const Tensor& t) {
+             TG_CHECK(t.dtype() == DType::Int64 && t.numel() == 1, TypeError,
+                      "only integer tensors of a single element can be converted to an index");
+             return py::int_(item_of(t));
+           })
+      .def("__hash__",
+           [](const py::object& self) { return py::hash(py::int_(reinterpret_cast<uintptr_t>(self.ptr()))); })
       .def("__getitem__", &getitem)
       .def("__setitem__", [](Tensor& t, const py::object& i, const Operand& v) { setitem(t, i, v); })
       // autograd
-      .def_property("requires_grad", [](const Tensor& t) { return t.requires_grad(); }, [](Tensor& t, bool r) { t.set_requires_grad(r); })
-      .def("requires_grad_", [](Tensor& t, bool r) { t.set_requires_grad(r); return t; }, py::arg("requires_grad") = true)
-      .def_property("grad", [](const Tensor& t) { return t.grad(); }, [](Tensor& t, const std::optional<Tensor>& g) {
-        if (g) {
-          TG_CHECK(g->shape() == t.shape(), ValueError, "assigned grad has shape ", g->shape(),
-                   " but the tensor has shape ", t.shape());
-          TG_CHECK(g->dtype() == t.dtype(), TypeError, "assigned grad has dtype ", dtype_name(g->dtype()),
-                   " but the tensor has dtype ", dtype_name(t.dtype()));
-        }
-        t.set_grad(g ? *g : Tensor());
-      })
+      .def_property(
+          "requires_grad", [](const Tensor& t) { return t.requires_grad(); },
+          [](Tensor& t, bool r) { t.set_requires_grad(r); })
+      .def(
+          "requires_grad_",
+          [](Tensor& t, bool r) {
+            t.set_requires_grad(r);
+            return t;
+          },
+          py::arg("requires_grad") = true)
+      .def_property(
+          "grad", [](const Tensor& t) { return t.grad(); },
+          [](Tensor& t, const std::optional<Tensor>& g) {
+            if (g) {
+              TG_CHECK(g->shape() == t.shape(), ValueError, "assigned grad has shape ", g->shape(),
+                       " but the tensor has shape ", t.shape());
+              TG_CHECK(g->dtype() == t.dtype(), TypeError, "assigned grad has dtype ", dtype_name(g->dtype()),
+                       " but the tensor has dtype ", dtype_name(t.dtype()));
+            }
+            t.set_grad(g ? *g : Tensor());
+          })
       .def_property_readonly("_grad_fn", [](const Tensor& t) { return t.grad_fn(); })
       .def_property_readonly("is_leaf", [](const Tensor& t) { return t.is_leaf(); })
       .def("detach", [](const Tensor& t) { return t.detach(); })
-      .def("detach_", [](Tensor& t) {
-        t.impl()->grad_fn = nullptr;
-        t.impl()->requires_grad = false;
-        return t;
-      })
-      .def("backward", [](const Tensor& t, std::optional<Tensor> gradient, bool retain_graph) {
-        py::gil_scoped_release nogil;
-        t.backward(gradient ? *gradient : Tensor(), retain_graph);
-      }, py::arg("gradient") = py::none(), py::arg("retain_graph") = false)
+      .def("detach_",
+           [](Tensor& t) {
+             t.impl()->grad_fn = nullptr;
+             t.impl()->requires_grad = false;
+             return t;
+           })
+      .def(
+          "backward",
+          [](const Tensor& t, std::optional<Tensor> gradient, bool retain_graph) {
+            py::gil_scoped_release nogil;
+            t.backward(gradient ? *gradient : Tensor(), retain_graph);
+          },
+          py::arg("gradient") = py::none(), py::arg("retain_graph") = false)
       // conversions
       .def("float", [](const Tensor& t) { return to_dtype(t, DType::Float32); })
       .def("double", [](const Tensor& t) { return to_dtype(t, DType::Float64); })
@@ -335,14 +375,18 @@ void bind_tensor(py::module_& m, PyTensorClass& cls) {
       .def("bool", [](const Tensor& t) { return to_dtype(t, DType::Bool); })
       .def("cpu", [](const Tensor& t) { return t; })
       .def("type_as", [](const Tensor& t, const Tensor& o) { return to_dtype(t, o.dtype()); })
-      .def("_to", [](const Tensor& t, const py::object& dtype, const py::object& device, bool copy) {
-        if (!device.is_none()) {
-          Device d = device_from(device);
-          TG_CHECK(d.type == DeviceType::CPU, StateError, "to: device ", d.str(), " is not available in this build");
-        }
-        Tensor r = to_dtype(t, dtype_or(dtype, t.dtype()));
-        return copy && r.same(t) ? clone(t) : r;
-      }, py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("copy") = false);
+      .def(
+          "_to",
+          [](const Tensor& t, const py::object& dtype, const py::object& device, bool copy) {
+            if (!device.is_none()) {
+              Device d = device_from(device);
+              TG_CHECK(d.type == DeviceType::CPU, StateError, "to: device ", d.str(),
+                       " is not available in this build");
+            }
+            Tensor r = to_dtype(t, dtype_or(dtype, t.dtype()));
+            return copy && r.same(t) ? clone(t) : r;
+          },
+          py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("copy") = false);
 
   // ---- creation -----------------------------------------------------------------------------
   auto finish = [](Tensor t, bool requires_grad) {
@@ -350,66 +394,89 @@ void bind_tensor(py::module_& m, PyTensorClass& cls) {
     return t;
   };
   auto creator = [&](const char* name, double value, bool uninit) {
-    m.def(name, [finish, value, uninit, name](py::args size, py::object dtype, py::object device, bool requires_grad) {
-      Shape s = shape_from_args(size, name);
-      DType dt = dtype_or(dtype, default_dtype());
-      Device dev = device_from(device);
-      return finish(uninit ? empty(s, dt, dev) : full(s, value, dt, dev), requires_grad);
-    }, py::kw_only(), py::arg("dtype") = py::none(), py::arg("device") = py::none(),
-       py::arg("requires_grad") = false);
+    m.def(
+        name,
+        [finish, value, uninit, name](py::args size, py::object dtype, py::object device,
+                                      bool requires_grad) {
+          Shape s = shape_from_args(size, name);
+          DType dt = dtype_or(dtype, default_dtype());
+          Device dev = device_from(device);
+          return finish(uninit ? empty(s, dt, dev) : full(s, value, dt, dev), requires_grad);
+        },
+        py::kw_only(), py::arg("dtype") = py::none(), py::arg("device") = py::none(),
+        py::arg("requires_grad") = false);
   };
   creator("zeros", 0.0, false);
   creator("ones", 1.0, false);
   creator("empty", 0.0, true);
-  m.def("full", [finish](py::object size, Operand value, py::object dtype, py::object device, bool requires_grad) {
-    DType dt = dtype_or(dtype, value.t.dtype() == DType::Float64 ? default_dtype() : value.t.dtype());
-    Tensor t = empty(shape_from_object(size, "full"), dt, device_from(device));
-    copy_(t, value.t);
-    return finish(t, requires_grad);
-  }, py::arg("size"), py::arg("fill_value"), py::kw_only(), py::arg("dtype") = py::none(),
-     py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  m.def(
+      "full",
+      [finish](py::object size, Operand value, py::object dtype, py::object device, bool requires_grad) {
+        DType dt = dtype_or(dtype, value.t.dtype() == DType::Float64 ? default_dtype() : value.t.dtype());
+        Tensor t = empty(shape_from_object(size, "full"), dt, device_from(device));
+        copy_(t, value.t);
+        return finish(t, requires_grad);
+      },
+      py::arg("size"), py::arg("fill_value"), py::kw_only(), py::arg("dtype") = py::none(),
+      py::arg("device") = py::none(), py::arg("requires_grad") = false);
   auto random = [&](const char* name, bool normal) {
-    m.def(name, [finish, normal, name](py::args size, py::object dtype, py::object device, bool requires_grad) {
-      Shape s = shape_from_args(size, name);
-      device_from(device);
-      DType dt = dtype_or(dtype, default_dtype());
-      return finish(normal ? randn(s, dt) : rand(s, dt), requires_grad);
-    }, py::kw_only(), py::arg("dtype") = py::none(), py::arg("device") = py::none(),
-       py::arg("requires_grad") = false);
+    m.def(
+        name,
+        [finish, normal, name](py::args size, py::object dtype, py::object device, bool requires_grad) {
+          Shape s = shape_from_args(size, name);
+          device_from(device);
+          DType dt = dtype_or(dtype, default_dtype());
+          return finish(normal ? randn(s, dt) : rand(s, dt), requires_grad);
+        },
+        py::kw_only(), py::arg("dtype") = py::none(), py::arg("device") = py::none(),
+        py::arg("requires_grad") = false);
   };
   random("rand", false);
   random("randn", true);
-  m.def("randint", [](int64_t low, int64_t high, py::object size, py::object dtype, py::object device) {
-    device_from(device);
-    return randint(low, high, shape_from_object(size, "randint"), dtype_or(dtype, DType::Int64));
-  }, py::arg("low"), py::arg("high"), py::arg("size"), py::kw_only(), py::arg("dtype") = py::none(),
-     py::arg("device") = py::none());
-  m.def("arange", [finish](Operand start, py::object end, Operand step, py::object dtype, py::object device,
-                           bool requires_grad) {
-    Tensor s = start.t, e, st = step.t;
-    if (end.is_none()) {
-      e = s;
-      s = wrap_scalar(int64_t(0));
-    } else {
-      e = end.cast<Operand>().t;
-    }
-    const bool any_float = is_floating(s.dtype()) || is_floating(e.dtype()) || is_floating(st.dtype());
-    device_from(device);
-    DType dt = dtype_or(dtype, any_float ? default_dtype() : DType::Int64);
-    return finish(arange(s.item(), e.item(), st.item(), dt), requires_grad);
-  }, py::arg("start"), py::arg("end") = py::none(), py::arg("step") = 1, py::kw_only(),
-     py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false);
-  m.def("linspace", [finish](double start, double end, int64_t steps, py::object dtype, py::object device,
-                             bool requires_grad) {
-    device_from(device);
-    return finish(linspace(start, end, steps, dtype_or(dtype, default_dtype())), requires_grad);
-  }, py::arg("start"), py::arg("end"), py::arg("steps"), py::kw_only(), py::arg("dtype") = py::none(),
-     py::arg("device") = py::none(), py::arg("requires_grad") = false);
-  m.def("eye", [finish](int64_t n, std::optional<int64_t> mm, py::object dtype, py::object device, bool requires_grad) {
-    device_from(device);
-    return finish(eye(n, mm ? *mm : n, dtype_or(dtype, default_dtype())), requires_grad);
-  }, py::arg("n"), py::arg("m") = py::none(), py::kw_only(), py::arg("dtype") = py::none(),
-     py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  m.def(
+      "randint",
+      [](int64_t low, int64_t high, py::object size, py::object dtype, py::object device) {
+        device_from(device);
+        return randint(low, high, shape_from_object(size, "randint"), dtype_or(dtype, DType::Int64));
+      },
+      py::arg("low"), py::arg("high"), py::arg("size"), py::kw_only(), py::arg("dtype") = py::none(),
+      py::arg("device") = py::none());
+  m.def(
+      "arange",
+      [finish](Operand start, py::object end, Operand step, py::object dtype, py::object device,
+               bool requires_grad) {
+        Tensor s = start.t, e, st = step.t;
+        if (end.is_none()) {
+          e = s;
+          s = wrap_scalar(int64_t(0));
+        } else {
+          e = end.cast<Operand>().t;
+        }
+        const bool any_float = is_floating(s.dtype()) || is_floating(e.dtype()) || is_floating(st.dtype());
+        device_from(device);
+        DType dt = dtype_or(dtype, any_float ? default_dtype() : DType::Int64);
+        return finish(arange(s.item(), e.item(), st.item(), dt), requires_grad);
+      },
+      py::arg("start"), py::arg("end") = py::none(), py::arg("step") = 1, py::kw_only(),
+      py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  m.def(
+      "linspace",
+      [finish](double start, double end, int64_t steps, py::object dtype, py::object device,
+               bool requires_grad) {
+        device_from(device);
+        return finish(linspace(start, end, steps, dtype_or(dtype, default_dtype())), requires_grad);
+      },
+      py::arg("start"), py::arg("end"), py::arg("steps"), py::kw_only(), py::arg("dtype") = py::none(),
+      py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  m.def(
+      "eye",
+      [finish](int64_t n, std::optional<int64_t> mm, py::object dtype, py::object device,
+               bool requires_grad) {
+        device_from(device);
+        return finish(eye(n, mm ? *mm : n, dtype_or(dtype, default_dtype())), requires_grad);
+      },
+      py::arg("n"), py::arg("m") = py::none(), py::kw_only(), py::arg("dtype") = py::none(),
+      py::arg("device") = py::none(), py::arg("requires_grad") = false);
 }
 
 }  // namespace tg::py_bind

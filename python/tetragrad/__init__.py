@@ -3,7 +3,7 @@
 ``import tetragrad as tg`` and use it like ``torch``: tensors, autograd, and (later) nn/optim.
 """
 
-from . import _C
+from . import _C, autograd
 from ._C import (
     Tensor,
     abs,
@@ -11,17 +11,17 @@ from ._C import (
     addmm,
     amax,
     amin,
+    arange,
     argmax,
     argmin,
-    arange,
     bmm,
     cat,
     chunk,
     clamp,
     clip,
     clone,
-    contiguous,
     concat,
+    contiguous,
     device,
     div,
     dot,
@@ -113,7 +113,6 @@ from ._tensor import (
     zeros_like,
 )
 from .autograd import enable_grad, no_grad, set_grad_enabled
-from . import autograd
 
 float32 = float = dtype.float32
 float64 = double = dtype.float64

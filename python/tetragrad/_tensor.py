@@ -71,7 +71,9 @@ def tensor(data, dtype=None, device=None, requires_grad: builtins.bool = False) 
         except ValueError as e:
             raise ValueError(f"tensor: could not build a tensor from data: {e}") from None
         if arr.dtype == object:
-            raise TypeError(f"tensor: could not infer dtype of {type(data).__name__} data (ragged or non-numeric)")
+            raise TypeError(
+                f"tensor: could not infer dtype of {type(data).__name__} data (ragged or non-numeric)"
+            )
         dt = _infer_dtype(arr, is_np) if dtype is None else dtype
     out = _C.from_numpy(np.array(arr, dtype=_dtypes_np[dt], order="C", copy=True))
     if device is not None:
@@ -83,8 +85,12 @@ def tensor(data, dtype=None, device=None, requires_grad: builtins.bool = False) 
 
 
 def _like(name):
-    def fn(input: Tensor, *, dtype=None, device=None, requires_grad: builtins.bool = False) -> Tensor:
-        return getattr(_C, name)(input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
+    def fn(
+        input: Tensor, *, dtype=None, device=None, requires_grad: builtins.bool = False
+    ) -> Tensor:
+        return getattr(_C, name)(
+            input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad
+        )
 
     fn.__name__ = name + "_like"
     fn.__doc__ = f"``tetragrad.{name}`` with the shape (and by default dtype) of ``input``."
@@ -98,8 +104,16 @@ rand_like = _like("rand")
 randn_like = _like("randn")
 
 
-def full_like(input: Tensor, fill_value, *, dtype=None, device=None, requires_grad: builtins.bool = False) -> Tensor:
-    return _C.full(input.shape, fill_value, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
+def full_like(
+    input: Tensor, fill_value, *, dtype=None, device=None, requires_grad: builtins.bool = False
+) -> Tensor:
+    return _C.full(
+        input.shape,
+        fill_value,
+        dtype=dtype or input.dtype,
+        device=device,
+        requires_grad=requires_grad,
+    )
 
 
 # ---- max / min: one name, three meanings, as in torch -----------------------------------------
@@ -132,23 +146,37 @@ def _format_array(a: np.ndarray, dtype) -> str:
         nonzero = np.abs(finite[finite != 0]) if finite.size else finite
         absmin = float(nonzero.min()) if nonzero.size else 0.0
         integral = finite.size == 0 or bool(np.all(finite == np.round(finite)))
-        sci = finite.size > 0 and (absmax >= 1e8 or (absmin > 0 and (absmin < 1e-4 or absmax / absmin > 1000.0)))
+        sci = finite.size > 0 and (
+            absmax >= 1e8 or (absmin > 0 and (absmin < 1e-4 or absmax / absmin > 1000.0))
+        )
         if integral and not sci:
+
             def f(v):
                 return f"{v:.0f}." if np.isfinite(v) else str(v).replace("inf", "inf")
         elif sci:
+
             def f(v):
                 return f"{v:.4e}" if np.isfinite(v) else str(v)
         else:
+
             def f(v):
                 return f"{v:.4f}" if np.isfinite(v) else str(v)
+
         fmt = {"float": f}
     # Right-align every element to the widest one, as torch does.
     key = next(iter(fmt))
     base = fmt[key]
     width = builtins.max((len(base(v)) for v in a.reshape(-1)), default=0)
     fmt = {key: lambda v: base(v).rjust(width)}
-    return np.array2string(a, separator=", ", formatter=fmt, prefix="tensor(", threshold=1000, edgeitems=3, max_line_width=80)
+    return np.array2string(
+        a,
+        separator=", ",
+        formatter=fmt,
+        prefix="tensor(",
+        threshold=1000,
+        edgeitems=3,
+        max_line_width=80,
+    )
 
 
 def _tensor_repr(self: Tensor) -> str:
@@ -220,7 +248,8 @@ def _rebuild(array, requires_grad):
 def _deepcopy(self: Tensor, memo):
     if not self.is_leaf:
         raise RuntimeError(
-            "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol")
+            "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol"
+        )
     if id(self) in memo:
         return memo[id(self)]
     new = self.detach().clone()
@@ -250,11 +279,15 @@ Tensor.max = max
 Tensor.min = min
 Tensor.__module__ = "tetragrad"
 Tensor.new_zeros = lambda self, *size, dtype=None, requires_grad=False: _C.zeros(
-    *size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    *size, dtype=dtype or self.dtype, requires_grad=requires_grad
+)
 Tensor.new_ones = lambda self, *size, dtype=None, requires_grad=False: _C.ones(
-    *size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    *size, dtype=dtype or self.dtype, requires_grad=requires_grad
+)
 Tensor.new_full = lambda self, size, fill_value, dtype=None, requires_grad=False: _C.full(
-    size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad
+)
 Tensor.new_empty = lambda self, *size, dtype=None, requires_grad=False: _C.empty(
-    *size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    *size, dtype=dtype or self.dtype, requires_grad=requires_grad
+)
 copyreg.pickle(Tensor, _reduce)

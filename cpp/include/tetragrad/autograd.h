@@ -40,7 +40,10 @@ class SavedTensor {
   SavedTensor() = default;
   explicit SavedTensor(const Tensor& t);
   Tensor unpack(const char* node_name) const;
-  void release() { data_ = Tensor(); released_ = true; }
+  void release() {
+    data_ = Tensor();
+    released_ = true;
+  }
   bool defined() const { return data_.defined() || released_; }
 
  private:

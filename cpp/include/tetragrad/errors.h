@@ -38,8 +38,10 @@ namespace detail {
 inline void append(std::ostringstream&) {}
 template <typename A, typename... R>
 void append(std::ostringstream& os, const A& a, const R&... r) {
-  if constexpr (std::is_same_v<A, std::vector<int64_t>>) os << fmt_shape(a);
-  else os << a;
+  if constexpr (std::is_same_v<A, std::vector<int64_t>>)
+    os << fmt_shape(a);
+  else
+    os << a;
   append(os, r...);
 }
 }  // namespace detail
@@ -54,7 +56,7 @@ std::string msg(const A&... a) {
 
 }  // namespace tg
 
-#define TG_CHECK(cond, ErrType, ...) \
-  do {                               \
+#define TG_CHECK(cond, ErrType, ...)                          \
+  do {                                                        \
     if (!(cond)) throw ::tg::ErrType(::tg::msg(__VA_ARGS__)); \
   } while (0)

@@ -38,14 +38,14 @@ Tensor& fill_(Tensor& t, double value);
 Tensor& zero_(Tensor& t);
 
 // ---- views (share storage) --------------------------------------------------------------
-Tensor view(const Tensor& t, Shape shape);      // -1 inferred; needs compatible strides
-Tensor reshape(const Tensor& t, Shape shape);   // a view when possible, else a copy
+Tensor view(const Tensor& t, Shape shape);     // -1 inferred; needs compatible strides
+Tensor reshape(const Tensor& t, Shape shape);  // a view when possible, else a copy
 Tensor transpose(const Tensor& t, int64_t d0, int64_t d1);
 Tensor permute(const Tensor& t, Dims dims);
 Tensor matrix_t(const Tensor& t);  // t.t(): 0-, 1- or 2-D
 Tensor unsqueeze(const Tensor& t, int64_t dim);
 Tensor squeeze(const Tensor& t, std::optional<int64_t> dim = std::nullopt);
-Tensor expand(const Tensor& t, Shape sizes);    // -1 keeps a size
+Tensor expand(const Tensor& t, Shape sizes);  // -1 keeps a size
 Tensor flatten(const Tensor& t, int64_t start_dim = 0, int64_t end_dim = -1);
 Tensor slice(const Tensor& t, int64_t dim, int64_t start, int64_t end, int64_t step = 1);
 Tensor narrow(const Tensor& t, int64_t dim, int64_t start, int64_t length);
@@ -69,11 +69,39 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
 
 // ---- elementwise (broadcasting, PyTorch type promotion) ----------------------------------
 enum class BinaryOp : uint8_t {
-  Add, Sub, Mul, Div, Pow, Maximum, Minimum, Eq, Ne, Lt, Le, Gt, Ge, LogicalAnd, LogicalOr,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Pow,
+  Maximum,
+  Minimum,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  LogicalAnd,
+  LogicalOr,
 };
 enum class UnaryOp : uint8_t {
-  Neg, Exp, Log, Sqrt, Rsqrt, Abs, Sign, Sigmoid, Tanh, Relu, LogicalNot, IsNan, IsFinite,
-  PowScalar, Clamp, Square,
+  Neg,
+  Exp,
+  Log,
+  Sqrt,
+  Rsqrt,
+  Abs,
+  Sign,
+  Sigmoid,
+  Tanh,
+  Relu,
+  LogicalNot,
+  IsNan,
+  IsFinite,
+  PowScalar,
+  Clamp,
+  Square,
 };
 Tensor add(const Tensor& a, const Tensor& b, double alpha = 1.0);
 Tensor sub(const Tensor& a, const Tensor& b, double alpha = 1.0);
@@ -85,7 +113,7 @@ Tensor maximum(const Tensor& a, const Tensor& b);
 Tensor minimum(const Tensor& a, const Tensor& b);
 Tensor compare(BinaryOp op, const Tensor& a, const Tensor& b);  // Eq..Ge -> bool
 Tensor logical(BinaryOp op, const Tensor& a, const Tensor& b);  // LogicalAnd/Or -> bool
-Tensor unary(UnaryOp op, const Tensor& t);  // the ops without parameters
+Tensor unary(UnaryOp op, const Tensor& t);                      // the ops without parameters
 Tensor neg(const Tensor& t);
 Tensor exp(const Tensor& t);
 Tensor log(const Tensor& t);
@@ -124,8 +152,7 @@ Tensor norm(const Tensor& t, double p = 2.0, const Dims& dims = {}, bool keepdim
 Tensor matmul(const Tensor& a, const Tensor& b);  // 1-D, 2-D and broadcast-batched
 Tensor mm(const Tensor& a, const Tensor& b);
 Tensor bmm(const Tensor& a, const Tensor& b);
-Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b, double beta = 1.0,
-             double alpha = 1.0);
+Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b, double beta = 1.0, double alpha = 1.0);
 Tensor dot(const Tensor& a, const Tensor& b);
 
 // ---- C++ operators ------------------------------------------------------------------------

@@ -45,7 +45,7 @@ struct TensorImpl {
   // The tensor this one is a view of (the root of a chain of views), for autograd of
   // in-place writes through views. Null when not a view.
   std::shared_ptr<TensorImpl> view_base;
-  bool is_wrapped_number = false; // a Python scalar turned into a tensor (weakest in promotion)
+  bool is_wrapped_number = false;  // a Python scalar turned into a tensor (weakest in promotion)
 };
 
 int64_t shape_numel(const Shape& s);
@@ -81,8 +81,7 @@ class Tensor {
   }
   template <typename T>
   T* data() const {
-    TG_CHECK(dtype_of<T>::value == dtype(), TypeError, "data<T>: tensor has dtype ",
-             dtype_name(dtype()));
+    TG_CHECK(dtype_of<T>::value == dtype(), TypeError, "data<T>: tensor has dtype ", dtype_name(dtype()));
     return static_cast<T*>(raw_data());
   }
   void bump_version() const { impl_->storage->version++; }

@@ -36,8 +36,9 @@ Tensor SavedTensor::unpack(const char* node_name) const {
   if (data_.defined())
     TG_CHECK(data_.storage()->version.load() == version_, StateError, node_name,
              ": one of the tensors needed for gradient computation has been modified by an "
-             "inplace operation (shape ", data_.shape(), ", saved at version ", version_,
-             ", now at version ", data_.storage()->version.load(), ")");
+             "inplace operation (shape ",
+             data_.shape(), ", saved at version ", version_, ", now at version ",
+             data_.storage()->version.load(), ")");
   return data_;
 }
 
@@ -53,8 +54,8 @@ struct AccumulateGrad : Node {
     if (g.dtype() != leaf->dtype) g = to_dtype(g, leaf->dtype);
     if (!leaf->grad) {
       // Keep the incoming buffer when nobody else can see it; otherwise copy.
-      const bool owned = g.impl_ptr().use_count() == 1 && g.storage().use_count() == 1 &&
-                         g.is_contiguous() && g.shape() == leaf->shape;
+      const bool owned = g.impl_ptr().use_count() == 1 && g.storage().use_count() == 1 && g.is_contiguous() &&
+                         g.shape() == leaf->shape;
       leaf->grad = owned ? g.impl_ptr() : contiguous(clone(expand(g, leaf->shape))).impl_ptr();
     } else {
       Tensor acc(leaf->grad);
@@ -100,8 +101,8 @@ void set_history(Tensor& out, const std::shared_ptr<Node>& node, uint32_t output
 }
 
 void run_backward(const TensorList& roots, const TensorList& grads, bool retain_graph) {
-  TG_CHECK(roots.size() == grads.size(), ValueError, "backward: got ", roots.size(),
-           " tensors but ", grads.size(), " gradients");
+  TG_CHECK(roots.size() == grads.size(), ValueError, "backward: got ", roots.size(), " tensors but ",
+           grads.size(), " gradients");
   using Buffer = TensorList;
   std::unordered_map<Node*, Buffer> buffers;
   std::unordered_map<Node*, int> deps;
@@ -109,21 +110,24 @@ void run_backward(const TensorList& roots, const TensorList& grads, bool retain_
 
   auto add_to = [](Buffer& buf, uint32_t nr, Tensor g) {
     if (buf.size() <= nr) buf.resize(nr + 1);
-    if (!buf[nr].defined()) buf[nr] = std::move(g);
-    else buf[nr] = add(buf[nr], g);
+    if (!buf[nr].defined())
+      buf[nr] = std::move(g);
+    else
+      buf[nr] = add(buf[nr], g);
   };
 
   NoGradGuard no_grad;
   for (size_t i = 0; i < roots.size(); ++i) {
     const Tensor& r = roots[i];
-    TG_CHECK(r.requires_grad(), StateError,
-             "backward: element ", i, " of tensors does not require grad and does not have a "
-             "grad_fn (shape ", r.shape(), ")");
+    TG_CHECK(r.requires_grad(), StateError, "backward: element ", i,
+             " of tensors does not require grad and does not have a "
+             "grad_fn (shape ",
+             r.shape(), ")");
     Tensor g = grads[i];
     if (!g.defined()) {
       TG_CHECK(r.numel() == 1, StateError,
-               "backward: grad can be implicitly created only for scalar outputs (got shape ",
-               r.shape(), ")");
+               "backward: grad can be implicitly created only for scalar outputs (got shape ", r.shape(),
+               ")");
       g = ones(r.shape(), r.dtype());
     } else {
       TG_CHECK(g.shape() == r.shape(), ValueError, "backward: gradient has shape ", g.shape(),
@@ -152,8 +156,8 @@ void run_backward(const TensorList& roots, const TensorList& grads, bool retain_
   auto newer = [](const std::shared_ptr<Node>& a, const std::shared_ptr<Node>& b) {
     return a->sequence_nr < b->sequence_nr;
   };
-  std::priority_queue<std::shared_ptr<Node>, std::vector<std::shared_ptr<Node>>, decltype(newer)>
-      ready(newer);
+  std::priority_queue<std::shared_ptr<Node>, std::vector<std::shared_ptr<Node>>, decltype(newer)> ready(
+      newer);
   std::unordered_set<Node*> queued;
   for (auto& s : starts)
     if (deps[s.get()] == 0 && queued.insert(s.get()).second) ready.push(s);
@@ -180,8 +184,10 @@ Tensor sum_to(const Tensor& grad, const Shape& shape) {
   const int64_t lead = grad.dim() - (int64_t)shape.size();
   Dims dims;
   for (int64_t i = 0; i < grad.dim(); ++i) {
-    if (i < lead) dims.push_back(i);
-    else if (shape[i - lead] == 1 && grad.shape()[i] != 1) dims.push_back(i);
+    if (i < lead)
+      dims.push_back(i);
+    else if (shape[i - lead] == 1 && grad.shape()[i] != 1)
+      dims.push_back(i);
   }
   Tensor r = dims.empty() ? grad : sum(grad, dims, true);
   if (lead > 0 || r.shape() != shape) r = reshape(r, shape);

@@ -14,8 +14,7 @@ DType g_default_dtype = DType::Float32;
 }
 DType default_dtype() { return g_default_dtype; }
 void set_default_dtype(DType t) {
-  TG_CHECK(is_floating(t), TypeError, "set_default_dtype: only floating dtypes, got ",
-           dtype_name(t));
+  TG_CHECK(is_floating(t), TypeError, "set_default_dtype: only floating dtypes, got ", dtype_name(t));
   g_default_dtype = t;
 }
 
@@ -75,8 +74,7 @@ Shape contiguous_strides(const Shape& s) {
 }
 
 Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
-  for (int64_t d : shape)
-    TG_CHECK(d >= 0, ValueError, "empty: negative dimension in shape ", shape);
+  for (int64_t d : shape) TG_CHECK(d >= 0, ValueError, "empty: negative dimension in shape ", shape);
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = Storage::allocate(size_t(shape_numel(shape)) * itemsize(dtype), device);
   impl->shape = shape;
@@ -87,8 +85,7 @@ Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
 
 static int64_t wrap_dim_(int64_t d, int64_t nd, const char* op) {
   int64_t n = nd > 0 ? nd : 1;
-  TG_CHECK(d >= -n && d < n, IndexError, op, ": dimension ", d, " out of range for a ", nd,
-           "-d tensor");
+  TG_CHECK(d >= -n && d < n, IndexError, op, ": dimension ", d, " out of range for a ", nd, "-d tensor");
   return d < 0 ? d + n : d;
 }
 int64_t Tensor::size(int64_t d) const { return shape()[wrap_dim_(d, dim(), "size")]; }
@@ -106,8 +103,8 @@ bool Tensor::is_contiguous() const {
 
 Tensor& Tensor::set_requires_grad(bool r) {
   TG_CHECK(!r || is_floating(dtype()), StateError,
-           "requires_grad: only floating point tensors can require gradients (got ",
-           dtype_name(dtype()), ")");
+           "requires_grad: only floating point tensors can require gradients (got ", dtype_name(dtype()),
+           ")");
   TG_CHECK(is_leaf() || r, StateError,
            "requires_grad: you can only change requires_grad flags of leaf variables");
   impl_->requires_grad = r;

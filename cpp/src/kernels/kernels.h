@@ -25,51 +25,57 @@ struct LoopGeom {
   }
 };
 
-enum class ReduceOp : uint8_t { Sum, Prod, Max, Min, ArgMax, ArgMin, NormP, NormInf,
-                                NormOne, Mean, SumSqDev };
+enum class ReduceOp : uint8_t {
+  Sum,
+  Prod,
+  Max,
+  Min,
+  ArgMax,
+  ArgMin,
+  NormP,
+  NormInf,
+  NormOne,
+  Mean,
+  SumSqDev
+};
 
 struct KernelTable {
   // out = op(in) elementwise. Output dtype is `dtype`, or bool for LogicalNot/IsNan/IsFinite.
-  void (*unary)(UnaryOp op, DType dtype, const LoopGeom& g, void* out, const void* in,
-                double a, double b);
+  void (*unary)(UnaryOp op, DType dtype, const LoopGeom& g, void* out, const void* in, double a, double b);
   // out = op(a, b). Output dtype is `dtype`, or bool for comparisons and logical ops.
-  void (*binary)(BinaryOp op, DType dtype, const LoopGeom& g, void* out, const void* a,
-                 const void* b, double alpha);
+  void (*binary)(BinaryOp op, DType dtype, const LoopGeom& g, void* out, const void* a, const void* b,
+                 double alpha);
   // out = cast<out_dtype>(in): strided copy with conversion (contiguous, to, copy_, cat).
   void (*copy)(DType out_dtype, DType in_dtype, const LoopGeom& g, void* out, const void* in);
   // out = cond ? a : b, cond bool.
-  void (*where)(DType dtype, const LoopGeom& g, void* out, const void* cond, const void* a,
-                const void* b);
+  void (*where)(DType dtype, const LoopGeom& g, void* out, const void* cond, const void* a, const void* b);
   // Reduce x viewed as [outer, R, inner] over R into out [outer, inner]; `index` (int64,
   // may be null) receives the arg of Max/Min/ArgMax/ArgMin. `p`: the norm order, or the
   // correction for SumSqDev (whose `aux` input holds the means, [outer, inner]).
-  void (*reduce)(ReduceOp op, DType dtype, void* out, int64_t* index, const void* x,
-                 const void* aux, int64_t outer, int64_t R, int64_t inner, double p);
+  void (*reduce)(ReduceOp op, DType dtype, void* out, int64_t* index, const void* x, const void* aux,
+                 int64_t outer, int64_t R, int64_t inner, double p);
   // C[M,N] = alpha * op(A) op(B) + beta * C, row-major with leading dims; batched with
   // element strides between matrices (0 broadcasts).
-  void (*gemm)(DType dtype, bool trans_a, bool trans_b, int64_t batch, int64_t M, int64_t N,
-               int64_t K, double alpha, const void* A, int64_t lda, int64_t stride_a,
-               const void* B, int64_t ldb, int64_t stride_b, double beta, void* C, int64_t ldc,
-               int64_t stride_c);
+  void (*gemm)(DType dtype, bool trans_a, bool trans_b, int64_t batch, int64_t M, int64_t N, int64_t K,
+               double alpha, const void* A, int64_t lda, int64_t stride_a, const void* B, int64_t ldb,
+               int64_t stride_b, double beta, void* C, int64_t ldc, int64_t stride_c);
   // Along a dim of x viewed as [outer, D, inner]:
   // gather:      out[o, j, i] = x[o, idx[o, j, i], i]        (idx, out: [outer, J, inner])
   // scatter_add: out[o, idx[o, j, i], i] += src[o, j, i]
-  void (*gather)(DType dtype, void* out, const void* x, const int64_t* idx, int64_t outer,
-                 int64_t D, int64_t J, int64_t inner);
-  void (*scatter_add)(DType dtype, void* out, const void* src, const int64_t* idx,
-                      int64_t outer, int64_t D, int64_t J, int64_t inner);
+  void (*gather)(DType dtype, void* out, const void* x, const int64_t* idx, int64_t outer, int64_t D,
+                 int64_t J, int64_t inner);
+  void (*scatter_add)(DType dtype, void* out, const void* src, const int64_t* idx, int64_t outer, int64_t D,
+                      int64_t J, int64_t inner);
   // index_select: out[o, j, i] = x[o, idx[j], i];  index_add: out[o, idx[j], i] += src[o, j, i]
-  void (*index_select)(DType dtype, void* out, const void* x, const int64_t* idx, int64_t outer,
-                       int64_t D, int64_t J, int64_t inner);
-  void (*index_add)(DType dtype, void* out, const void* src, const int64_t* idx, int64_t outer,
-                    int64_t D, int64_t J, int64_t inner);
+  void (*index_select)(DType dtype, void* out, const void* x, const int64_t* idx, int64_t outer, int64_t D,
+                       int64_t J, int64_t inner);
+  void (*index_add)(DType dtype, void* out, const void* src, const int64_t* idx, int64_t outer, int64_t D,
+                    int64_t J, int64_t inner);
   // Fill contiguous memory.
   void (*fill)(DType dtype, void* out, int64_t n, double value);
   void (*arange)(DType dtype, void* out, int64_t n, double start, double step);
-  void (*uniform)(DType dtype, void* out, int64_t n, double lo, double hi, uint64_t seed,
-                  uint64_t offset);
-  void (*normal)(DType dtype, void* out, int64_t n, double mean, double std, uint64_t seed,
-                 uint64_t offset);
+  void (*uniform)(DType dtype, void* out, int64_t n, double lo, double hi, uint64_t seed, uint64_t offset);
+  void (*normal)(DType dtype, void* out, int64_t n, double mean, double std, uint64_t seed, uint64_t offset);
 };
 
 const KernelTable& kernels(Device device);

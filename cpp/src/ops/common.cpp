@@ -4,8 +4,8 @@ namespace tg {
 
 int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op) {
   const int64_t n = ndim > 0 ? ndim : 1;
-  TG_CHECK(dim >= -n && dim < n, IndexError, op, ": dimension out of range (expected to be in ",
-           "range of [", -n, ", ", n - 1, "], but got ", dim, ")");
+  TG_CHECK(dim >= -n && dim < n, IndexError, op, ": dimension out of range (expected to be in ", "range of [",
+           -n, ", ", n - 1, "], but got ", dim, ")");
   return dim < 0 ? dim + n : dim;
 }
 
@@ -25,8 +25,10 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
 void broadcast_strides(const Tensor& t, const Shape& out_shape, int64_t* strides) {
   const int64_t lead = (int64_t)out_shape.size() - t.dim();
   for (int64_t i = 0; i < (int64_t)out_shape.size(); ++i) {
-    if (i < lead) strides[i] = 0;
-    else strides[i] = t.shape()[i - lead] == 1 ? 0 : t.strides()[i - lead];
+    if (i < lead)
+      strides[i] = 0;
+    else
+      strides[i] = t.shape()[i - lead] == 1 ? 0 : t.strides()[i - lead];
   }
 }
 
@@ -51,8 +53,7 @@ void coalesce(LoopGeom& g) {
     if (g.shape[d] == 1) continue;
     if (nd > 0) {
       bool merge = true;
-      for (int k = 0; k < g.nops; ++k)
-        merge = merge && g.stride[k][nd - 1] == g.stride[k][d] * g.shape[d];
+      for (int k = 0; k < g.nops; ++k) merge = merge && g.stride[k][nd - 1] == g.stride[k][d] * g.shape[d];
       if (merge) {
         g.shape[nd - 1] *= g.shape[d];
         for (int k = 0; k < g.nops; ++k) g.stride[k][nd - 1] = g.stride[k][d];
@@ -96,8 +97,8 @@ void record(Tensor& out, const char* name, std::initializer_list<const Tensor*> 
   finish_record(out, node, saved);
 }
 
-void record_list(Tensor& out, const char* name, const TensorList& inputs,
-                 std::initializer_list<Tensor> saved, BackwardFn fn) {
+void record_list(Tensor& out, const char* name, const TensorList& inputs, std::initializer_list<Tensor> saved,
+                 BackwardFn fn) {
   auto node = std::make_shared<FunctionNode>(name, std::move(fn));
   for (const Tensor& t : inputs) node->next_edges.push_back(gradient_edge(t));
   finish_record(out, node, saved);
@@ -107,18 +108,21 @@ void check_inplace(const Tensor& t, const char* op) {
   if (!GradMode::is_enabled()) return;
   TG_CHECK(!(t.requires_grad() && t.is_leaf() && !t.is_view()), StateError, op,
            ": a leaf Variable that requires grad is being used in an in-place operation "
-           "(shape ", t.shape(), ")");
+           "(shape ",
+           t.shape(), ")");
   const TensorImpl* base = t.impl()->view_base.get();
   TG_CHECK(!(base && base->requires_grad && !base->grad_fn), StateError, op,
            ": a view of a leaf Variable that requires grad is being used in an in-place "
-           "operation (view shape ", t.shape(), ", base shape ", base ? base->shape : Shape{}, ")");
+           "operation (view shape ",
+           t.shape(), ", base shape ", base ? base->shape : Shape{}, ")");
 }
 
 namespace {
 // A node with no inputs: the overwritten values get no gradient.
 std::shared_ptr<FunctionNode> constant_node() {
   return std::make_shared<FunctionNode>(
-      "FillBackward0", [](const Tensor&, const TensorList&, const FunctionNode&) -> TensorList { return {}; });
+      "FillBackward0",
+      [](const Tensor&, const TensorList&, const FunctionNode&) -> TensorList { return {}; });
 }
 }  // namespace
 
@@ -158,7 +162,8 @@ Tensor& commit_inplace(Tensor& self, const Tensor& result, const char* op) {
   // The base's new history: the region gets its gradient from `result`, the rest from the
   // base's old history.
   auto copy_slices = std::make_shared<FunctionNode>(
-      "CopySlices", [vshape, vstrides, voff](const Tensor& g, const TensorList&, const FunctionNode& n) -> TensorList {
+      "CopySlices",
+      [vshape, vstrides, voff](const Tensor& g, const TensorList&, const FunctionNode& n) -> TensorList {
         Tensor gb = clone(g);  // contiguous, fresh
         Tensor region = gb.alias_with(vshape, vstrides, gb.offset() + voff);
         Tensor gr = n.needs(1) ? clone(region) : Tensor();
@@ -168,13 +173,15 @@ Tensor& commit_inplace(Tensor& self, const Tensor& result, const char* op) {
   copy_slices->next_edges = {gradient_edge(base), result.requires_grad() ? gradient_edge(result) : Edge{}};
   set_history(base, copy_slices);
   // The view's own history: a strided window into the new base.
-  auto as_strided = std::make_shared<FunctionNode>(
-      "AsStridedBackward0", [bshape, vshape, vstrides, voff](const Tensor& g, const TensorList&, const FunctionNode&) -> TensorList {
-        Tensor z = zeros(bshape, g.dtype());
-        Tensor r = z.alias_with(vshape, vstrides, voff);
-        copy_(r, g);
-        return {z};
-      });
+  auto as_strided =
+      std::make_shared<FunctionNode>("AsStridedBackward0",
+                                     [bshape, vshape, vstrides, voff](const Tensor& g, const TensorList&,
+                                                                      const FunctionNode&) -> TensorList {
+                                       Tensor z = zeros(bshape, g.dtype());
+                                       Tensor r = z.alias_with(vshape, vstrides, voff);
+                                       copy_(r, g);
+                                       return {z};
+                                     });
   as_strided->next_edges = {gradient_edge(base)};
   set_history(self, as_strided);
   return self;

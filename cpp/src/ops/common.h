@@ -35,8 +35,8 @@ inline bool needs_grad(std::initializer_list<const Tensor*> inputs) {
 // Record `out` = op(inputs) for backward. Call only when needs_grad(inputs).
 void record(Tensor& out, const char* name, std::initializer_list<const Tensor*> inputs,
             std::initializer_list<Tensor> saved, BackwardFn fn);
-void record_list(Tensor& out, const char* name, const TensorList& inputs,
-                 std::initializer_list<Tensor> saved, BackwardFn fn);
+void record_list(Tensor& out, const char* name, const TensorList& inputs, std::initializer_list<Tensor> saved,
+                 BackwardFn fn);
 
 // Throw if `t` may not be written in place (a leaf that requires grad, or a view of one).
 void check_inplace(const Tensor& t, const char* op);

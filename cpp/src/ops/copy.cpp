@@ -30,10 +30,10 @@ Tensor to_dtype(const Tensor& t, DType dtype) {
   Tensor out = Tensor::empty(t.shape(), dtype, t.device());
   copy_raw(out, t);
   if (is_floating(dtype) && is_floating(t.dtype()) && needs_grad({&t}))
-    record(out, "ToCopyBackward0", {&t}, {}, [from = t.dtype()](const Tensor& g, const TensorList&,
-                                                                  const FunctionNode&) -> TensorList {
-      return {to_dtype(g, from)};
-    });
+    record(out, "ToCopyBackward0", {&t}, {},
+           [from = t.dtype()](const Tensor& g, const TensorList&, const FunctionNode&) -> TensorList {
+             return {to_dtype(g, from)};
+           });
   return out;
 }
 
@@ -56,8 +56,10 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
 Tensor& fill_(Tensor& t, double value) {
   Tensor v = scalar_tensor(value, t.dtype());
   if (inplace_records(t, nullptr)) return commit_inplace(t, expand(v, t.shape()), "fill_");
-  if (t.is_contiguous()) kernels(t.device()).fill(t.dtype(), t.raw_data(), t.numel(), value);
-  else copy_raw(t, v);
+  if (t.is_contiguous())
+    kernels(t.device()).fill(t.dtype(), t.raw_data(), t.numel(), value);
+  else
+    copy_raw(t, v);
   t.bump_version();
   return t;
 }

@@ -58,11 +58,11 @@ Tensor wrap_scalar(bool value) { return scalar_tensor(value ? 1.0 : 0.0, DType::
 
 Tensor arange(double start, double end, double step, DType dtype) {
   TG_CHECK(step != 0, ValueError, "arange: step must be nonzero");
-  TG_CHECK(std::isfinite(start) && std::isfinite(end), ValueError,
-           "arange: unsupported range: ", start, " -> ", end);
+  TG_CHECK(std::isfinite(start) && std::isfinite(end), ValueError, "arange: unsupported range: ", start,
+           " -> ", end);
   TG_CHECK((end - start) / step >= 0 || start == end, ValueError,
-           "arange: upper bound and larger bound inconsistent with step sign (start ", start,
-           ", end ", end, ", step ", step, ")");
+           "arange: upper bound and larger bound inconsistent with step sign (start ", start, ", end ", end,
+           ", step ", step, ")");
   TG_CHECK(dtype != DType::Bool, TypeError, "arange: not implemented for bool");
   const int64_t n = (int64_t)std::ceil((end - start) / step);
   Tensor t = Tensor::empty({n > 0 ? n : 0}, dtype);
@@ -78,7 +78,8 @@ Tensor linspace(double start, double end, int64_t steps, DType dtype) {
   // Fill the second half from the end, as torch does, so the last value is exactly `end`.
   TG_DISPATCH_NUMERIC(dtype, "linspace", [&] {
     scalar_t* p = t.data<scalar_t>();
-    for (int64_t i = std::max<int64_t>(steps / 2, 1); i < steps; ++i) p[i] = scalar_t(end - step * double(steps - 1 - i));
+    for (int64_t i = std::max<int64_t>(steps / 2, 1); i < steps; ++i)
+      p[i] = scalar_t(end - step * double(steps - 1 - i));
   });
   return t;
 }

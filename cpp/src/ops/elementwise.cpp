@@ -47,30 +47,43 @@ bool can_cast(DType from, DType to) {
 Tensor cast(const Tensor& t, DType d) { return t.dtype() == d ? t : to_dtype(t, d); }
 
 // The gradient for an input of `shape`/`dtype` from a broadcast output gradient.
-Tensor reduce_grad(const Tensor& g, const Shape& shape, DType dtype) {
-  return cast(sum_to(g, shape), dtype);
-}
+Tensor reduce_grad(const Tensor& g, const Shape& shape, DType dtype) { return cast(sum_to(g, shape), dtype); }
 Tensor reduce_grad(const Tensor& g, const Tensor& input) {
   return reduce_grad(g, input.shape(), input.dtype());
 }
 
 const char* op_name(BinaryOp op) {
   switch (op) {
-    case BinaryOp::Add: return "add";
-    case BinaryOp::Sub: return "sub";
-    case BinaryOp::Mul: return "mul";
-    case BinaryOp::Div: return "div";
-    case BinaryOp::Pow: return "pow";
-    case BinaryOp::Maximum: return "maximum";
-    case BinaryOp::Minimum: return "minimum";
-    case BinaryOp::Eq: return "eq";
-    case BinaryOp::Ne: return "ne";
-    case BinaryOp::Lt: return "lt";
-    case BinaryOp::Le: return "le";
-    case BinaryOp::Gt: return "gt";
-    case BinaryOp::Ge: return "ge";
-    case BinaryOp::LogicalAnd: return "logical_and";
-    case BinaryOp::LogicalOr: return "logical_or";
+    case BinaryOp::Add:
+      return "add";
+    case BinaryOp::Sub:
+      return "sub";
+    case BinaryOp::Mul:
+      return "mul";
+    case BinaryOp::Div:
+      return "div";
+    case BinaryOp::Pow:
+      return "pow";
+    case BinaryOp::Maximum:
+      return "maximum";
+    case BinaryOp::Minimum:
+      return "minimum";
+    case BinaryOp::Eq:
+      return "eq";
+    case BinaryOp::Ne:
+      return "ne";
+    case BinaryOp::Lt:
+      return "lt";
+    case BinaryOp::Le:
+      return "le";
+    case BinaryOp::Gt:
+      return "gt";
+    case BinaryOp::Ge:
+      return "ge";
+    case BinaryOp::LogicalAnd:
+      return "logical_and";
+    case BinaryOp::LogicalOr:
+      return "logical_or";
   }
   return "binary";
 }
@@ -82,10 +95,10 @@ DType compute_dtype(BinaryOp op, const Tensor& a, const Tensor& b) {
   DType ct = result_type(a, b);
   if (op == BinaryOp::Div && !is_floating(ct)) ct = default_dtype();
   if (op == BinaryOp::Sub && ct == DType::Bool)
-    throw TypeError(msg("sub: subtraction with two bool tensors is not supported (shapes ",
-                        a.shape(), " and ", b.shape(), "); use logical_xor or ~"));
-  if ((op == BinaryOp::Pow || op == BinaryOp::Maximum || op == BinaryOp::Minimum) &&
-      ct == DType::Bool && op == BinaryOp::Pow)
+    throw TypeError(msg("sub: subtraction with two bool tensors is not supported (shapes ", a.shape(),
+                        " and ", b.shape(), "); use logical_xor or ~"));
+  if ((op == BinaryOp::Pow || op == BinaryOp::Maximum || op == BinaryOp::Minimum) && ct == DType::Bool &&
+      op == BinaryOp::Pow)
     ct = DType::Int64;
   return ct;
 }
@@ -158,22 +171,25 @@ Tensor zeros_like_t(const Tensor& t) { return zeros(t.shape(), t.dtype()); }
 Tensor add(const Tensor& a, const Tensor& b, double alpha) {
   Tensor out = binary_raw(BinaryOp::Add, a, b, alpha);
   if (needs_grad({&a, &b}))
-    record(out, "AddBackward0", {&a, &b}, {}, [sa = a.shape(), da = a.dtype(), sb = b.shape(), db = b.dtype(), alpha](
-        const Tensor& g, const TensorList&, const FunctionNode& n) -> TensorList {
-      return {n.needs(0) ? reduce_grad(g, sa, da) : Tensor(),
-              n.needs(1) ? reduce_grad(alpha == 1.0 ? g : mul(g, wrap_scalar(alpha)), sb, db) : Tensor()};
-    });
+    record(out, "AddBackward0", {&a, &b}, {},
+           [sa = a.shape(), da = a.dtype(), sb = b.shape(), db = b.dtype(), alpha](
+               const Tensor& g, const TensorList&, const FunctionNode& n) -> TensorList {
+             return {
+                 n.needs(0) ? reduce_grad(g, sa, da) : Tensor(),
+                 n.needs(1) ? reduce_grad(alpha == 1.0 ? g : mul(g, wrap_scalar(alpha)), sb, db) : Tensor()};
+           });
   return out;
 }
 
 Tensor sub(const Tensor& a, const Tensor& b, double alpha) {
   Tensor out = binary_raw(BinaryOp::Sub, a, b, alpha);
   if (needs_grad({&a, &b}))
-    record(out, "SubBackward0", {&a, &b}, {}, [sa = a.shape(), da = a.dtype(), sb = b.shape(), db = b.dtype(), alpha](
-        const Tensor& g, const TensorList&, const FunctionNode& n) -> TensorList {
-      return {n.needs(0) ? reduce_grad(g, sa, da) : Tensor(),
-              n.needs(1) ? reduce_grad(mul(g, wrap_scalar(-alpha)), sb, db) : Tensor()};
-    });
+    record(out, "SubBackward0", {&a, &b}, {},
+           [sa = a.shape(), da = a.dtype(), sb = b.shape(), db = b.dtype(), alpha](
+               const Tensor& g, const TensorList&, const FunctionNode& n) -> TensorList {
+             return {n.needs(0) ? reduce_grad(g, sa, da) : Tensor(),
+                     n.needs(1) ? reduce_grad(mul(g, wrap_scalar(-alpha)), sb, db) : Tensor()};
+           });
   return out;
 }
 
@@ -181,7 +197,8 @@ Tensor mul(const Tensor& a, const Tensor& b) {
   Tensor out = binary_raw(BinaryOp::Mul, a, b, 1.0);
   if (needs_grad({&a, &b}))
     // Each input's gradient needs only the other input: save just what will be used.
-    record(out, "MulBackward0", {&a, &b}, {b.requires_grad() ? a : Tensor(), a.requires_grad() ? b : Tensor()},
+    record(out, "MulBackward0", {&a, &b},
+           {b.requires_grad() ? a : Tensor(), a.requires_grad() ? b : Tensor()},
            [sa = a.shape(), da = a.dtype(), sb = b.shape(), db = b.dtype()](
                const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
              return {n.needs(0) ? reduce_grad(mul(g, s[1]), sa, da) : Tensor(),
@@ -194,7 +211,8 @@ Tensor div(const Tensor& a, const Tensor& b) {
   Tensor out = binary_raw(BinaryOp::Div, a, b, 1.0);
   if (needs_grad({&a, &b}))
     record(out, "DivBackward0", {&a, &b}, {b.requires_grad() ? a : Tensor(), b},
-           [sa = a.shape(), da = a.dtype()](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
+           [sa = a.shape(), da = a.dtype()](const Tensor& g, const TensorList& s,
+                                            const FunctionNode& n) -> TensorList {
              Tensor ga, gb;
              if (n.needs(0)) ga = reduce_grad(div(g, s[1]), sa, da);
              if (n.needs(1)) gb = reduce_grad(neg(div(mul(g, s[0]), mul(s[1], s[1]))), s[1]);
@@ -249,16 +267,19 @@ static Tensor extreme(BinaryOp op, const char* name, const Tensor& a, const Tens
            });
   return out;
 }
-Tensor maximum(const Tensor& a, const Tensor& b) { return extreme(BinaryOp::Maximum, "MaximumBackward0", a, b); }
-Tensor minimum(const Tensor& a, const Tensor& b) { return extreme(BinaryOp::Minimum, "MinimumBackward0", a, b); }
+Tensor maximum(const Tensor& a, const Tensor& b) {
+  return extreme(BinaryOp::Maximum, "MaximumBackward0", a, b);
+}
+Tensor minimum(const Tensor& a, const Tensor& b) {
+  return extreme(BinaryOp::Minimum, "MinimumBackward0", a, b);
+}
 
 Tensor compare(BinaryOp op, const Tensor& a, const Tensor& b) {
   TG_CHECK(op >= BinaryOp::Eq && op <= BinaryOp::Ge, ValueError, "compare: not a comparison");
   return binary_raw(op, a, b, 1.0);
 }
 Tensor logical(BinaryOp op, const Tensor& a, const Tensor& b) {
-  TG_CHECK(op == BinaryOp::LogicalAnd || op == BinaryOp::LogicalOr, ValueError,
-           "logical: not a logical op");
+  TG_CHECK(op == BinaryOp::LogicalAnd || op == BinaryOp::LogicalOr, ValueError, "logical: not a logical op");
   return binary_raw(op, a, b, 1.0);
 }
 
@@ -309,9 +330,8 @@ Tensor sign(const Tensor& t) {
                     [](const Tensor& x, const Tensor&) { return zeros_like_t(x); });
 }
 Tensor sigmoid(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Sigmoid, t), t, "SigmoidBackward0", [](const Tensor&, const Tensor& y) {
-    return mul(y, sub(wrap_scalar(1.0), y));
-  });
+  return unary_grad(unary_raw(UnaryOp::Sigmoid, t), t, "SigmoidBackward0",
+                    [](const Tensor&, const Tensor& y) { return mul(y, sub(wrap_scalar(1.0), y)); });
 }
 Tensor tanh(const Tensor& t) {
   return unary_grad(unary_raw(UnaryOp::Tanh, t), t, "TanhBackward0", [](const Tensor&, const Tensor& y) {
@@ -324,54 +344,78 @@ Tensor relu(const Tensor& t) {
   });
 }
 Tensor pow(const Tensor& a, double e) {
-  return unary_grad(unary_raw(UnaryOp::PowScalar, a, e), a, "PowBackward0", [e](const Tensor& x, const Tensor&) {
-    if (e == 0.0) return zeros_like_t(x);
-    return mul(wrap_scalar(e), unary_raw(UnaryOp::PowScalar, x, e - 1.0));
-  });
+  return unary_grad(unary_raw(UnaryOp::PowScalar, a, e), a, "PowBackward0",
+                    [e](const Tensor& x, const Tensor&) {
+                      if (e == 0.0) return zeros_like_t(x);
+                      return mul(wrap_scalar(e), unary_raw(UnaryOp::PowScalar, x, e - 1.0));
+                    });
 }
 Tensor clamp(const Tensor& t, std::optional<double> lo, std::optional<double> hi) {
   TG_CHECK(lo || hi, ValueError, "clamp: at least one of 'min' or 'max' must not be None");
   const double l = lo ? *lo : -std::numeric_limits<double>::infinity();
   const double h = hi ? *hi : std::numeric_limits<double>::infinity();
-  return unary_grad(unary_raw(UnaryOp::Clamp, t, l, h), t, "ClampBackward1", [l, h](const Tensor& x, const Tensor&) {
-    Tensor in = logical(BinaryOp::LogicalAnd, compare(BinaryOp::Ge, x, wrap_scalar(l)),
-                        compare(BinaryOp::Le, x, wrap_scalar(h)));
-    return to_dtype(in, x.dtype());
-  });
+  return unary_grad(unary_raw(UnaryOp::Clamp, t, l, h), t, "ClampBackward1",
+                    [l, h](const Tensor& x, const Tensor&) {
+                      Tensor in = logical(BinaryOp::LogicalAnd, compare(BinaryOp::Ge, x, wrap_scalar(l)),
+                                          compare(BinaryOp::Le, x, wrap_scalar(h)));
+                      return to_dtype(in, x.dtype());
+                    });
 }
 Tensor unary(UnaryOp op, const Tensor& t) {
   switch (op) {
-    case UnaryOp::Neg: return neg(t);
-    case UnaryOp::Exp: return exp(t);
-    case UnaryOp::Log: return log(t);
-    case UnaryOp::Sqrt: return sqrt(t);
-    case UnaryOp::Rsqrt: return rsqrt(t);
-    case UnaryOp::Abs: return abs(t);
-    case UnaryOp::Sign: return sign(t);
-    case UnaryOp::Sigmoid: return sigmoid(t);
-    case UnaryOp::Tanh: return tanh(t);
-    case UnaryOp::Relu: return relu(t);
-    case UnaryOp::Square: return pow(t, 2.0);
+    case UnaryOp::Neg:
+      return neg(t);
+    case UnaryOp::Exp:
+      return exp(t);
+    case UnaryOp::Log:
+      return log(t);
+    case UnaryOp::Sqrt:
+      return sqrt(t);
+    case UnaryOp::Rsqrt:
+      return rsqrt(t);
+    case UnaryOp::Abs:
+      return abs(t);
+    case UnaryOp::Sign:
+      return sign(t);
+    case UnaryOp::Sigmoid:
+      return sigmoid(t);
+    case UnaryOp::Tanh:
+      return tanh(t);
+    case UnaryOp::Relu:
+      return relu(t);
+    case UnaryOp::Square:
+      return pow(t, 2.0);
     case UnaryOp::LogicalNot:
     case UnaryOp::IsNan:
-    case UnaryOp::IsFinite: return unary_raw(op, t);
-    default: throw ValueError("unary: this op takes parameters; call it by name");
+    case UnaryOp::IsFinite:
+      return unary_raw(op, t);
+    default:
+      throw ValueError("unary: this op takes parameters; call it by name");
   }
 }
 
 // ---- in place ----------------------------------------------------------------------------------
 Tensor binary_dispatch(BinaryOp op, const Tensor& a, const Tensor& b, double alpha) {
   switch (op) {
-    case BinaryOp::Add: return add(a, b, alpha);
-    case BinaryOp::Sub: return sub(a, b, alpha);
-    case BinaryOp::Mul: return mul(a, b);
-    case BinaryOp::Div: return div(a, b);
-    case BinaryOp::Pow: return pow(a, b);
-    case BinaryOp::Maximum: return maximum(a, b);
-    case BinaryOp::Minimum: return minimum(a, b);
+    case BinaryOp::Add:
+      return add(a, b, alpha);
+    case BinaryOp::Sub:
+      return sub(a, b, alpha);
+    case BinaryOp::Mul:
+      return mul(a, b);
+    case BinaryOp::Div:
+      return div(a, b);
+    case BinaryOp::Pow:
+      return pow(a, b);
+    case BinaryOp::Maximum:
+      return maximum(a, b);
+    case BinaryOp::Minimum:
+      return minimum(a, b);
     case BinaryOp::LogicalAnd:
-    case BinaryOp::LogicalOr: return logical(op, a, b);
-    default: return compare(op, a, b);
+    case BinaryOp::LogicalOr:
+      return logical(op, a, b);
+    default:
+      return compare(op, a, b);
   }
 }
 
@@ -401,16 +445,20 @@ Tensor& unary_(UnaryOp op, Tensor& self, double a, double b) {
   if (inplace_records(self, nullptr)) {
     Tensor src = clone(self), r;
     switch (op) {
-      case UnaryOp::PowScalar: r = pow(src, a); break;
-      case UnaryOp::Clamp: r = clamp(src, a, b); break;
-      default: r = unary(op, src);
+      case UnaryOp::PowScalar:
+        r = pow(src, a);
+        break;
+      case UnaryOp::Clamp:
+        r = clamp(src, a, b);
+        break;
+      default:
+        r = unary(op, src);
     }
     return commit_inplace(self, r, "unary_");
   }
   Tensor r = unary_raw(op, self, a, b);
-  TG_CHECK(can_cast(r.dtype(), self.dtype()), TypeError, "unary_: result type ",
-           dtype_name(r.dtype()), " can't be cast to the desired output type ",
-           dtype_name(self.dtype()));
+  TG_CHECK(can_cast(r.dtype(), self.dtype()), TypeError, "unary_: result type ", dtype_name(r.dtype()),
+           " can't be cast to the desired output type ", dtype_name(self.dtype()));
   copy_(self, r);
   return self;
 }

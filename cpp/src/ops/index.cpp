@@ -47,8 +47,9 @@ Tensor cat(const TensorList& tensors, int64_t dim) {
     TG_CHECK(t.dim() == ref.dim(), ValueError, "cat: tensors must have the same number of dimensions: got ",
              ref.shape(), " and ", t.shape());
     for (int64_t d = 0; d < t.dim(); ++d)
-      TG_CHECK(d == dim || t.shape()[d] == ref.shape()[d], ValueError, "cat: sizes of tensors must match except in dimension ",
-               dim, " (got ", ref.shape(), " and ", t.shape(), ")");
+      TG_CHECK(d == dim || t.shape()[d] == ref.shape()[d], ValueError,
+               "cat: sizes of tensors must match except in dimension ", dim, " (got ", ref.shape(), " and ",
+               t.shape(), ")");
     shape[dim] += t.shape()[dim];
     Tensor tmp_a = scalar_tensor(0, dt), tmp_b = scalar_tensor(0, t.dtype());
     dt = result_type(tmp_a, tmp_b);
@@ -70,21 +71,21 @@ Tensor cat(const TensorList& tensors, int64_t dim) {
       std::vector<int64_t> sizes;
       std::vector<DType> dts;
       for (const Tensor& t : ts) sizes.push_back(t.shape()[dim]), dts.push_back(t.dtype());
-      record_list(out, "CatBackward0", ts, {}, [dim, sizes, dts](const Tensor& g, const TensorList&,
-                                                               const FunctionNode& n) -> TensorList {
-        TensorList r;
-        int64_t off = 0;
-        for (size_t i = 0; i < sizes.size(); ++i) {
-          if (n.needs(i)) {
-            Tensor s = slice(g, dim, off, off + sizes[i]);
-            r.push_back(s.dtype() == dts[i] ? s : to_dtype(s, dts[i]));
-          } else {
-            r.push_back(Tensor());
-          }
-          off += sizes[i];
-        }
-        return r;
-      });
+      record_list(out, "CatBackward0", ts, {},
+                  [dim, sizes, dts](const Tensor& g, const TensorList&, const FunctionNode& n) -> TensorList {
+                    TensorList r;
+                    int64_t off = 0;
+                    for (size_t i = 0; i < sizes.size(); ++i) {
+                      if (n.needs(i)) {
+                        Tensor s = slice(g, dim, off, off + sizes[i]);
+                        r.push_back(s.dtype() == dts[i] ? s : to_dtype(s, dts[i]));
+                      } else {
+                        r.push_back(Tensor());
+                      }
+                      off += sizes[i];
+                    }
+                    return r;
+                  });
     }
   }
   return out;
@@ -95,8 +96,8 @@ Tensor stack(const TensorList& tensors, int64_t dim) {
   dim = wrap_dim(dim, tensors[0].dim() + 1, "stack");
   TensorList u;
   for (const Tensor& t : tensors) {
-    TG_CHECK(t.shape() == tensors[0].shape(), ValueError, "stack: expects each tensor to be equal size, but got ",
-             tensors[0].shape(), " and ", t.shape());
+    TG_CHECK(t.shape() == tensors[0].shape(), ValueError,
+             "stack: expects each tensor to be equal size, but got ", tensors[0].shape(), " and ", t.shape());
     u.push_back(unsqueeze(t, dim));
   }
   return cat(u, dim);
@@ -150,8 +151,8 @@ Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) {
            "gather: index tensor must have the same number of dimensions as input (input ", t.shape(),
            ", index ", index.shape(), ")");
   for (int64_t d = 0; d < index.dim(); ++d)
-    TG_CHECK(d == dim || index.shape()[d] <= t.shape()[d], ValueError, "gather: size of index ", index.shape(),
-             " does not fit input ", t.shape(), " at dimension ", d);
+    TG_CHECK(d == dim || index.shape()[d] <= t.shape()[d], ValueError, "gather: size of index ",
+             index.shape(), " does not fit input ", t.shape(), " at dimension ", d);
   const int64_t D = t.dim() ? t.shape()[dim] : 1;
   Tensor idx = checked_indices(index, D, "gather");
   // The input restricted to index's extent on the non-gathered dims, made contiguous.
@@ -164,12 +165,13 @@ Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) {
   const int64_t inner = t.dim() ? prod_range(index.shape(), dim + 1, index.dim()) : 1;
   const int64_t J = index.dim() ? index.shape()[dim] : 1;
   if (out.numel())
-    kernels(t.device()).gather(t.dtype(), out.raw_data(), src.raw_data(), idx.data<int64_t>(), outer, D, J, inner);
+    kernels(t.device())
+        .gather(t.dtype(), out.raw_data(), src.raw_data(), idx.data<int64_t>(), outer, D, J, inner);
   if (needs_grad({&t}))
-    record(out, "GatherBackward0", {&t}, {idx}, [s = t.shape(), dim](const Tensor& g, const TensorList& sv,
-                                                                   const FunctionNode&) -> TensorList {
-      return {scatter_add(zeros(s, g.dtype()), dim, sv[0], g)};
-    });
+    record(out, "GatherBackward0", {&t}, {idx},
+           [s = t.shape(), dim](const Tensor& g, const TensorList& sv, const FunctionNode&) -> TensorList {
+             return {scatter_add(zeros(s, g.dtype()), dim, sv[0], g)};
+           });
   return out;
 }
 
@@ -193,10 +195,12 @@ Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tens
   Tensor s = src.detach();
   for (int64_t d = 0; d < src.dim(); ++d) s = narrow(s, d, 0, index.shape()[d]);
   s = contiguous(s);
-  const int64_t outer = prod_range(index.shape(), 0, dim), inner = prod_range(index.shape(), dim + 1, index.dim());
+  const int64_t outer = prod_range(index.shape(), 0, dim),
+                inner = prod_range(index.shape(), dim + 1, index.dim());
   if (s.numel())
-    kernels(t.device()).scatter_add(t.dtype(), block.raw_data(), s.raw_data(), idx.data<int64_t>(), outer, D,
-                                    index.shape()[dim], inner);
+    kernels(t.device())
+        .scatter_add(t.dtype(), block.raw_data(), s.raw_data(), idx.data<int64_t>(), outer, D,
+                     index.shape()[dim], inner);
   Tensor out = clone(t.detach());
   {
     Tensor v = out;
@@ -205,18 +209,19 @@ Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tens
     binary_(BinaryOp::Add, v, block);
   }
   if (needs_grad({&t, &src}))
-    record(out, "ScatterAddBackward0", {&t, &src}, {idx}, [ss = src.shape(), dim](const Tensor& g, const TensorList& sv,
-                                                                                const FunctionNode& n) -> TensorList {
-      Tensor gs;
-      if (n.needs(1)) {
-        Tensor gg = gather(g, dim, sv[0]);
-        gs = zeros(ss, g.dtype());
-        Tensor v = gs;
-        for (int64_t d = 0; d < (int64_t)ss.size(); ++d) v = narrow(v, d, 0, sv[0].shape()[d]);
-        copy_(v, gg);
-      }
-      return {n.needs(0) ? g : Tensor(), gs};
-    });
+    record(
+        out, "ScatterAddBackward0", {&t, &src}, {idx},
+        [ss = src.shape(), dim](const Tensor& g, const TensorList& sv, const FunctionNode& n) -> TensorList {
+          Tensor gs;
+          if (n.needs(1)) {
+            Tensor gg = gather(g, dim, sv[0]);
+            gs = zeros(ss, g.dtype());
+            Tensor v = gs;
+            for (int64_t d = 0; d < (int64_t)ss.size(); ++d) v = narrow(v, d, 0, sv[0].shape()[d]);
+            copy_(v, gg);
+          }
+          return {n.needs(0) ? g : Tensor(), gs};
+        });
   return out;
 }
 
@@ -234,12 +239,13 @@ Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
   const int64_t outer = t.dim() ? prod_range(t.shape(), 0, dim) : 1;
   const int64_t inner = t.dim() ? prod_range(t.shape(), dim + 1, t.dim()) : 1;
   if (out.numel())
-    kernels(t.device()).index_select(t.dtype(), out.raw_data(), src.raw_data(), idx.data<int64_t>(), outer, D, J, inner);
+    kernels(t.device())
+        .index_select(t.dtype(), out.raw_data(), src.raw_data(), idx.data<int64_t>(), outer, D, J, inner);
   if (needs_grad({&t}))
-    record(out, "IndexSelectBackward0", {&t}, {idx}, [s = t.shape(), dim](const Tensor& g, const TensorList& sv,
-                                                                        const FunctionNode&) -> TensorList {
-      return {index_add(zeros(s, g.dtype()), dim, sv[0], g)};
-    });
+    record(out, "IndexSelectBackward0", {&t}, {idx},
+           [s = t.shape(), dim](const Tensor& g, const TensorList& sv, const FunctionNode&) -> TensorList {
+             return {index_add(zeros(s, g.dtype()), dim, sv[0], g)};
+           });
   return out;
 }
 
@@ -259,13 +265,14 @@ Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor
   const int64_t outer = t.dim() ? prod_range(t.shape(), 0, dim) : 1;
   const int64_t inner = t.dim() ? prod_range(t.shape(), dim + 1, t.dim()) : 1;
   if (s.numel())
-    kernels(t.device()).index_add(t.dtype(), out.raw_data(), s.raw_data(), idx.data<int64_t>(), outer, D,
-                                  idx.numel(), inner);
+    kernels(t.device())
+        .index_add(t.dtype(), out.raw_data(), s.raw_data(), idx.data<int64_t>(), outer, D, idx.numel(),
+                   inner);
   if (needs_grad({&t, &src}))
-    record(out, "IndexAddBackward0", {&t, &src}, {idx}, [dim](const Tensor& g, const TensorList& sv,
-                                                             const FunctionNode& n) -> TensorList {
-      return {n.needs(0) ? g : Tensor(), n.needs(1) ? index_select(g, dim, sv[0]) : Tensor()};
-    });
+    record(out, "IndexAddBackward0", {&t, &src}, {idx},
+           [dim](const Tensor& g, const TensorList& sv, const FunctionNode& n) -> TensorList {
+             return {n.needs(0) ? g : Tensor(), n.needs(1) ? index_select(g, dim, sv[0]) : Tensor()};
+           });
   return out;
 }
 
@@ -293,10 +300,10 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
 }
 
 Tensor masked_fill(const Tensor& t, const Tensor& mask, const Tensor& value) {
-  TG_CHECK(mask.dtype() == DType::Bool, TypeError, "masked_fill: expected a bool mask, got ", dtype_name(mask.dtype()),
-           " (shape ", mask.shape(), ")");
-  TG_CHECK(value.dim() == 0, ValueError, "masked_fill: only supports a 0-dimensional value tensor, but got shape ",
-           value.shape());
+  TG_CHECK(mask.dtype() == DType::Bool, TypeError, "masked_fill: expected a bool mask, got ",
+           dtype_name(mask.dtype()), " (shape ", mask.shape(), ")");
+  TG_CHECK(value.dim() == 0, ValueError,
+           "masked_fill: only supports a 0-dimensional value tensor, but got shape ", value.shape());
   Shape b = broadcast_shapes(t.shape(), mask.shape(), "masked_fill");
   TG_CHECK(b == t.shape(), ValueError, "masked_fill: mask of shape ", mask.shape(),
            " cannot be broadcast to the input shape ", t.shape());
@@ -307,9 +314,10 @@ Tensor masked_fill(const Tensor& t, const Tensor& mask, const Tensor& value) {
     out = where(mask, v, t.detach());
   }
   if (needs_grad({&t}))
-    record(out, "MaskedFillBackward0", {&t}, {mask}, [](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
-      return {where(s[0], zeros({}, g.dtype()), g)};
-    });
+    record(out, "MaskedFillBackward0", {&t}, {mask},
+           [](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
+             return {where(s[0], zeros({}, g.dtype()), g)};
+           });
   return out;
 }
 

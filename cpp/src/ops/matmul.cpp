@@ -14,21 +14,24 @@ struct MatLayout {
 
 // How a [rows, cols] matrix with strides (s0, s1) is laid out for a row-major GEMM.
 MatLayout layout(int64_t rows, int64_t cols, int64_t s0, int64_t s1) {
-  if ((cols == 1 || s1 == 1) && (rows == 1 || s0 >= cols)) return {false, rows == 1 ? std::max<int64_t>(cols, 1) : s0, true};
-  if ((rows == 1 || s0 == 1) && (cols == 1 || s1 >= rows)) return {true, cols == 1 ? std::max<int64_t>(rows, 1) : s1, true};
+  if ((cols == 1 || s1 == 1) && (rows == 1 || s0 >= cols))
+    return {false, rows == 1 ? std::max<int64_t>(cols, 1) : s0, true};
+  if ((rows == 1 || s0 == 1) && (cols == 1 || s1 >= rows))
+    return {true, cols == 1 ? std::max<int64_t>(rows, 1) : s1, true};
   return {false, 0, false};
 }
 
 void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
   TG_CHECK(a.dtype() == b.dtype(), TypeError, op, ": expected both operands to have the same dtype, but got ",
-           dtype_name(a.dtype()), " and ", dtype_name(b.dtype()), " (shapes ", a.shape(), " and ", b.shape(), ")");
+           dtype_name(a.dtype()), " and ", dtype_name(b.dtype()), " (shapes ", a.shape(), " and ", b.shape(),
+           ")");
   TG_CHECK(a.dtype() != DType::Bool, TypeError, op, ": not implemented for bool");
 }
 
 // out[batch, M, N] (contiguous) = alpha * a[batch, M, K] @ b[batch, K, N] + beta * out.
 // Batch stride 0 broadcasts an operand.
-void gemm_raw(Tensor& out, const Tensor& a_in, const Tensor& b_in, int64_t batch, int64_t sa,
-              int64_t sb, double alpha, double beta) {
+void gemm_raw(Tensor& out, const Tensor& a_in, const Tensor& b_in, int64_t batch, int64_t sa, int64_t sb,
+              double alpha, double beta) {
   Tensor a = a_in, b = b_in;
   const int64_t M = a.size(-2), K = a.size(-1), N = b.size(-1);
   MatLayout la = layout(M, K, a.stride(-2), a.stride(-1));
@@ -44,8 +47,9 @@ void gemm_raw(Tensor& out, const Tensor& a_in, const Tensor& b_in, int64_t batch
     if (batch > 1 && sb != 0) sb = K * N;
   }
   if (out.numel() == 0) return;
-  kernels(out.device()).gemm(out.dtype(), la.trans, lb.trans, batch, M, N, K, alpha, a.raw_data(), la.ld, sa,
-                             b.raw_data(), lb.ld, sb, beta, out.raw_data(), N, M * N);
+  kernels(out.device())
+      .gemm(out.dtype(), la.trans, lb.trans, batch, M, N, K, alpha, a.raw_data(), la.ld, sa, b.raw_data(),
+            lb.ld, sb, beta, out.raw_data(), N, M * N);
 }
 
 }  // namespace
@@ -54,14 +58,16 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   TG_CHECK(a.dim() == 2 && b.dim() == 2, ValueError, "mm: expected 2-D tensors, got shapes ", a.shape(),
            " and ", b.shape());
   check_same_dtype(a, b, "mm");
-  TG_CHECK(a.size(1) == b.size(0), ValueError, "mm: mat1 and mat2 shapes cannot be multiplied (",
-           a.shape(), " and ", b.shape(), ")");
+  TG_CHECK(a.size(1) == b.size(0), ValueError, "mm: mat1 and mat2 shapes cannot be multiplied (", a.shape(),
+           " and ", b.shape(), ")");
   Tensor out = Tensor::empty({a.size(0), b.size(1)}, a.dtype());
   gemm_raw(out, a, b, 1, 0, 0, 1.0, 0.0);
   if (needs_grad({&a, &b}))
-    record(out, "MmBackward0", {&a, &b}, {a, b}, [](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
-      return {n.needs(0) ? mm(g, matrix_t(s[1])) : Tensor(), n.needs(1) ? mm(matrix_t(s[0]), g) : Tensor()};
-    });
+    record(out, "MmBackward0", {&a, &b}, {a, b},
+           [](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
+             return {n.needs(0) ? mm(g, matrix_t(s[1])) : Tensor(),
+                     n.needs(1) ? mm(matrix_t(s[0]), g) : Tensor()};
+           });
   return out;
 }
 
@@ -75,10 +81,11 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   const int64_t B = a.size(0);
   gemm_raw(out, a, b, B, B > 1 ? a.stride(0) : 0, B > 1 ? b.stride(0) : 0, 1.0, 0.0);
   if (needs_grad({&a, &b}))
-    record(out, "BmmBackward0", {&a, &b}, {a, b}, [](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
-      return {n.needs(0) ? bmm(g, transpose(s[1], 1, 2)) : Tensor(),
-              n.needs(1) ? bmm(transpose(s[0], 1, 2), g) : Tensor()};
-    });
+    record(out, "BmmBackward0", {&a, &b}, {a, b},
+           [](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
+             return {n.needs(0) ? bmm(g, transpose(s[1], 1, 2)) : Tensor(),
+                     n.needs(1) ? bmm(transpose(s[0], 1, 2), g) : Tensor()};
+           });
   return out;
 }
 
@@ -92,7 +99,8 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b, double beta, 
   Tensor out = Tensor::empty(shape, a.dtype());
   if (beta != 0.0) {
     Shape bs = broadcast_shapes(bias.shape(), shape, "addmm");
-    TG_CHECK(bs == shape, ValueError, "addmm: bias of shape ", bias.shape(), " cannot be broadcast to ", shape);
+    TG_CHECK(bs == shape, ValueError, "addmm: bias of shape ", bias.shape(), " cannot be broadcast to ",
+             shape);
     NoGradGuard ng;
     copy_(out, bias);
   }
@@ -124,12 +132,13 @@ Tensor dot(const Tensor& a, const Tensor& b) {
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
-  TG_CHECK(a.dim() >= 1 && b.dim() >= 1, ValueError, "matmul: both arguments need to be at least 1D, but they are ",
-           a.dim(), "D and ", b.dim(), "D (shapes ", a.shape(), " and ", b.shape(), ")");
+  TG_CHECK(a.dim() >= 1 && b.dim() >= 1, ValueError,
+           "matmul: both arguments need to be at least 1D, but they are ", a.dim(), "D and ", b.dim(),
+           "D (shapes ", a.shape(), " and ", b.shape(), ")");
   const int64_t K = a.size(-1);
   const int64_t Kb = b.dim() == 1 ? b.size(0) : b.size(-2);
-  TG_CHECK(K == Kb, ValueError, "matmul: shapes ", a.shape(), " and ", b.shape(),
-           " cannot be multiplied (", K, " vs ", Kb, ")");
+  TG_CHECK(K == Kb, ValueError, "matmul: shapes ", a.shape(), " and ", b.shape(), " cannot be multiplied (",
+           K, " vs ", Kb, ")");
   if (a.dim() == 1 && b.dim() == 1) return dot(a, b);
   if (a.dim() == 2 && b.dim() == 2) return mm(a, b);
   if (a.dim() == 1 && b.dim() == 2) return squeeze(mm(unsqueeze(a, 0), b), 0);
@@ -151,7 +160,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   try {
     batch = broadcast_shapes(ba, bb, "matmul");
   } catch (const ValueError&) {
-    throw ValueError(msg("matmul: batch dimensions of ", a.shape(), " and ", b.shape(), " cannot be broadcast together"));
+    throw ValueError(
+        msg("matmul: batch dimensions of ", a.shape(), " and ", b.shape(), " cannot be broadcast together"));
   }
   Shape ea = batch, eb = batch;
   ea.push_back(M), ea.push_back(K);

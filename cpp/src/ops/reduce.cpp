@@ -74,8 +74,9 @@ Tensor run(ReduceOp op, const ReducePlan& p, DType dtype, Tensor* index = nullpt
   }
   Tensor src = p.src.dtype() == dtype ? p.src : to_dtype(p.src.detach(), dtype);
   if (out.numel() == 0) return out;
-  kernels(src.device()).reduce(op, dtype, out.raw_data(), idx, src.raw_data(),
-                               aux ? aux->raw_data() : nullptr, p.outer, p.R, p.inner, param);
+  kernels(src.device())
+      .reduce(op, dtype, out.raw_data(), idx, src.raw_data(), aux ? aux->raw_data() : nullptr, p.outer, p.R,
+              p.inner, param);
   return out;
 }
 
@@ -98,22 +99,22 @@ Tensor sum(const Tensor& t, const Dims& dims, bool keepdim) {
   Tensor out = run(ReduceOp::Sum, p, sum_dtype(t.dtype()));
   if (needs_grad({&t}))
     record(out, dims.empty() ? "SumBackward0" : "SumBackward1", {&t}, {},
-           [k = p.keep_shape, s = t.shape()](const Tensor& g, const TensorList&, const FunctionNode&) -> TensorList {
-             return {expand_back(g, k, s)};
-           });
+           [k = p.keep_shape, s = t.shape()](const Tensor& g, const TensorList&, const FunctionNode&)
+               -> TensorList { return {expand_back(g, k, s)}; });
   return out;
 }
 
 Tensor mean(const Tensor& t, const Dims& dims, bool keepdim) {
-  TG_CHECK(is_floating(t.dtype()), TypeError, "mean: could not infer output dtype. Input dtype must be "
-           "a floating point dtype, got ", dtype_name(t.dtype()));
+  TG_CHECK(is_floating(t.dtype()), TypeError,
+           "mean: could not infer output dtype. Input dtype must be "
+           "a floating point dtype, got ",
+           dtype_name(t.dtype()));
   ReducePlan p = plan(t, dims, keepdim, "mean");
   Tensor out = run(ReduceOp::Mean, p, t.dtype());
   if (needs_grad({&t}))
     record(out, dims.empty() ? "MeanBackward0" : "MeanBackward1", {&t}, {},
-           [k = p.keep_shape, s = t.shape(), R = p.R](const Tensor& g, const TensorList&, const FunctionNode&) -> TensorList {
-             return {expand_back(div(g, wrap_scalar(double(R))), k, s)};
-           });
+           [k = p.keep_shape, s = t.shape(), R = p.R](const Tensor& g, const TensorList&, const FunctionNode&)
+               -> TensorList { return {expand_back(div(g, wrap_scalar(double(R))), k, s)}; });
   return out;
 }
 
@@ -139,12 +140,12 @@ Tensor extreme_all(ReduceOp op, const char* opname, const char* name, const Tens
   Tensor out = run(op, p, is_bool ? DType::Int64 : t.dtype());
   if (is_bool) out = to_dtype(out, DType::Bool);
   if (needs_grad({&t}))
-    record(out, name, {&t}, {t, out}, [k = p.keep_shape, dims](const Tensor& g, const TensorList& s,
-                                                               const FunctionNode&) -> TensorList {
-      Tensor mask = to_dtype(compare(BinaryOp::Eq, s[0], reshape(s[1], k)), g.dtype());
-      Tensor count = sum(mask, dims, true);
-      return {mul(div(reshape(g, k), count), mask)};
-    });
+    record(out, name, {&t}, {t, out},
+           [k = p.keep_shape, dims](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
+             Tensor mask = to_dtype(compare(BinaryOp::Eq, s[0], reshape(s[1], k)), g.dtype());
+             Tensor count = sum(mask, dims, true);
+             return {mul(div(reshape(g, k), count), mask)};
+           });
   return out;
 }
 
@@ -158,11 +159,12 @@ std::pair<Tensor, Tensor> extreme_dim(ReduceOp op, const char* opname, const cha
   Tensor out = run(op, p, is_bool ? DType::Int64 : t.dtype(), &index);
   if (is_bool) out = to_dtype(out, DType::Bool);
   if (needs_grad({&t}))
-    record(out, name, {&t}, {index}, [k = p.keep_shape, s = t.shape(), d](const Tensor& g, const TensorList& sv,
-                                                                        const FunctionNode&) -> TensorList {
-      if (s.empty()) return {g};
-      return {scatter_add(zeros(s, g.dtype()), d, reshape(sv[0], k), reshape(g, k))};
-    });
+    record(out, name, {&t}, {index},
+           [k = p.keep_shape, s = t.shape(), d](const Tensor& g, const TensorList& sv,
+                                                const FunctionNode&) -> TensorList {
+             if (s.empty()) return {g};
+             return {scatter_add(zeros(s, g.dtype()), d, reshape(sv[0], k), reshape(g, k))};
+           });
   return {out, index};
 }
 }  // namespace
@@ -280,22 +282,23 @@ Tensor norm(const Tensor& t, double p, const Dims& dims, bool keepdim) {
   TG_CHECK(p > 0, ValueError, "norm: only p > 0 is supported, got ", p);
   Tensor out = run(op, pl, t.dtype(), nullptr, nullptr, p);
   if (needs_grad({&t}))
-    record(out, "NormBackward1", {&t}, {t, out}, [k = pl.keep_shape, p, dims](const Tensor& g, const TensorList& s,
-                                                                            const FunctionNode&) -> TensorList {
-      const Tensor& x = s[0];
-      Tensor n = reshape(s[1], k), gk = reshape(g, k);
-      Tensor zero = zeros({}, x.dtype());
-      if (p == 1.0) return {mul(gk, sign(x))};
-      if (std::isinf(p)) {  // shared evenly by the elements at the max |x|
-        Tensor mask = to_dtype(compare(BinaryOp::Eq, abs(x), n), x.dtype());
-        return {mul(mul(div(gk, sum(mask, dims, true)), mask), sign(x))};
-      }
-      // d||x||_p / dx = x |x|^(p-2) / ||x||^(p-1); 0 where the norm is 0.
-      Tensor num = p == 2.0 ? x : mul(x, pow(abs(x), p - 2.0));
-      Tensor den = p == 2.0 ? n : pow(n, p - 1.0);
-      Tensor r = div(mul(gk, num), den);
-      return {where(compare(BinaryOp::Eq, n, zero), zero, r)};
-    });
+    record(out, "NormBackward1", {&t}, {t, out},
+           [k = pl.keep_shape, p, dims](const Tensor& g, const TensorList& s,
+                                        const FunctionNode&) -> TensorList {
+             const Tensor& x = s[0];
+             Tensor n = reshape(s[1], k), gk = reshape(g, k);
+             Tensor zero = zeros({}, x.dtype());
+             if (p == 1.0) return {mul(gk, sign(x))};
+             if (std::isinf(p)) {  // shared evenly by the elements at the max |x|
+               Tensor mask = to_dtype(compare(BinaryOp::Eq, abs(x), n), x.dtype());
+               return {mul(mul(div(gk, sum(mask, dims, true)), mask), sign(x))};
+             }
+             // d||x||_p / dx = x |x|^(p-2) / ||x||^(p-1); 0 where the norm is 0.
+             Tensor num = p == 2.0 ? x : mul(x, pow(abs(x), p - 2.0));
+             Tensor den = p == 2.0 ? n : pow(n, p - 1.0);
+             Tensor r = div(mul(gk, num), den);
+             return {where(compare(BinaryOp::Eq, n, zero), zero, r)};
+           });
   return out;
 }
 

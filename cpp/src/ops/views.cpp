@@ -16,9 +16,8 @@ Tensor make_view(const Tensor& t, Shape shape, Shape strides, int64_t offset) {
 template <class F>
 Tensor view_grad(Tensor out, const Tensor& in, const char* name, F fn) {
   if (needs_grad({&in}))
-    record(out, name, {&in}, {}, [fn](const Tensor& g, const TensorList&, const FunctionNode&) -> TensorList {
-      return {fn(g)};
-    });
+    record(out, name, {&in}, {},
+           [fn](const Tensor& g, const TensorList&, const FunctionNode&) -> TensorList { return {fn(g)}; });
   return out;
 }
 
@@ -38,8 +37,8 @@ Shape infer_shape(Shape shape, int64_t numel, const Shape& from, const char* op)
              " is invalid for input of size ", numel, " (shape ", from, ")");
     shape[infer] = numel / known;
   }
-  TG_CHECK(shape_numel(shape) == numel, ValueError, op, ": shape ", shape,
-           " is invalid for input of size ", numel, " (shape ", from, ")");
+  TG_CHECK(shape_numel(shape) == numel, ValueError, op, ": shape ", shape, " is invalid for input of size ",
+           numel, " (shape ", from, ")");
   return shape;
 }
 
@@ -94,8 +93,9 @@ Tensor reshape(const Tensor& t, Shape shape) {
 Tensor transpose(const Tensor& t, int64_t d0, int64_t d1) {
   d0 = wrap_dim(d0, t.dim(), "transpose");
   d1 = wrap_dim(d1, t.dim(), "transpose");
-  if (t.dim() == 0) return view_grad(make_view(t, {}, {}, t.offset()), t, "TransposeBackward0",
-                                     [](const Tensor& g) { return g; });
+  if (t.dim() == 0)
+    return view_grad(make_view(t, {}, {}, t.offset()), t, "TransposeBackward0",
+                     [](const Tensor& g) { return g; });
   Shape sh = t.shape(), st = t.strides();
   std::swap(sh[d0], sh[d1]);
   std::swap(st[d0], st[d1]);
@@ -122,8 +122,8 @@ Tensor permute(const Tensor& t, Dims dims) {
 }
 
 Tensor matrix_t(const Tensor& t) {
-  TG_CHECK(t.dim() <= 2, ValueError, "t: expects a tensor with <= 2 dimensions, but self is ",
-           t.dim(), "D (shape ", t.shape(), ")");
+  TG_CHECK(t.dim() <= 2, ValueError, "t: expects a tensor with <= 2 dimensions, but self is ", t.dim(),
+           "D (shape ", t.shape(), ")");
   if (t.dim() < 2) return transpose(t, 0, 0);
   return transpose(t, 0, 1);
 }
@@ -160,27 +160,27 @@ Tensor squeeze(const Tensor& t, std::optional<int64_t> dim) {
 
 Tensor expand(const Tensor& t, Shape sizes) {
   TG_CHECK((int64_t)sizes.size() >= t.dim(), ValueError, "expand: the number of sizes provided (",
-           sizes.size(), ") must be greater or equal to the number of dimensions in the tensor (",
-           t.dim(), "; shape ", t.shape(), ")");
+           sizes.size(), ") must be greater or equal to the number of dimensions in the tensor (", t.dim(),
+           "; shape ", t.shape(), ")");
   const int64_t lead = (int64_t)sizes.size() - t.dim();
   Shape st(sizes.size());
   for (int64_t i = 0; i < (int64_t)sizes.size(); ++i) {
     if (i < lead) {
       TG_CHECK(sizes[i] >= 0, ValueError, "expand: the expanded size ", sizes[i],
-               " is not allowed in a leading, non-existing dimension (shape ", t.shape(), " to ",
-               sizes, ")");
+               " is not allowed in a leading, non-existing dimension (shape ", t.shape(), " to ", sizes, ")");
       st[i] = 0;
       continue;
     }
     const int64_t have = t.shape()[i - lead];
     if (sizes[i] == -1) sizes[i] = have;
-    TG_CHECK(have == sizes[i] || have == 1, ValueError, "expand: the expanded size of the tensor (",
-             sizes[i], ") must match the existing size (", have, ") at non-singleton dimension ", i,
-             " (shape ", t.shape(), " to ", sizes, ")");
+    TG_CHECK(have == sizes[i] || have == 1, ValueError, "expand: the expanded size of the tensor (", sizes[i],
+             ") must match the existing size (", have, ") at non-singleton dimension ", i, " (shape ",
+             t.shape(), " to ", sizes, ")");
     st[i] = have == sizes[i] ? t.strides()[i - lead] : 0;
   }
-  if (sizes == t.shape()) return view_grad(make_view(t, sizes, t.strides(), t.offset()), t,
-                                           "ExpandBackward0", [](const Tensor& g) { return g; });
+  if (sizes == t.shape())
+    return view_grad(make_view(t, sizes, t.strides(), t.offset()), t, "ExpandBackward0",
+                     [](const Tensor& g) { return g; });
   return view_grad(make_view(t, sizes, st, t.offset()), t, "ExpandBackward0",
                    [s = t.shape()](const Tensor& g) { return sum_to(g, s); });
 }
@@ -235,8 +235,8 @@ Tensor select(const Tensor& t, int64_t dim, int64_t index) {
   TG_CHECK(t.dim() > 0, IndexError, "select: invalid index of a 0-dim tensor");
   dim = wrap_dim(dim, t.dim(), "select");
   const int64_t n = t.shape()[dim];
-  TG_CHECK(index >= -n && index < n, IndexError, "select: index ", index,
-           " is out of bounds for dimension ", dim, " with size ", n, " (shape ", t.shape(), ")");
+  TG_CHECK(index >= -n && index < n, IndexError, "select: index ", index, " is out of bounds for dimension ",
+           dim, " with size ", n, " (shape ", t.shape(), ")");
   if (index < 0) index += n;
   Shape sh = t.shape(), st = t.strides();
   const int64_t off = t.offset() + index * st[dim];

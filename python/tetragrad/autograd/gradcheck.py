@@ -19,8 +19,14 @@ def _flat_outputs(fn, inputs):
     return [o for o in _as_tuple(fn(*inputs)) if isinstance(o, _C.Tensor)]
 
 
-def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
-              raise_exception: bool = True) -> bool:
+def gradcheck(
+    fn,
+    inputs,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+) -> bool:
     """Check the gradients of ``fn(*inputs)`` against central finite differences.
 
     For every differentiable output o and every input x with ``requires_grad``, builds the
@@ -29,7 +35,9 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
     float64. Returns True, or raises (or returns False) naming the first mismatch.
     """
     inputs = _as_tuple(inputs)
-    diff_inputs = [(i, x) for i, x in enumerate(inputs) if isinstance(x, _C.Tensor) and x.requires_grad]
+    diff_inputs = [
+        (i, x) for i, x in enumerate(inputs) if isinstance(x, _C.Tensor) and x.requires_grad
+    ]
     if not diff_inputs:
         raise ValueError("gradcheck: expected at least one input tensor with requires_grad=True")
     for _, x in diff_inputs:
@@ -53,9 +61,23 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
                 for k in range(x.numel()):
                     orig = flat[k]
                     flat[k] = orig + eps
-                    plus = _flat_outputs(fn, inputs)[oi].detach().numpy().astype(np.float64).reshape(-1).copy()
+                    plus = (
+                        _flat_outputs(fn, inputs)[oi]
+                        .detach()
+                        .numpy()
+                        .astype(np.float64)
+                        .reshape(-1)
+                        .copy()
+                    )
                     flat[k] = orig - eps
-                    minus = _flat_outputs(fn, inputs)[oi].detach().numpy().astype(np.float64).reshape(-1).copy()
+                    minus = (
+                        _flat_outputs(fn, inputs)[oi]
+                        .detach()
+                        .numpy()
+                        .astype(np.float64)
+                        .reshape(-1)
+                        .copy()
+                    )
                     flat[k] = orig
                     numerical[k] = (plus - minus) / (2 * eps)
             # Analytical Jacobian by backpropagating unit vectors.
@@ -70,15 +92,19 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
                 seed[j] = 1.0
                 o.backward(_C.from_numpy(seed.reshape(tuple(o.shape))).to(o.dtype))
                 g = x.grad
-                analytical[:, j] = 0.0 if g is None else g.detach().numpy().astype(np.float64).reshape(-1)
+                analytical[:, j] = (
+                    0.0 if g is None else g.detach().numpy().astype(np.float64).reshape(-1)
+                )
             for _, xx in diff_inputs:
                 xx.grad = None
             if not np.allclose(analytical, numerical, rtol=rtol, atol=atol):
                 bad = np.unravel_index(np.argmax(np.abs(analytical - numerical)), analytical.shape)
-                text = (f"gradcheck: Jacobian mismatch for output {oi} with respect to input {ii}:\n"
-                        f"numerical:\n{numerical}\nanalytical:\n{analytical}\n"
-                        f"largest difference at (input element {bad[0]}, output element {bad[1]}): "
-                        f"numerical {numerical[bad]}, analytical {analytical[bad]}")
+                text = (
+                    f"gradcheck: Jacobian mismatch for output {oi} with respect to input {ii}:\n"
+                    f"numerical:\n{numerical}\nanalytical:\n{analytical}\n"
+                    f"largest difference at (input element {bad[0]}, output element {bad[1]}): "
+                    f"numerical {numerical[bad]}, analytical {analytical[bad]}"
+                )
                 if raise_exception:
                     raise GradcheckError(text)
                 return False

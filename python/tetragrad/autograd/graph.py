@@ -52,4 +52,6 @@ def wrap(node):
     return handle
 
 
-_C.Tensor.grad_fn = property(lambda self: wrap(self._grad_fn), doc="The node that made this tensor, or None.")
+_C.Tensor.grad_fn = property(
+    lambda self: wrap(self._grad_fn), doc="The node that made this tensor, or None."
+)

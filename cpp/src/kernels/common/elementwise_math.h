@@ -16,32 +16,48 @@ namespace tg::math {
 
 // ---- binary -------------------------------------------------------------------------------
 struct Add {
-  template <class T> TG_HD T operator()(T a, T b) const {
-    if constexpr (std::is_same_v<T, bool>) return a || b;
-    else return a + b;
+  template <class T>
+  TG_HD T operator()(T a, T b) const {
+    if constexpr (std::is_same_v<T, bool>)
+      return a || b;
+    else
+      return a + b;
   }
 };
 struct Sub {
-  template <class T> TG_HD T operator()(T a, T b) const { return a - b; }
+  template <class T>
+  TG_HD T operator()(T a, T b) const {
+    return a - b;
+  }
 };
 // a + alpha * b (add/sub with alpha != 1: a separate functor keeps the plain loop branch-free)
 struct AddScaled {
   double alpha;
-  template <class T> TG_HD T operator()(T a, T b) const {
-    if constexpr (std::is_same_v<T, bool>) return a || (alpha != 0.0 && b);
-    else return T(a + T(alpha) * b);
+  template <class T>
+  TG_HD T operator()(T a, T b) const {
+    if constexpr (std::is_same_v<T, bool>)
+      return a || (alpha != 0.0 && b);
+    else
+      return T(a + T(alpha) * b);
   }
 };
 struct Mul {
-  template <class T> TG_HD T operator()(T a, T b) const {
-    if constexpr (std::is_same_v<T, bool>) return a && b;
-    else return a * b;
+  template <class T>
+  TG_HD T operator()(T a, T b) const {
+    if constexpr (std::is_same_v<T, bool>)
+      return a && b;
+    else
+      return a * b;
   }
 };
 struct Div {  // only reached with floating T (true division promotes ints)
-  template <class T> TG_HD T operator()(T a, T b) const { return a / b; }
+  template <class T>
+  TG_HD T operator()(T a, T b) const {
+    return a / b;
+  }
 };
-template <class T> TG_HD inline T int_pow(T base, T exp) {
+template <class T>
+TG_HD inline T int_pow(T base, T exp) {
   T r = 1;
   while (exp > 0) {
     if (exp & 1) r *= base;
@@ -51,14 +67,18 @@ template <class T> TG_HD inline T int_pow(T base, T exp) {
   return r;
 }
 struct Pow {
-  template <class T> TG_HD T operator()(T a, T b) const {
-    if constexpr (std::is_integral_v<T>) return int_pow(a, b);
-    else return std::pow(a, b);
+  template <class T>
+  TG_HD T operator()(T a, T b) const {
+    if constexpr (std::is_integral_v<T>)
+      return int_pow(a, b);
+    else
+      return std::pow(a, b);
   }
 };
 // NaN-propagating, like torch.maximum / torch.minimum.
 struct Maximum {
-  template <class T> TG_HD T operator()(T a, T b) const {
+  template <class T>
+  TG_HD T operator()(T a, T b) const {
     if constexpr (std::is_floating_point_v<T>) {
       if (a != a) return a;
       if (b != b) return b;
@@ -67,7 +87,8 @@ struct Maximum {
   }
 };
 struct Minimum {
-  template <class T> TG_HD T operator()(T a, T b) const {
+  template <class T>
+  TG_HD T operator()(T a, T b) const {
     if constexpr (std::is_floating_point_v<T>) {
       if (a != a) return a;
       if (b != b) return b;
@@ -75,48 +96,131 @@ struct Minimum {
     return a < b ? a : b;
   }
 };
-struct Eq { template <class T> TG_HD bool operator()(T a, T b) const { return a == b; } };
-struct Ne { template <class T> TG_HD bool operator()(T a, T b) const { return a != b; } };
-struct Lt { template <class T> TG_HD bool operator()(T a, T b) const { return a < b; } };
-struct Le { template <class T> TG_HD bool operator()(T a, T b) const { return a <= b; } };
-struct Gt { template <class T> TG_HD bool operator()(T a, T b) const { return a > b; } };
-struct Ge { template <class T> TG_HD bool operator()(T a, T b) const { return a >= b; } };
+struct Eq {
+  template <class T>
+  TG_HD bool operator()(T a, T b) const {
+    return a == b;
+  }
+};
+struct Ne {
+  template <class T>
+  TG_HD bool operator()(T a, T b) const {
+    return a != b;
+  }
+};
+struct Lt {
+  template <class T>
+  TG_HD bool operator()(T a, T b) const {
+    return a < b;
+  }
+};
+struct Le {
+  template <class T>
+  TG_HD bool operator()(T a, T b) const {
+    return a <= b;
+  }
+};
+struct Gt {
+  template <class T>
+  TG_HD bool operator()(T a, T b) const {
+    return a > b;
+  }
+};
+struct Ge {
+  template <class T>
+  TG_HD bool operator()(T a, T b) const {
+    return a >= b;
+  }
+};
 struct LogicalAnd {
-  template <class T> TG_HD bool operator()(T a, T b) const { return (a != T(0)) && (b != T(0)); }
+  template <class T>
+  TG_HD bool operator()(T a, T b) const {
+    return (a != T(0)) && (b != T(0));
+  }
 };
 struct LogicalOr {
-  template <class T> TG_HD bool operator()(T a, T b) const { return (a != T(0)) || (b != T(0)); }
+  template <class T>
+  TG_HD bool operator()(T a, T b) const {
+    return (a != T(0)) || (b != T(0));
+  }
 };
 
 // ---- unary ----------------------------------------------------------------------------------
-struct Neg { template <class T> TG_HD T operator()(T x) const { return -x; } };
-struct Exp { template <class T> TG_HD T operator()(T x) const { return std::exp(x); } };
-struct Log { template <class T> TG_HD T operator()(T x) const { return std::log(x); } };
-struct Sqrt { template <class T> TG_HD T operator()(T x) const { return std::sqrt(x); } };
-struct Rsqrt { template <class T> TG_HD T operator()(T x) const { return T(1) / std::sqrt(x); } };
+struct Neg {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return -x;
+  }
+};
+struct Exp {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::exp(x);
+  }
+};
+struct Log {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::log(x);
+  }
+};
+struct Sqrt {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::sqrt(x);
+  }
+};
+struct Rsqrt {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return T(1) / std::sqrt(x);
+  }
+};
 struct Abs {
-  template <class T> TG_HD T operator()(T x) const { return x < T(0) ? T(-x) : x; }
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return x < T(0) ? T(-x) : x;
+  }
 };
 struct Sign {
-  template <class T> TG_HD T operator()(T x) const { return T((T(0) < x) - (x < T(0))); }
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return T((T(0) < x) - (x < T(0)));
+  }
 };
 // Stable for large |x|: never exponentiates a positive number.
 struct Sigmoid {
-  template <class T> TG_HD T operator()(T x) const {
+  template <class T>
+  TG_HD T operator()(T x) const {
     if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));
     T e = std::exp(x);
     return e / (T(1) + e);
   }
 };
-struct Tanh { template <class T> TG_HD T operator()(T x) const { return std::tanh(x); } };
-struct Relu {  // NaN stays NaN, as in torch
-  template <class T> TG_HD T operator()(T x) const { return x < T(0) ? T(0) : x; }
+struct Tanh {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::tanh(x);
+  }
 };
-struct Square { template <class T> TG_HD T operator()(T x) const { return x * x; } };
+struct Relu {  // NaN stays NaN, as in torch
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return x < T(0) ? T(0) : x;
+  }
+};
+struct Square {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return x * x;
+  }
+};
 struct PowScalar {
   double e;
-  template <class T> TG_HD T operator()(T x) const {
-    if constexpr (std::is_integral_v<T>) return int_pow(x, T(e));
+  template <class T>
+  TG_HD T operator()(T x) const {
+    if constexpr (std::is_integral_v<T>)
+      return int_pow(x, T(e));
     else {
       if (e == 2.0) return x * x;
       if (e == 1.0) return x;
@@ -128,7 +232,8 @@ struct PowScalar {
 // NaN-propagating clamp; lo > hi gives hi, as in torch.
 struct Clamp {
   double lo, hi;
-  template <class T> TG_HD T operator()(T x) const {
+  template <class T>
+  TG_HD T operator()(T x) const {
     if constexpr (std::is_floating_point_v<T>) {
       if (x != x) return x;
     }
@@ -136,17 +241,28 @@ struct Clamp {
     return r > T(hi) ? T(hi) : r;
   }
 };
-struct LogicalNot { template <class T> TG_HD bool operator()(T x) const { return x == T(0); } };
+struct LogicalNot {
+  template <class T>
+  TG_HD bool operator()(T x) const {
+    return x == T(0);
+  }
+};
 struct IsNan {
-  template <class T> TG_HD bool operator()(T x) const {
-    if constexpr (std::is_floating_point_v<T>) return x != x;
-    else return false;
+  template <class T>
+  TG_HD bool operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>)
+      return x != x;
+    else
+      return false;
   }
 };
 struct IsFinite {
-  template <class T> TG_HD bool operator()(T x) const {
-    if constexpr (std::is_floating_point_v<T>) return std::isfinite(x);
-    else return true;
+  template <class T>
+  TG_HD bool operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>)
+      return std::isfinite(x);
+    else
+      return true;
   }
 };
 

@@ -27,34 +27,51 @@ void unary_typed(const LoopGeom& g, void* out, const void* in, F f) {
 template <class T>
 void unary_dispatch(UnaryOp op, const LoopGeom& g, void* out, const void* in, double a, double b) {
   switch (op) {
-    case UnaryOp::Neg: return unary_typed<T, T>(g, out, in, math::Neg{});
-    case UnaryOp::Abs: return unary_typed<T, T>(g, out, in, math::Abs{});
-    case UnaryOp::Sign: return unary_typed<T, T>(g, out, in, math::Sign{});
-    case UnaryOp::Relu: return unary_typed<T, T>(g, out, in, math::Relu{});
-    case UnaryOp::Square: return unary_typed<T, T>(g, out, in, math::Square{});
-    case UnaryOp::PowScalar: return unary_typed<T, T>(g, out, in, math::PowScalar{a});
-    case UnaryOp::Clamp: return unary_typed<T, T>(g, out, in, math::Clamp{a, b});
-    case UnaryOp::LogicalNot: return unary_typed<bool, T>(g, out, in, math::LogicalNot{});
-    case UnaryOp::IsNan: return unary_typed<bool, T>(g, out, in, math::IsNan{});
-    case UnaryOp::IsFinite: return unary_typed<bool, T>(g, out, in, math::IsFinite{});
-    default: break;
+    case UnaryOp::Neg:
+      return unary_typed<T, T>(g, out, in, math::Neg{});
+    case UnaryOp::Abs:
+      return unary_typed<T, T>(g, out, in, math::Abs{});
+    case UnaryOp::Sign:
+      return unary_typed<T, T>(g, out, in, math::Sign{});
+    case UnaryOp::Relu:
+      return unary_typed<T, T>(g, out, in, math::Relu{});
+    case UnaryOp::Square:
+      return unary_typed<T, T>(g, out, in, math::Square{});
+    case UnaryOp::PowScalar:
+      return unary_typed<T, T>(g, out, in, math::PowScalar{a});
+    case UnaryOp::Clamp:
+      return unary_typed<T, T>(g, out, in, math::Clamp{a, b});
+    case UnaryOp::LogicalNot:
+      return unary_typed<bool, T>(g, out, in, math::LogicalNot{});
+    case UnaryOp::IsNan:
+      return unary_typed<bool, T>(g, out, in, math::IsNan{});
+    case UnaryOp::IsFinite:
+      return unary_typed<bool, T>(g, out, in, math::IsFinite{});
+    default:
+      break;
   }
   if constexpr (std::is_floating_point_v<T>) {
     switch (op) {
-      case UnaryOp::Exp: return unary_typed<T, T>(g, out, in, math::Exp{});
-      case UnaryOp::Log: return unary_typed<T, T>(g, out, in, math::Log{});
-      case UnaryOp::Sqrt: return unary_typed<T, T>(g, out, in, math::Sqrt{});
-      case UnaryOp::Rsqrt: return unary_typed<T, T>(g, out, in, math::Rsqrt{});
-      case UnaryOp::Sigmoid: return unary_typed<T, T>(g, out, in, math::Sigmoid{});
-      case UnaryOp::Tanh: return unary_typed<T, T>(g, out, in, math::Tanh{});
-      default: break;
+      case UnaryOp::Exp:
+        return unary_typed<T, T>(g, out, in, math::Exp{});
+      case UnaryOp::Log:
+        return unary_typed<T, T>(g, out, in, math::Log{});
+      case UnaryOp::Sqrt:
+        return unary_typed<T, T>(g, out, in, math::Sqrt{});
+      case UnaryOp::Rsqrt:
+        return unary_typed<T, T>(g, out, in, math::Rsqrt{});
+      case UnaryOp::Sigmoid:
+        return unary_typed<T, T>(g, out, in, math::Sigmoid{});
+      case UnaryOp::Tanh:
+        return unary_typed<T, T>(g, out, in, math::Tanh{});
+      default:
+        break;
     }
   }
   throw TypeError(msg("unary kernel: op ", int(op), " not defined for ", dtype_name(dtype_of<T>::value)));
 }
 
-void unary(UnaryOp op, DType dtype, const LoopGeom& g, void* out, const void* in, double a,
-           double b) {
+void unary(UnaryOp op, DType dtype, const LoopGeom& g, void* out, const void* in, double a, double b) {
   switch (dtype) {
     case DType::Bool:
       if (op == UnaryOp::LogicalNot) return unary_typed<bool, bool>(g, out, in, math::LogicalNot{});
@@ -63,64 +80,79 @@ void unary(UnaryOp op, DType dtype, const LoopGeom& g, void* out, const void* in
       if (op == UnaryOp::Abs || op == UnaryOp::Relu || op == UnaryOp::Clamp)
         return unary_typed<bool, bool>(g, out, in, [](bool x) { return x; });
       throw TypeError(msg("unary kernel: op ", int(op), " not defined for bool"));
-    case DType::Int64: return unary_dispatch<int64_t>(op, g, out, in, a, b);
-    case DType::Float32: return unary_dispatch<float>(op, g, out, in, a, b);
-    case DType::Float64: return unary_dispatch<double>(op, g, out, in, a, b);
+    case DType::Int64:
+      return unary_dispatch<int64_t>(op, g, out, in, a, b);
+    case DType::Float32:
+      return unary_dispatch<float>(op, g, out, in, a, b);
+    case DType::Float64:
+      return unary_dispatch<double>(op, g, out, in, a, b);
   }
 }
 
 template <class O, class T, class F>
 void binary_typed(const LoopGeom& g, void* out, const void* a, const void* b, F f) {
-  for_each_run<3>(
-      g, {(char*)out, (char*)a, (char*)b}, {sizeof(O), sizeof(T), sizeof(T)},
-      [&](const std::array<char*, 3>& p, int64_t n, const std::array<int64_t, 3>& s) {
-        O* o = (O*)p[0];
-        const T* x = (const T*)p[1];
-        const T* y = (const T*)p[2];
-        if (s[0] == 1 && s[1] == 1 && s[2] == 1) {
+  for_each_run<3>(g, {(char*)out, (char*)a, (char*)b}, {sizeof(O), sizeof(T), sizeof(T)},
+                  [&](const std::array<char*, 3>& p, int64_t n, const std::array<int64_t, 3>& s) {
+                    O* o = (O*)p[0];
+                    const T* x = (const T*)p[1];
+                    const T* y = (const T*)p[2];
+                    if (s[0] == 1 && s[1] == 1 && s[2] == 1) {
 #pragma omp simd
-          for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
-        } else if (s[0] == 1 && s[1] == 1 && s[2] == 0) {
-          const T yv = *y;
+                      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
+                    } else if (s[0] == 1 && s[1] == 1 && s[2] == 0) {
+                      const T yv = *y;
 #pragma omp simd
-          for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], yv);
-        } else if (s[0] == 1 && s[1] == 0 && s[2] == 1) {
-          const T xv = *x;
+                      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], yv);
+                    } else if (s[0] == 1 && s[1] == 0 && s[2] == 1) {
+                      const T xv = *x;
 #pragma omp simd
-          for (int64_t i = 0; i < n; ++i) o[i] = f(xv, y[i]);
-        } else {
-          for (int64_t i = 0; i < n; ++i) o[i * s[0]] = f(x[i * s[1]], y[i * s[2]]);
-        }
-      });
+                      for (int64_t i = 0; i < n; ++i) o[i] = f(xv, y[i]);
+                    } else {
+                      for (int64_t i = 0; i < n; ++i) o[i * s[0]] = f(x[i * s[1]], y[i * s[2]]);
+                    }
+                  });
 }
 
 template <class T>
-void binary_dispatch(BinaryOp op, const LoopGeom& g, void* out, const void* a, const void* b,
-                     double alpha) {
+void binary_dispatch(BinaryOp op, const LoopGeom& g, void* out, const void* a, const void* b, double alpha) {
   switch (op) {
     case BinaryOp::Add:
       if (alpha == 1.0) return binary_typed<T, T>(g, out, a, b, math::Add{});
       return binary_typed<T, T>(g, out, a, b, math::AddScaled{alpha});
-    case BinaryOp::Mul: return binary_typed<T, T>(g, out, a, b, math::Mul{});
-    case BinaryOp::Maximum: return binary_typed<T, T>(g, out, a, b, math::Maximum{});
-    case BinaryOp::Minimum: return binary_typed<T, T>(g, out, a, b, math::Minimum{});
-    case BinaryOp::Eq: return binary_typed<bool, T>(g, out, a, b, math::Eq{});
-    case BinaryOp::Ne: return binary_typed<bool, T>(g, out, a, b, math::Ne{});
-    case BinaryOp::Lt: return binary_typed<bool, T>(g, out, a, b, math::Lt{});
-    case BinaryOp::Le: return binary_typed<bool, T>(g, out, a, b, math::Le{});
-    case BinaryOp::Gt: return binary_typed<bool, T>(g, out, a, b, math::Gt{});
-    case BinaryOp::Ge: return binary_typed<bool, T>(g, out, a, b, math::Ge{});
-    case BinaryOp::LogicalAnd: return binary_typed<bool, T>(g, out, a, b, math::LogicalAnd{});
-    case BinaryOp::LogicalOr: return binary_typed<bool, T>(g, out, a, b, math::LogicalOr{});
-    default: break;
+    case BinaryOp::Mul:
+      return binary_typed<T, T>(g, out, a, b, math::Mul{});
+    case BinaryOp::Maximum:
+      return binary_typed<T, T>(g, out, a, b, math::Maximum{});
+    case BinaryOp::Minimum:
+      return binary_typed<T, T>(g, out, a, b, math::Minimum{});
+    case BinaryOp::Eq:
+      return binary_typed<bool, T>(g, out, a, b, math::Eq{});
+    case BinaryOp::Ne:
+      return binary_typed<bool, T>(g, out, a, b, math::Ne{});
+    case BinaryOp::Lt:
+      return binary_typed<bool, T>(g, out, a, b, math::Lt{});
+    case BinaryOp::Le:
+      return binary_typed<bool, T>(g, out, a, b, math::Le{});
+    case BinaryOp::Gt:
+      return binary_typed<bool, T>(g, out, a, b, math::Gt{});
+    case BinaryOp::Ge:
+      return binary_typed<bool, T>(g, out, a, b, math::Ge{});
+    case BinaryOp::LogicalAnd:
+      return binary_typed<bool, T>(g, out, a, b, math::LogicalAnd{});
+    case BinaryOp::LogicalOr:
+      return binary_typed<bool, T>(g, out, a, b, math::LogicalOr{});
+    default:
+      break;
   }
   if constexpr (!std::is_same_v<T, bool>) {
     switch (op) {
       case BinaryOp::Sub:
         if (alpha == 1.0) return binary_typed<T, T>(g, out, a, b, math::Sub{});
         return binary_typed<T, T>(g, out, a, b, math::AddScaled{-alpha});
-      case BinaryOp::Pow: return binary_typed<T, T>(g, out, a, b, math::Pow{});
-      default: break;
+      case BinaryOp::Pow:
+        return binary_typed<T, T>(g, out, a, b, math::Pow{});
+      default:
+        break;
     }
   }
   if constexpr (std::is_floating_point_v<T>) {
@@ -132,10 +164,14 @@ void binary_dispatch(BinaryOp op, const LoopGeom& g, void* out, const void* a, c
 void binary(BinaryOp op, DType dtype, const LoopGeom& g, void* out, const void* a, const void* b,
             double alpha) {
   switch (dtype) {
-    case DType::Bool: return binary_dispatch<bool>(op, g, out, a, b, alpha);
-    case DType::Int64: return binary_dispatch<int64_t>(op, g, out, a, b, alpha);
-    case DType::Float32: return binary_dispatch<float>(op, g, out, a, b, alpha);
-    case DType::Float64: return binary_dispatch<double>(op, g, out, a, b, alpha);
+    case DType::Bool:
+      return binary_dispatch<bool>(op, g, out, a, b, alpha);
+    case DType::Int64:
+      return binary_dispatch<int64_t>(op, g, out, a, b, alpha);
+    case DType::Float32:
+      return binary_dispatch<float>(op, g, out, a, b, alpha);
+    case DType::Float64:
+      return binary_dispatch<double>(op, g, out, a, b, alpha);
   }
 }
 
@@ -170,19 +206,17 @@ void copy(DType out_dtype, DType in_dtype, const LoopGeom& g, void* out, const v
   });
 }
 
-void where(DType dtype, const LoopGeom& g, void* out, const void* cond, const void* a,
-           const void* b) {
+void where(DType dtype, const LoopGeom& g, void* out, const void* cond, const void* a, const void* b) {
   TG_DISPATCH_ALL(dtype, "where", [&] {
     using T = scalar_t;
-    for_each_run<4>(
-        g, {(char*)out, (char*)cond, (char*)a, (char*)b}, {sizeof(T), 1, sizeof(T), sizeof(T)},
-        [&](const std::array<char*, 4>& p, int64_t n, const std::array<int64_t, 4>& s) {
-          T* o = (T*)p[0];
-          const bool* c = (const bool*)p[1];
-          const T* x = (const T*)p[2];
-          const T* y = (const T*)p[3];
-          for (int64_t i = 0; i < n; ++i) o[i * s[0]] = c[i * s[1]] ? x[i * s[2]] : y[i * s[3]];
-        });
+    for_each_run<4>(g, {(char*)out, (char*)cond, (char*)a, (char*)b}, {sizeof(T), 1, sizeof(T), sizeof(T)},
+                    [&](const std::array<char*, 4>& p, int64_t n, const std::array<int64_t, 4>& s) {
+                      T* o = (T*)p[0];
+                      const bool* c = (const bool*)p[1];
+                      const T* x = (const T*)p[2];
+                      const T* y = (const T*)p[3];
+                      for (int64_t i = 0; i < n; ++i) o[i * s[0]] = c[i * s[1]] ? x[i * s[2]] : y[i * s[3]];
+                    });
   });
 }
 
@@ -190,8 +224,7 @@ void fill(DType dtype, void* out, int64_t n, double value) {
   TG_DISPATCH_ALL(dtype, "fill", [&] {
     scalar_t* o = (scalar_t*)out;
     const scalar_t v = static_cast<scalar_t>(value);
-_Pragma("omp parallel for simd if (n > 4 * kParallelGrain)")
-    for (int64_t i = 0; i < n; ++i) o[i] = v;
+    _Pragma("omp parallel for simd if (n > 4 * kParallelGrain)") for (int64_t i = 0; i < n; ++i) o[i] = v;
   });
 }
 
@@ -205,10 +238,9 @@ void arange(DType dtype, void* out, int64_t n, double start, double step) {
 }  // namespace
 
 // Defined in the other CPU kernel files.
-void reduce(ReduceOp, DType, void*, int64_t*, const void*, const void*, int64_t, int64_t,
-            int64_t, double);
-void gemm(DType, bool, bool, int64_t, int64_t, int64_t, int64_t, double, const void*, int64_t,
-          int64_t, const void*, int64_t, int64_t, double, void*, int64_t, int64_t);
+void reduce(ReduceOp, DType, void*, int64_t*, const void*, const void*, int64_t, int64_t, int64_t, double);
+void gemm(DType, bool, bool, int64_t, int64_t, int64_t, int64_t, double, const void*, int64_t, int64_t,
+          const void*, int64_t, int64_t, double, void*, int64_t, int64_t);
 void gather(DType, void*, const void*, const int64_t*, int64_t, int64_t, int64_t, int64_t);
 void scatter_add(DType, void*, const void*, const int64_t*, int64_t, int64_t, int64_t, int64_t);
 void index_select(DType, void*, const void*, const int64_t*, int64_t, int64_t, int64_t, int64_t);
@@ -216,8 +248,8 @@ void index_add(DType, void*, const void*, const int64_t*, int64_t, int64_t, int6
 void uniform(DType, void*, int64_t, double, double, uint64_t, uint64_t);
 void normal(DType, void*, int64_t, double, double, uint64_t, uint64_t);
 
-const KernelTable table = {unary,        binary,    copy,  where, reduce,  gemm,   gather,
-                           scatter_add,  index_select, index_add, fill, arange, uniform, normal};
+const KernelTable table = {unary,       binary,       copy,      where, reduce, gemm,    gather,
+                           scatter_add, index_select, index_add, fill,  arange, uniform, normal};
 
 }  // namespace tg::cpu
 

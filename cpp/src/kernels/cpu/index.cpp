@@ -8,67 +8,65 @@
 namespace tg::cpu {
 
 // out[o, j, i] = x[o, idx[o, j, i], i];  idx, out: [outer, J, inner]
-void gather(DType dtype, void* out, const void* x, const int64_t* idx, int64_t outer, int64_t D,
-            int64_t J, int64_t inner) {
+void gather(DType dtype, void* out, const void* x, const int64_t* idx, int64_t outer, int64_t D, int64_t J,
+            int64_t inner) {
   TG_DISPATCH_ALL(dtype, "gather", [&] {
     using T = scalar_t;
     T* o_ = (T*)out;
     const T* x_ = (const T*)x;
-_Pragma("omp parallel for num_threads(threads_for(outer * J * inner))")
-    for (int64_t o = 0; o < outer; ++o)
-      for (int64_t j = 0; j < J; ++j)
-        for (int64_t i = 0; i < inner; ++i) {
-          const int64_t k = (o * J + j) * inner + i;
-          o_[k] = x_[(o * D + idx[k]) * inner + i];
-        }
+    _Pragma(
+        "omp parallel for num_threads(threads_for(outer * J * inner))") for (int64_t o = 0; o < outer;
+                                                                             ++o) for (int64_t j = 0; j < J;
+                                                                                       ++j) for (int64_t i =
+                                                                                                     0;
+                                                                                                 i < inner;
+                                                                                                 ++i) {
+      const int64_t k = (o * J + j) * inner + i;
+      o_[k] = x_[(o * D + idx[k]) * inner + i];
+    }
   });
 }
 
 // out[o, idx[o, j, i], i] += src[o, j, i]  (the gradient of gather). Parallel over outer
 // only: two j may hit the same slot.
-void scatter_add(DType dtype, void* out, const void* src, const int64_t* idx, int64_t outer,
-                 int64_t D, int64_t J, int64_t inner) {
+void scatter_add(DType dtype, void* out, const void* src, const int64_t* idx, int64_t outer, int64_t D,
+                 int64_t J, int64_t inner) {
   TG_DISPATCH_NUMERIC(dtype, "scatter_add", [&] {
     using T = scalar_t;
     T* o_ = (T*)out;
     const T* s_ = (const T*)src;
-_Pragma("omp parallel for num_threads(outer > 1 ? threads_for(outer * J * inner) : 1)")
-    for (int64_t o = 0; o < outer; ++o)
-      for (int64_t j = 0; j < J; ++j)
-        for (int64_t i = 0; i < inner; ++i) {
-          const int64_t k = (o * J + j) * inner + i;
-          o_[(o * D + idx[k]) * inner + i] += s_[k];
-        }
+    _Pragma("omp parallel for num_threads(outer > 1 ? threads_for(outer * J * inner) : 1)") for (
+        int64_t o = 0; o < outer; ++o) for (int64_t j = 0; j < J; ++j) for (int64_t i = 0; i < inner; ++i) {
+      const int64_t k = (o * J + j) * inner + i;
+      o_[(o * D + idx[k]) * inner + i] += s_[k];
+    }
   });
 }
 
 // out[o, j, i] = x[o, idx[j], i];  out: [outer, J, inner]
-void index_select(DType dtype, void* out, const void* x, const int64_t* idx, int64_t outer,
-                  int64_t D, int64_t J, int64_t inner) {
+void index_select(DType dtype, void* out, const void* x, const int64_t* idx, int64_t outer, int64_t D,
+                  int64_t J, int64_t inner) {
   const size_t row = size_t(inner) * itemsize(dtype);
   char* o_ = (char*)out;
   const char* x_ = (const char*)x;
 #pragma omp parallel for collapse(2) num_threads(threads_for(outer * J * inner))
   for (int64_t o = 0; o < outer; ++o)
-    for (int64_t j = 0; j < J; ++j)
-      std::memcpy(o_ + (o * J + j) * row, x_ + (o * D + idx[j]) * row, row);
+    for (int64_t j = 0; j < J; ++j) std::memcpy(o_ + (o * J + j) * row, x_ + (o * D + idx[j]) * row, row);
 }
 
 // out[o, idx[j], i] += src[o, j, i]  (the gradient of index_select)
-void index_add(DType dtype, void* out, const void* src, const int64_t* idx, int64_t outer,
-               int64_t D, int64_t J, int64_t inner) {
+void index_add(DType dtype, void* out, const void* src, const int64_t* idx, int64_t outer, int64_t D,
+               int64_t J, int64_t inner) {
   TG_DISPATCH_NUMERIC(dtype, "index_add", [&] {
     using T = scalar_t;
     T* o_ = (T*)out;
     const T* s_ = (const T*)src;
-_Pragma("omp parallel for num_threads(outer > 1 ? threads_for(outer * J * inner) : 1)")
-    for (int64_t o = 0; o < outer; ++o)
-      for (int64_t j = 0; j < J; ++j) {
-        T* dst = o_ + (o * D + idx[j]) * inner;
-        const T* s = s_ + (o * J + j) * inner;
-_Pragma("omp simd")
-        for (int64_t i = 0; i < inner; ++i) dst[i] += s[i];
-      }
+    _Pragma("omp parallel for num_threads(outer > 1 ? threads_for(outer * J * inner) : 1)") for (
+        int64_t o = 0; o < outer; ++o) for (int64_t j = 0; j < J; ++j) {
+      T* dst = o_ + (o * D + idx[j]) * inner;
+      const T* s = s_ + (o * J + j) * inner;
+      _Pragma("omp simd") for (int64_t i = 0; i < inner; ++i) dst[i] += s[i];
+    }
   });
 }
 

@@ -60,8 +60,8 @@ void run_range(const LoopGeom& g, const std::array<char*, N>& base, const std::a
 
 // Run `inner` over the whole (coalesced) geometry, in parallel when it is large enough.
 template <int N, typename Inner>
-void for_each_run(const LoopGeom& g, const std::array<char*, N>& base,
-                  const std::array<int64_t, N>& esize, Inner inner) {
+void for_each_run(const LoopGeom& g, const std::array<char*, N>& base, const std::array<int64_t, N>& esize,
+                  Inner inner) {
   const int64_t total = g.numel();
   if (total == 0) return;
   if (g.ndim == 0) {  // a 0-d tensor: one element

@@ -21,14 +21,13 @@ inline double unit(uint64_t seed, uint64_t counter) {
 }  // namespace
 
 // out[n] ~ U[lo, hi). For integer dtypes: floor of the draw (randint).
-void uniform(DType dtype, void* out, int64_t n, double lo, double hi, uint64_t seed,
-             uint64_t offset) {
+void uniform(DType dtype, void* out, int64_t n, double lo, double hi, uint64_t seed, uint64_t offset) {
   TG_DISPATCH_NUMERIC(dtype, "uniform", [&] {
     scalar_t* o = (scalar_t*)out;
-_Pragma("omp parallel for num_threads(threads_for(n))")
-    for (int64_t i = 0; i < n; ++i) {
+    _Pragma("omp parallel for num_threads(threads_for(n))") for (int64_t i = 0; i < n; ++i) {
       double u = lo + (hi - lo) * unit(seed, offset + uint64_t(i));
-      if constexpr (std::is_integral_v<scalar_t>) o[i] = scalar_t(std::floor(u));
+      if constexpr (std::is_integral_v<scalar_t>)
+        o[i] = scalar_t(std::floor(u));
       else {
         scalar_t v = scalar_t(u);
         o[i] = v < scalar_t(hi) ? v : scalar_t(lo);  // rounding to float must not reach hi
@@ -38,12 +37,10 @@ _Pragma("omp parallel for num_threads(threads_for(n))")
 }
 
 // out[n] ~ N(mean, std^2), Box-Muller on pairs of counters.
-void normal(DType dtype, void* out, int64_t n, double mean, double std, uint64_t seed,
-            uint64_t offset) {
+void normal(DType dtype, void* out, int64_t n, double mean, double std, uint64_t seed, uint64_t offset) {
   TG_DISPATCH_FLOAT(dtype, "normal", [&] {
     scalar_t* o = (scalar_t*)out;
-_Pragma("omp parallel for num_threads(threads_for(n))")
-    for (int64_t i = 0; i < n; ++i) {
+    _Pragma("omp parallel for num_threads(threads_for(n))") for (int64_t i = 0; i < n; ++i) {
       const uint64_t c = 2 * (offset + uint64_t(i));
       const double u1 = 1.0 - unit(seed, c), u2 = unit(seed, c + 1);
       o[i] = scalar_t(mean + std * std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2));

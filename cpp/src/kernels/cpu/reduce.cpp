@@ -13,47 +13,53 @@
 namespace tg::cpu {
 namespace {
 
-template <class T> using acc_t = std::conditional_t<std::is_floating_point_v<T>, double, T>;
+template <class T>
+using acc_t = std::conditional_t<std::is_floating_point_v<T>, double, T>;
 
 // Each reduction: init, step(acc, x, r), combine(acc, acc) for split rows, finish(acc, R).
-template <class T> struct SumR {
+template <class T>
+struct SumR {
   using A = acc_t<T>;
   A init() const { return A(0); }
   void step(A& a, T x, int64_t) const { a += x; }
   void combine(A& a, const A& b) const { a += b; }
   T finish(const A& a, int64_t) const { return T(a); }
 };
-template <class T> struct MeanR : SumR<T> {
+template <class T>
+struct MeanR : SumR<T> {
   T finish(const acc_t<T>& a, int64_t R) const { return T(a / acc_t<T>(R)); }
 };
-template <class T> struct ProdR {
+template <class T>
+struct ProdR {
   using A = acc_t<T>;
   A init() const { return A(1); }
   void step(A& a, T x, int64_t) const { a *= x; }
   void combine(A& a, const A& b) const { a *= b; }
   T finish(const A& a, int64_t) const { return T(a); }
 };
-template <class T> struct NormOneR : SumR<T> {
+template <class T>
+struct NormOneR : SumR<T> {
   void step(acc_t<T>& a, T x, int64_t) const { a += x < T(0) ? -x : x; }
 };
-template <class T> struct NormTwoR : SumR<T> {
+template <class T>
+struct NormTwoR : SumR<T> {
   void step(acc_t<T>& a, T x, int64_t) const { a += acc_t<T>(x) * x; }
   T finish(const acc_t<T>& a, int64_t) const { return T(std::sqrt(double(a))); }
 };
-template <class T> struct NormPR : SumR<T> {
+template <class T>
+struct NormPR : SumR<T> {
   double p;
   void step(acc_t<T>& a, T x, int64_t) const { a += std::pow(std::abs(double(x)), p); }
   T finish(const acc_t<T>& a, int64_t) const { return T(std::pow(double(a), 1.0 / p)); }
 };
 // Value and first index of the extreme; NaN wins, as in torch.
-template <class T, bool IsMax> struct ExtremeR {
+template <class T, bool IsMax>
+struct ExtremeR {
   struct A {
     T v;
     int64_t i;
   };
-  A init() const {
-    return {IsMax ? std::numeric_limits<T>::lowest() : std::numeric_limits<T>::max(), -1};
-  }
+  A init() const { return {IsMax ? std::numeric_limits<T>::lowest() : std::numeric_limits<T>::max(), -1}; }
   static bool better(T x, T best) {
     if constexpr (std::is_floating_point_v<T>) {
       if (best != best) return false;
@@ -70,7 +76,8 @@ template <class T, bool IsMax> struct ExtremeR {
   }
   T finish(const A& a, int64_t) const { return a.v; }
 };
-template <class T> struct NormInfR {
+template <class T>
+struct NormInfR {
   using A = T;
   A init() const { return T(0); }
   void step(A& a, T x, int64_t) const {
@@ -81,7 +88,8 @@ template <class T> struct NormInfR {
   T finish(const A& a, int64_t) const { return a; }
 };
 // Sum of squared deviations from aux (the mean), divided by max(0, R - correction).
-template <class T> struct SqDevR {
+template <class T>
+struct SqDevR {
   using A = acc_t<T>;
   double correction;
   A init() const { return A(0); }
@@ -93,14 +101,18 @@ template <class T> struct SqDevR {
   }
 };
 
-template <class A> int64_t index_of(const A& a) {
-  if constexpr (std::is_class_v<A>) return a.i;
-  else return 0;
+template <class A>
+int64_t index_of(const A& a) {
+  if constexpr (std::is_class_v<A>)
+    return a.i;
+  else
+    return 0;
 }
 
 // Fast row sum of contiguous floats: Eigen's packet reduction (several independent SIMD
 // accumulators) within 4096-blocks, blocks accumulated in double for precision.
-template <class T> double row_sum(const T* x, int64_t n) {
+template <class T>
+double row_sum(const T* x, int64_t n) {
   double total = 0;
   for (int64_t b = 0; b < n; b += 4096) {
     const int64_t len = b + 4096 < n ? 4096 : n - b;
@@ -111,7 +123,8 @@ template <class T> double row_sum(const T* x, int64_t n) {
 
 // Sums of 4 contiguous rows at once (rows of length R <= 4096): four independent SIMD
 // accumulators keep the adders busy and share one horizontal reduction pass.
-template <class T> void four_row_sums(const T* x, int64_t R, double* out4) {
+template <class T>
+void four_row_sums(const T* x, int64_t R, double* out4) {
   constexpr int64_t W = 64 / sizeof(T);
   T a0[W] = {}, a1[W] = {}, a2[W] = {}, a3[W] = {};
   const T *x0 = x, *x1 = x + R, *x2 = x + 2 * R, *x3 = x + 3 * R;
@@ -132,8 +145,8 @@ template <class T> void four_row_sums(const T* x, int64_t R, double* out4) {
 }
 
 template <class T, class Op>
-void reduce_impl(const Op& op, T* out, int64_t* index, const T* x, const T* aux, int64_t outer,
-                 int64_t R, int64_t inner) {
+void reduce_impl(const Op& op, T* out, int64_t* index, const T* x, const T* aux, int64_t outer, int64_t R,
+                 int64_t inner) {
   using A = decltype(op.init());
   const int64_t work = outer * R * inner;
   const int nt = threads_for(work);
@@ -152,8 +165,10 @@ void reduce_impl(const Op& op, T* out, int64_t* index, const T* x, const T* aux,
         int64_t b = R * t / T_, e = R * (t + 1) / T_;
         A a = op.init();
         if constexpr (std::is_same_v<Op, SumR<T>> && std::is_floating_point_v<T>) {
-          if (!aux) a = row_sum(x + o * R + b, e - b);
-          else for (int64_t r = b; r < e; ++r) op.step(a, value(o, r, 0), r);
+          if (!aux)
+            a = row_sum(x + o * R + b, e - b);
+          else
+            for (int64_t r = b; r < e; ++r) op.step(a, value(o, r, 0), r);
         } else {
           for (int64_t r = b; r < e; ++r) op.step(a, value(o, r, 0), r);
         }
@@ -166,8 +181,8 @@ void reduce_impl(const Op& op, T* out, int64_t* index, const T* x, const T* aux,
     }
     return;
   }
-  constexpr bool kFloatSum = (std::is_same_v<Op, SumR<T>> || std::is_same_v<Op, MeanR<T>>) &&
-                             std::is_floating_point_v<T>;
+  constexpr bool kFloatSum =
+      (std::is_same_v<Op, SumR<T>> || std::is_same_v<Op, MeanR<T>>) && std::is_floating_point_v<T>;
   if constexpr (kFloatSum) {
     if (inner == 1 && !aux && R <= 4096 && outer >= 4) {
       const int64_t groups = outer / 4;
@@ -187,8 +202,10 @@ void reduce_impl(const Op& op, T* out, int64_t* index, const T* x, const T* aux,
       A a = op.init();
       if constexpr ((std::is_same_v<Op, SumR<T>> || std::is_same_v<Op, MeanR<T>>) &&
                     std::is_floating_point_v<T>) {
-        if (!aux) a = row_sum(x + o * R, R);
-        else for (int64_t r = 0; r < R; ++r) op.step(a, value(o, r, 0), r);
+        if (!aux)
+          a = row_sum(x + o * R, R);
+        else
+          for (int64_t r = 0; r < R; ++r) op.step(a, value(o, r, 0), r);
       } else {
         for (int64_t r = 0; r < R; ++r) op.step(a, value(o, r, 0), r);
       }
@@ -217,20 +234,25 @@ void reduce_impl(const Op& op, T* out, int64_t* index, const T* x, const T* aux,
 }
 
 template <class T>
-void reduce_typed(ReduceOp op, T* out, int64_t* index, const T* x, const T* aux, int64_t outer,
-                  int64_t R, int64_t inner, double p) {
+void reduce_typed(ReduceOp op, T* out, int64_t* index, const T* x, const T* aux, int64_t outer, int64_t R,
+                  int64_t inner, double p) {
   switch (op) {
-    case ReduceOp::Sum: return reduce_impl(SumR<T>{}, out, index, x, aux, outer, R, inner);
-    case ReduceOp::Mean: return reduce_impl(MeanR<T>{}, out, index, x, aux, outer, R, inner);
-    case ReduceOp::Prod: return reduce_impl(ProdR<T>{}, out, index, x, aux, outer, R, inner);
+    case ReduceOp::Sum:
+      return reduce_impl(SumR<T>{}, out, index, x, aux, outer, R, inner);
+    case ReduceOp::Mean:
+      return reduce_impl(MeanR<T>{}, out, index, x, aux, outer, R, inner);
+    case ReduceOp::Prod:
+      return reduce_impl(ProdR<T>{}, out, index, x, aux, outer, R, inner);
     case ReduceOp::Max:
     case ReduceOp::ArgMax:
       return reduce_impl(ExtremeR<T, true>{}, out, index, x, aux, outer, R, inner);
     case ReduceOp::Min:
     case ReduceOp::ArgMin:
       return reduce_impl(ExtremeR<T, false>{}, out, index, x, aux, outer, R, inner);
-    case ReduceOp::NormOne: return reduce_impl(NormOneR<T>{}, out, index, x, aux, outer, R, inner);
-    case ReduceOp::NormInf: return reduce_impl(NormInfR<T>{}, out, index, x, aux, outer, R, inner);
+    case ReduceOp::NormOne:
+      return reduce_impl(NormOneR<T>{}, out, index, x, aux, outer, R, inner);
+    case ReduceOp::NormInf:
+      return reduce_impl(NormInfR<T>{}, out, index, x, aux, outer, R, inner);
     case ReduceOp::NormP:
       if (p == 2.0) return reduce_impl(NormTwoR<T>{}, out, index, x, aux, outer, R, inner);
       return reduce_impl(NormPR<T>{{}, p}, out, index, x, aux, outer, R, inner);
@@ -244,8 +266,8 @@ void reduce_typed(ReduceOp op, T* out, int64_t* index, const T* x, const T* aux,
 void reduce(ReduceOp op, DType dtype, void* out, int64_t* index, const void* x, const void* aux,
             int64_t outer, int64_t R, int64_t inner, double p) {
   TG_DISPATCH_NUMERIC(dtype, "reduce", [&] {
-    reduce_typed<scalar_t>(op, (scalar_t*)out, index, (const scalar_t*)x, (const scalar_t*)aux,
-                           outer, R, inner, p);
+    reduce_typed<scalar_t>(op, (scalar_t*)out, index, (const scalar_t*)x, (const scalar_t*)aux, outer, R,
+                           inner, p);
   });
 }
 
