@@ -98,11 +98,10 @@ def test_base_sees_view_writes(name):
     assert_close(base, a)
 
 
-@pytest.mark.parametrize("name", list(VIEWS))
+# view() of a transposed tensor is an error (tested below), so view cases are left out.
+@pytest.mark.parametrize("name", [n for n in VIEWS if not n.startswith("view")])
 def test_view_of_noncontiguous_input(name):
     fn, ref, _ = VIEWS[name]
-    if name.startswith("view"):
-        pytest.skip("view() of a transposed tensor is an error (tested below)")
     a = np.ascontiguousarray(A.transpose(2, 1, 0))  # (4, 3, 2)
     base = tgt(a).permute(2, 1, 0)  # values of A, non-contiguous strides
     assert not base.is_contiguous()
