@@ -95,21 +95,20 @@ Tensor eye(int64_t n, int64_t m, DType dtype) {
   return t;
 }
 
-Tensor rand(const Shape& shape, DType dtype) {
-  TG_CHECK(is_floating(dtype), TypeError, "rand: expected a floating dtype, got ", dtype_name(dtype));
+namespace {
+// U[0, 1) or N(0, 1) draws from the global generator.
+Tensor random_float(const Shape& shape, DType dtype, bool normal, const char* op) {
+  TG_CHECK(is_floating(dtype), TypeError, op, ": expected a floating dtype, got ", dtype_name(dtype));
   Tensor t = Tensor::empty(shape, dtype);
   auto [seed, off] = generator().take(t.numel());
-  kernels(t.device()).uniform(dtype, t.raw_data(), t.numel(), 0.0, 1.0, seed, off);
+  const KernelTable& k = kernels(t.device());
+  (normal ? k.normal : k.uniform)(dtype, t.raw_data(), t.numel(), 0.0, 1.0, seed, off);
   return t;
 }
+}  // namespace
 
-Tensor randn(const Shape& shape, DType dtype) {
-  TG_CHECK(is_floating(dtype), TypeError, "randn: expected a floating dtype, got ", dtype_name(dtype));
-  Tensor t = Tensor::empty(shape, dtype);
-  auto [seed, off] = generator().take(t.numel());
-  kernels(t.device()).normal(dtype, t.raw_data(), t.numel(), 0.0, 1.0, seed, off);
-  return t;
-}
+Tensor rand(const Shape& shape, DType dtype) { return random_float(shape, dtype, false, "rand"); }
+Tensor randn(const Shape& shape, DType dtype) { return random_float(shape, dtype, true, "randn"); }
 
 Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dtype) {
   TG_CHECK(high > low, ValueError, "randint: expected low < high, got low=", low, " high=", high);

@@ -19,6 +19,11 @@ def _flat_outputs(fn, inputs):
     return [o for o in _as_tuple(fn(*inputs)) if isinstance(o, _C.Tensor)]
 
 
+def _output_values(fn, inputs, oi) -> np.ndarray:
+    """Output ``oi`` of ``fn(*inputs)`` as a flat float64 copy."""
+    return _flat_outputs(fn, inputs)[oi].detach().numpy().astype(np.float64).reshape(-1)
+
+
 def gradcheck(
     fn,
     inputs,
@@ -61,23 +66,9 @@ def gradcheck(
                 for k in range(x.numel()):
                     orig = flat[k]
                     flat[k] = orig + eps
-                    plus = (
-                        _flat_outputs(fn, inputs)[oi]
-                        .detach()
-                        .numpy()
-                        .astype(np.float64)
-                        .reshape(-1)
-                        .copy()
-                    )
+                    plus = _output_values(fn, inputs, oi)
                     flat[k] = orig - eps
-                    minus = (
-                        _flat_outputs(fn, inputs)[oi]
-                        .detach()
-                        .numpy()
-                        .astype(np.float64)
-                        .reshape(-1)
-                        .copy()
-                    )
+                    minus = _output_values(fn, inputs, oi)
                     flat[k] = orig
                     numerical[k] = (plus - minus) / (2 * eps)
             # Analytical Jacobian by backpropagating unit vectors.
