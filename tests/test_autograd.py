@@ -413,3 +413,14 @@ def test_backward_on_zero_size():
     x = leaf(np.zeros((0, 3)))
     (x * 2.0).sum().backward()
     assert tuple(x.grad.shape) == (0, 3)
+
+
+def test_long_graph_is_freed_without_deep_recursion():
+    # 300k chained ops: freeing the graph node by node, recursively, overflowed the C stack.
+    x = tg.ones(1, requires_grad=True)
+    y = x
+    for _ in range(300_000):
+        y = y * 1.0
+    y.sum().backward()
+    assert x.grad.item() == 1.0
+    del y  # the graph dies here

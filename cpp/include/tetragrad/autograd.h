@@ -20,7 +20,7 @@ struct Edge {
 
 struct Node : std::enable_shared_from_this<Node> {
   Node();
-  virtual ~Node() = default;
+  virtual ~Node();  // releases the graph behind it iteratively (no deep recursion)
   // Gradients w.r.t. this node's outputs (undefined where an output got none) ->
   // gradients w.r.t. its inputs, one per next edge (undefined for none).
   virtual TensorList apply(TensorList&& grad_outputs) = 0;

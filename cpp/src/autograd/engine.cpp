@@ -18,6 +18,25 @@ thread_local bool g_grad_enabled = true;
 
 Node::Node() : sequence_nr(g_sequence++) {}
 
+// Freeing a graph frees each node's inputs, recursively: a chain of 100k ops (a loop, an
+// RNN unrolled over many steps) would overflow the stack. Instead, nodes whose last
+// owner is this one are queued and destroyed one at a time by the outermost destructor.
+Node::~Node() {
+  thread_local bool draining = false;
+  thread_local std::vector<std::shared_ptr<Node>> pending;
+  for (Edge& e : next_edges)
+    if (e.fn && e.fn.use_count() == 1) pending.push_back(std::move(e.fn));
+  next_edges.clear();
+  if (draining) return;
+  draining = true;
+  while (!pending.empty()) {
+    std::shared_ptr<Node> n = std::move(pending.back());
+    pending.pop_back();
+    n.reset();  // runs that node's destructor, which queues its own inputs
+  }
+  draining = false;
+}
+
 bool GradMode::is_enabled() { return g_grad_enabled; }
 void GradMode::set_enabled(bool on) { g_grad_enabled = on; }
 
