@@ -340,3 +340,12 @@ def test_from_numpy_negative_strides():
     except ValueError:  # PyTorch's choice
         return
     assert_close(t, a)  # or supported with the right values
+
+
+@pytest.mark.parametrize("shape", [(2**40, 2**40), (2**62, 4)])
+def test_shape_too_large_to_count_is_rejected(shape):
+    # numel overflowing int64 used to wrap to a tiny allocation behind a huge shape
+    with pytest.raises(ValueError, match="more elements"):
+        tg.empty(*shape)
+    with pytest.raises(ValueError, match="more elements"):
+        tg.ones(1).expand(*shape).sum()

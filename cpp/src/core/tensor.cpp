@@ -59,7 +59,9 @@ std::shared_ptr<Storage> Storage::wrap(void* data, size_t nbytes, std::shared_pt
 
 int64_t shape_numel(const Shape& s) {
   int64_t n = 1;
-  for (int64_t d : s) n *= d;
+  for (int64_t d : s)
+    TG_CHECK(!__builtin_mul_overflow(n, d, &n), ValueError, "shape ", s,
+             " has more elements than an int64 can count");
   return n;
 }
 
@@ -75,8 +77,11 @@ Shape contiguous_strides(const Shape& s) {
 
 Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
   for (int64_t d : shape) TG_CHECK(d >= 0, ValueError, "empty: negative dimension in shape ", shape);
+  size_t nbytes;
+  TG_CHECK(!__builtin_mul_overflow(size_t(shape_numel(shape)), itemsize(dtype), &nbytes), ValueError,
+           "empty: shape ", shape, " needs more bytes than memory can address");
   auto impl = std::make_shared<TensorImpl>();
-  impl->storage = Storage::allocate(size_t(shape_numel(shape)) * itemsize(dtype), device);
+  impl->storage = Storage::allocate(nbytes, device);
   impl->shape = shape;
   impl->strides = contiguous_strides(shape);
   impl->dtype = dtype;
