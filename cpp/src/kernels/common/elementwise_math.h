@@ -6,11 +6,7 @@
 #include <limits>
 #include <type_traits>
 
-#if defined(__CUDACC__)
-#define TG_HD __host__ __device__
-#else
-#define TG_HD
-#endif
+#include "kernels/common/fast_math.h"
 
 namespace tg::math {
 
@@ -152,16 +148,23 @@ struct Neg {
     return -x;
   }
 };
+// float32 uses the vectorisable kernels of fast_math.h; float64 the C library.
 struct Exp {
   template <class T>
   TG_HD T operator()(T x) const {
-    return std::exp(x);
+    if constexpr (std::is_same_v<T, float>)
+      return fast_expf(x);
+    else
+      return std::exp(x);
   }
 };
 struct Log {
   template <class T>
   TG_HD T operator()(T x) const {
-    return std::log(x);
+    if constexpr (std::is_same_v<T, float>)
+      return fast_logf(x);
+    else
+      return std::log(x);
   }
 };
 struct Sqrt {
@@ -188,19 +191,27 @@ struct Sign {
     return T((T(0) < x) - (x < T(0)));
   }
 };
-// Stable for large |x|: never exponentiates a positive number.
+// Stable for large |x|: only ever exponentiates -|x| (float32 branch-free, to vectorise).
 struct Sigmoid {
   template <class T>
   TG_HD T operator()(T x) const {
-    if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));
-    T e = std::exp(x);
-    return e / (T(1) + e);
+    if constexpr (std::is_same_v<T, float>) {
+      const float e = fast_expf(x < 0.0f ? x : -x);
+      return (x < 0.0f ? e : 1.0f) / (1.0f + e);
+    } else {
+      if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));
+      T e = std::exp(x);
+      return e / (T(1) + e);
+    }
   }
 };
 struct Tanh {
   template <class T>
   TG_HD T operator()(T x) const {
-    return std::tanh(x);
+    if constexpr (std::is_same_v<T, float>)
+      return fast_tanhf(x);
+    else
+      return std::tanh(x);
   }
 };
 struct Relu {  // NaN stays NaN, as in torch
