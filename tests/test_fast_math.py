@@ -4,7 +4,6 @@ exp: PyTorch's float32 sigmoid measures 2.4 ulp here), and IEEE behaviour at the
 
 import numpy as np
 import pytest
-
 import tetragrad as tg
 
 
@@ -46,14 +45,24 @@ def test_float32_kernel_accuracy(name):
     got = getattr(tg.from_numpy(x), name)().numpy()
     err = _ulp_error(got, ref)
     worst = int(np.argmax(err))
-    assert err[worst] <= MAX_ULP[name], f"{name}({x[worst]!r}) = {got[worst]!r}, want {ref[worst]!r}"
+    assert err[worst] <= MAX_ULP[name], (
+        f"{name}({x[worst]!r}) = {got[worst]!r}, want {ref[worst]!r}"
+    )
 
 
 @pytest.mark.parametrize(
     "name,x,want",
     [
-        ("exp", [0.0, -0.0, np.inf, -np.inf, np.nan, 88.8, -104.0], [1, 1, np.inf, 0, np.nan, np.inf, 0]),
-        ("log", [0.0, -0.0, np.inf, -1.0, np.nan, 1.0], [-np.inf, -np.inf, np.inf, np.nan, np.nan, 0]),
+        (
+            "exp",
+            [0.0, -0.0, np.inf, -np.inf, np.nan, 88.8, -104.0],
+            [1, 1, np.inf, 0, np.nan, np.inf, 0],
+        ),
+        (
+            "log",
+            [0.0, -0.0, np.inf, -1.0, np.nan, 1.0],
+            [-np.inf, -np.inf, np.inf, np.nan, np.nan, 0],
+        ),
         ("tanh", [0.0, np.inf, -np.inf, np.nan, 20.0], [0, 1, -1, np.nan, 1]),
         ("sigmoid", [np.inf, -np.inf, np.nan, -200.0, 200.0], [1, 0, np.nan, 0, 1]),
     ],
