@@ -84,6 +84,10 @@ void set_history(Tensor& out, const std::shared_ptr<Node>& node, uint32_t output
 // Run backward from `roots` seeded with `grads` (undefined: ones for a scalar root).
 void run_backward(const TensorList& roots, const TensorList& grads, bool retain_graph);
 
+// A view whose base was written in place since the view's history was recorded gets a
+// fresh history: a strided window into the base's current one (PyTorch regenerates these too).
+void refresh_view_history(const Tensor& view);
+
 // Gradient of a broadcast input: sum `grad` down to `shape`.
 Tensor sum_to(const Tensor& grad, const Shape& shape);
 

@@ -45,6 +45,9 @@ struct TensorImpl {
   // The tensor this one is a view of (the root of a chain of views), for autograd of
   // in-place writes through views. Null when not a view.
   std::shared_ptr<TensorImpl> view_base;
+  // The storage version this view's grad_fn was made at: an in-place write to the base (or
+  // another view of it) since then makes the view's history stale, and it is regenerated.
+  uint64_t view_version = 0;
   bool is_wrapped_number = false;  // a Python scalar turned into a tensor (weakest in promotion)
 };
 

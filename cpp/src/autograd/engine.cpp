@@ -93,6 +93,7 @@ bool any_requires_grad(std::initializer_list<const Tensor*> inputs) {
 
 Edge gradient_edge(const Tensor& t) {
   if (!t.defined() || !t.requires_grad()) return {};
+  refresh_view_history(t);
   TensorImpl* impl = t.impl();
   if (impl->grad_fn) return {impl->grad_fn, impl->output_nr};
   auto acc = impl->grad_accumulator.lock();

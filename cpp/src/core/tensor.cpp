@@ -130,6 +130,7 @@ static std::shared_ptr<TensorImpl> plain_alias(const TensorImpl& src, const Shap
 Tensor Tensor::alias_with(const Shape& shape, const Shape& strides, int64_t offset) const {
   auto impl = plain_alias(*impl_, shape, strides, offset);
   impl->view_base = impl_->view_base ? impl_->view_base : impl_;
+  impl->view_version = impl_->storage->version.load();
   return Tensor(std::move(impl));
 }
 

@@ -118,13 +118,45 @@ void check_inplace(const Tensor& t, const char* op) {
 }
 
 namespace {
-// A node with no inputs: the overwritten values get no gradient.
-std::shared_ptr<FunctionNode> constant_node() {
-  return std::make_shared<FunctionNode>(
-      "FillBackward0",
-      [](const Tensor&, const TensorList&, const FunctionNode&) -> TensorList { return {}; });
+// History for a tensor whose values were overwritten by a constant (fill_, copy_ of a tensor
+// that needs no grad): zero gradient to what it was before.
+std::shared_ptr<FunctionNode> overwritten_node(const Tensor& self) {
+  auto node = std::make_shared<FunctionNode>(
+      "FillBackward0", [](const Tensor& g, const TensorList&, const FunctionNode&) -> TensorList {
+        return {zeros(g.shape(), g.dtype())};
+      });
+  node->next_edges = {gradient_edge(self)};
+  return node;
+}
+
+// The view's history as a strided window into its (contiguous) base's current history.
+void set_as_strided_history(const Tensor& view, const char* op) {
+  Tensor base(view.impl()->view_base);
+  TG_CHECK(base.is_contiguous(), StateError, op, ": autograd through a view (shape ", view.shape(),
+           ") of a non-contiguous tensor (shape ", base.shape(), ") written in place is not supported");
+  const Shape vshape = view.shape(), vstrides = view.strides(), bshape = base.shape();
+  const int64_t voff = view.offset() - base.offset();
+  auto node = std::make_shared<FunctionNode>(
+      "AsStridedBackward0", [bshape, vshape, vstrides, voff](const Tensor& g, const TensorList&,
+                                                             const FunctionNode&) -> TensorList {
+        Tensor z = zeros(bshape, g.dtype());
+        Tensor r = z.alias_with(vshape, vstrides, voff);
+        copy_(r, g);
+        return {z};
+      });
+  node->next_edges = {gradient_edge(base)};
+  Tensor v = view;
+  set_history(v, node);
+  view.impl()->view_version = view.storage()->version.load();
 }
 }  // namespace
+
+void refresh_view_history(const Tensor& t) {
+  TensorImpl* impl = t.impl();
+  if (!impl->view_base || !impl->view_base->requires_grad) return;
+  if (impl->view_version == impl->storage->version.load()) return;
+  set_as_strided_history(t, "view");
+}
 
 bool inplace_records(const Tensor& self, const Tensor* other) {
   return GradMode::is_enabled() &&
@@ -150,14 +182,14 @@ Tensor& commit_inplace(Tensor& self, const Tensor& result, const char* op) {
       self.impl()->grad_fn = result.grad_fn();
       self.impl()->output_nr = result.impl()->output_nr;
     } else {
-      set_history(self, constant_node());
+      set_history(self, overwritten_node(self));
     }
     return self;
   }
   Tensor base(self.impl()->view_base);
   TG_CHECK(base.is_contiguous(), StateError, op, ": in-place write through a view (shape ", self.shape(),
            ") of a non-contiguous tensor (shape ", base.shape(), ") is not supported by autograd");
-  const Shape vshape = self.shape(), vstrides = self.strides(), bshape = base.shape();
+  const Shape vshape = self.shape(), vstrides = self.strides();
   const int64_t voff = self.offset() - base.offset();
   // The base's new history: the region gets its gradient from `result`, the rest from the
   // base's old history.
@@ -172,18 +204,7 @@ Tensor& commit_inplace(Tensor& self, const Tensor& result, const char* op) {
       });
   copy_slices->next_edges = {gradient_edge(base), result.requires_grad() ? gradient_edge(result) : Edge{}};
   set_history(base, copy_slices);
-  // The view's own history: a strided window into the new base.
-  auto as_strided =
-      std::make_shared<FunctionNode>("AsStridedBackward0",
-                                     [bshape, vshape, vstrides, voff](const Tensor& g, const TensorList&,
-                                                                      const FunctionNode&) -> TensorList {
-                                       Tensor z = zeros(bshape, g.dtype());
-                                       Tensor r = z.alias_with(vshape, vstrides, voff);
-                                       copy_(r, g);
-                                       return {z};
-                                     });
-  as_strided->next_edges = {gradient_edge(base)};
-  set_history(self, as_strided);
+  set_as_strided_history(self, op);
   return self;
 }
 

@@ -137,7 +137,8 @@ Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, double alpha) {
   alignas(8) unsigned char buf_a[8], buf_b[8];
   const void* pa = operand_data(a, ct, keep_a, buf_a);
   const void* pb = operand_data(b, ct, keep_b, buf_b);
-  LoopGeom g = make_geom(shape, {&out, &a, &b});  // strides in elements: dtype-independent
+  // A converted copy is contiguous: its strides, not the original's, describe it.
+  LoopGeom g = make_geom(shape, {&out, keep_a.defined() ? &keep_a : &a, keep_b.defined() ? &keep_b : &b});
   kernels(a.device()).binary(op, ct, g, out.raw_data(), pa, pb, alpha);
   return out;
 }

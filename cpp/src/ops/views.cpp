@@ -252,6 +252,7 @@ Tensor select(const Tensor& t, int64_t dim, int64_t index) {
 }
 
 TensorList unbind(const Tensor& t, int64_t dim) {
+  TG_CHECK(t.dim() > 0, IndexError, "unbind: dimension specified as ", dim, " but tensor has no dimensions");
   dim = wrap_dim(dim, t.dim(), "unbind");
   TensorList out;
   for (int64_t i = 0; i < t.shape()[dim]; ++i) out.push_back(select(t, dim, i));
