@@ -93,15 +93,37 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
                                                      {"isfinite", UnaryOp::IsFinite}};
   for (auto [name, op] : unaries)
     def_both(m, cls, name, [op = op](const Tensor& x) { return unary(op, x); }, Release());
+  auto bound = [](const std::optional<Operand>& o) { return o ? o->t : Tensor(); };
   for (const char* name : {"clamp", "clip"})
     def_both(
         m, cls, name,
-        [](const Tensor& x, std::optional<double> lo, std::optional<double> hi) { return clamp(x, lo, hi); },
+        [bound](const Tensor& x, const std::optional<Operand>& lo, const std::optional<Operand>& hi) {
+          return clamp(x, bound(lo), bound(hi));
+        },
         Release(), py::arg("min") = py::none(), py::arg("max") = py::none());
+  def_both(
+      m, cls, "floor_divide", [](const Tensor& x, const Operand& y) { return floor_divide(x, y.t); },
+      Release(), py::arg("other"));
+  def_both(
+      m, cls, "remainder", [](const Tensor& x, const Operand& y) { return remainder(x, y.t); }, Release(),
+      py::arg("other"));
+  const std::pair<const char*, BinaryOp> bitwise_ops[] = {
+      {"bitwise_and", BinaryOp::BitAnd}, {"bitwise_or", BinaryOp::BitOr}, {"bitwise_xor", BinaryOp::BitXor}};
+  for (auto [name, op] : bitwise_ops)
+    def_both(
+        m, cls, name, [op = op](const Tensor& x, const Operand& y) { return bitwise(op, x, y.t); }, Release(),
+        py::arg("other"));
+  def_both(m, cls, "bitwise_not", [](const Tensor& x) { return bitwise_not(x); }, Release());
 
   // ---- in place -----------------------------------------------------------------------------
-  const std::pair<const char*, BinaryOp> inplace_bin[] = {
-      {"mul_", BinaryOp::Mul}, {"div_", BinaryOp::Div}, {"pow_", BinaryOp::Pow}};
+  const std::pair<const char*, BinaryOp> inplace_bin[] = {{"mul_", BinaryOp::Mul},
+                                                          {"div_", BinaryOp::Div},
+                                                          {"pow_", BinaryOp::Pow},
+                                                          {"floor_divide_", BinaryOp::FloorDiv},
+                                                          {"remainder_", BinaryOp::Remainder},
+                                                          {"bitwise_and_", BinaryOp::BitAnd},
+                                                          {"bitwise_or_", BinaryOp::BitOr},
+                                                          {"bitwise_xor_", BinaryOp::BitXor}};
   cls.def(
       "add_", [](Tensor& x, const Operand& y, double alpha) { return binary_(BinaryOp::Add, x, y.t, alpha); },
       Release(), py::arg("other"), py::kw_only(), py::arg("alpha") = 1.0);
@@ -120,7 +142,10 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
   for (auto [name, op] : inplace_un) cls.def(name, [op = op](Tensor& x) { return unary_(op, x); }, Release());
   for (const char* name : {"clamp_", "clip_"})
     cls.def(
-        name, [](Tensor& x, std::optional<double> lo, std::optional<double> hi) { return clamp_(x, lo, hi); },
+        name,
+        [bound](Tensor& x, const std::optional<Operand>& lo, const std::optional<Operand>& hi) {
+          return clamp_(x, bound(lo), bound(hi));
+        },
         Release(), py::arg("min") = py::none(), py::arg("max") = py::none());
   cls.def("zero_", [](Tensor& x) { return zero_(x); }, Release());
   cls.def(
@@ -138,78 +163,55 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
       [](Tensor& x, const Tensor& mask, const Operand& v) { return masked_fill_(x, mask, v.t); }, Release(),
       py::arg("mask"), py::arg("value"));
 
-  // ---- operators ----------------------------------------------------------------------------
+  // ---- operators ------------------------------------------------------------------------------
+  // py::is_operator: an operand we cannot take (None, a string) returns NotImplemented, so
+  // Python falls back (t == None is False) instead of raising.
+  const auto op = py::is_operator();
+  using BinFn = Tensor (*)(const Tensor&, const Tensor&);
+  const std::pair<const char*, BinFn> forward_ops[] = {
+      {"add", [](const Tensor& x, const Tensor& y) { return add(x, y); }},
+      {"sub", [](const Tensor& x, const Tensor& y) { return sub(x, y); }},
+      {"mul", [](const Tensor& x, const Tensor& y) { return mul(x, y); }},
+      {"truediv", [](const Tensor& x, const Tensor& y) { return div(x, y); }},
+      {"floordiv", [](const Tensor& x, const Tensor& y) { return floor_divide(x, y); }},
+      {"mod", [](const Tensor& x, const Tensor& y) { return remainder(x, y); }},
+      {"and", [](const Tensor& x, const Tensor& y) { return bitwise(BinaryOp::BitAnd, x, y); }},
+      {"or", [](const Tensor& x, const Tensor& y) { return bitwise(BinaryOp::BitOr, x, y); }},
+      {"xor", [](const Tensor& x, const Tensor& y) { return bitwise(BinaryOp::BitXor, x, y); }},
+      {"pow",
+       [](const Tensor& x, const Tensor& y) {
+         if (y.impl()->is_wrapped_number && y.dtype() != DType::Bool) return pow(x, y.item());
+         return pow(x, y);
+       }},
+  };
+  for (auto [name, fn] : forward_ops) {
+    const std::string n = name;
+    cls.def(("__" + n + "__").c_str(), [fn = fn](const Tensor& x, const Operand& y) { return fn(x, y.t); },
+            op, Release());
+    cls.def(("__r" + n + "__").c_str(), [fn = fn](const Tensor& x, const Operand& y) { return fn(y.t, x); },
+            op, Release());
+  }
+  const std::pair<const char*, BinaryOp> inplace_ops[] = {
+      {"iadd", BinaryOp::Add},       {"isub", BinaryOp::Sub},    {"imul", BinaryOp::Mul},
+      {"itruediv", BinaryOp::Div},   {"ipow", BinaryOp::Pow},    {"ifloordiv", BinaryOp::FloorDiv},
+      {"imod", BinaryOp::Remainder}, {"iand", BinaryOp::BitAnd}, {"ior", BinaryOp::BitOr},
+      {"ixor", BinaryOp::BitXor}};
+  for (auto [name, bop] : inplace_ops)
+    cls.def((std::string("__") + name + "__").c_str(),
+            [bop = bop](Tensor& x, const Operand& y) { return binary_(bop, x, y.t); }, op, Release());
   cls.def(
-         "__add__", [](const Tensor& x, const Operand& y) { return add(x, y.t); }, Release())
+         "__matmul__", [](const Tensor& x, const Tensor& y) { return matmul(x, y); }, op, Release())
       .def(
-          "__radd__", [](const Tensor& x, const Operand& y) { return add(y.t, x); }, Release())
-      .def(
-          "__iadd__", [](Tensor& x, const Operand& y) { return binary_(BinaryOp::Add, x, y.t); }, Release())
-      .def(
-          "__sub__", [](const Tensor& x, const Operand& y) { return sub(x, y.t); }, Release())
-      .def(
-          "__rsub__", [](const Tensor& x, const Operand& y) { return sub(y.t, x); }, Release())
-      .def(
-          "__isub__", [](Tensor& x, const Operand& y) { return binary_(BinaryOp::Sub, x, y.t); }, Release())
-      .def(
-          "__mul__", [](const Tensor& x, const Operand& y) { return mul(x, y.t); }, Release())
-      .def(
-          "__rmul__", [](const Tensor& x, const Operand& y) { return mul(y.t, x); }, Release())
-      .def(
-          "__imul__", [](Tensor& x, const Operand& y) { return binary_(BinaryOp::Mul, x, y.t); }, Release())
-      .def(
-          "__truediv__", [](const Tensor& x, const Operand& y) { return div(x, y.t); }, Release())
-      .def(
-          "__rtruediv__", [](const Tensor& x, const Operand& y) { return div(y.t, x); }, Release())
-      .def(
-          "__itruediv__", [](Tensor& x, const Operand& y) { return binary_(BinaryOp::Div, x, y.t); },
-          Release())
-      .def(
-          "__pow__",
-          [](const Tensor& x, const Operand& y) {
-            if (y.t.impl()->is_wrapped_number && y.t.dtype() != DType::Bool) return pow(x, y.t.item());
-            return pow(x, y.t);
-          },
-          Release())
-      .def(
-          "__rpow__", [](const Tensor& x, const Operand& y) { return pow(y.t, x); }, Release())
-      .def(
-          "__ipow__", [](Tensor& x, const Operand& y) { return binary_(BinaryOp::Pow, x, y.t); }, Release())
-      .def(
-          "__matmul__", [](const Tensor& x, const Tensor& y) { return matmul(x, y); }, Release())
-      .def(
-          "__rmatmul__", [](const Tensor& x, const Tensor& y) { return matmul(y, x); }, Release())
+          "__rmatmul__", [](const Tensor& x, const Tensor& y) { return matmul(y, x); }, op, Release())
       .def(
           "__neg__", [](const Tensor& x) { return neg(x); }, Release())
       .def("__pos__", [](const Tensor& x) { return x; })
       .def(
           "__abs__", [](const Tensor& x) { return abs(x); }, Release())
-      .def(
-          "__invert__",
-          [](const Tensor& x) {
-            TG_CHECK(x.dtype() == DType::Bool, TypeError,
-                     "~ (bitwise_not) is only supported for bool tensors here, got ", dtype_name(x.dtype()));
-            return unary(UnaryOp::LogicalNot, x);
-          },
-          Release())
-      .def(
-          "__and__", [](const Tensor& x, const Operand& y) { return logical(BinaryOp::LogicalAnd, x, y.t); },
-          Release())
-      .def(
-          "__or__", [](const Tensor& x, const Operand& y) { return logical(BinaryOp::LogicalOr, x, y.t); },
-          Release())
-      .def(
-          "__rand__", [](const Tensor& x, const Operand& y) { return logical(BinaryOp::LogicalAnd, y.t, x); },
-          Release())
-      .def(
-          "__ror__", [](const Tensor& x, const Operand& y) { return logical(BinaryOp::LogicalOr, y.t, x); },
-          Release());
-  for (auto [name, op] : cmps) {
-    std::string dunder = std::string("__") + name + "__";
-    cls.def(
-        dunder.c_str(), [op = op](const Tensor& x, const Operand& y) { return compare(op, x, y.t); },
-        Release());
-  }
+      .def("__invert__", [](const Tensor& x) { return bitwise_not(x); }, Release());
+  for (auto [name, cop] : cmps)
+    cls.def((std::string("__") + name + "__").c_str(),
+            [cop = cop](const Tensor& x, const Operand& y) { return compare(cop, x, y.t); }, op, Release());
   cls.attr("__array_priority__") = 1000;
 
   // ---- reductions ---------------------------------------------------------------------------

@@ -352,10 +352,11 @@ void bind_tensor(py::module_& m, PyTensorClass& cls) {
             }
             t.set_grad(g ? *g : Tensor());
           })
-      .def_property_readonly("_grad_fn", [](const Tensor& t) {
-        if (t.requires_grad()) refresh_view_history(t);
-        return t.grad_fn();
-      })
+      .def_property_readonly("_grad_fn",
+                             [](const Tensor& t) {
+                               if (t.requires_grad()) refresh_view_history(t);
+                               return t.grad_fn();
+                             })
       .def_property_readonly("is_leaf", [](const Tensor& t) { return t.is_leaf(); })
       .def("detach", [](const Tensor& t) { return t.detach(); })
       .def("detach_",

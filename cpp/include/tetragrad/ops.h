@@ -76,7 +76,12 @@ enum class BinaryOp : uint8_t {
   Pow,
   Maximum,
   Minimum,
-  Eq,
+  FloorDiv,   // torch.floor_divide: rounds toward -inf
+  Remainder,  // torch.remainder: sign of the divisor
+  BitAnd,     // int64 / bool only
+  BitOr,
+  BitXor,
+  Eq,  // Eq and everything after it produce bool
   Ne,
   Lt,
   Le,
@@ -102,6 +107,7 @@ enum class UnaryOp : uint8_t {
   PowScalar,
   Clamp,
   Square,
+  BitNot,
 };
 Tensor add(const Tensor& a, const Tensor& b, double alpha = 1.0);
 Tensor sub(const Tensor& a, const Tensor& b, double alpha = 1.0);
@@ -125,10 +131,18 @@ Tensor sigmoid(const Tensor& t);
 Tensor tanh(const Tensor& t);
 Tensor relu(const Tensor& t);
 Tensor clamp(const Tensor& t, std::optional<double> min, std::optional<double> max);
+// Bounds as tensors (undefined: none); 0-d bounds promote like scalars (int tensor, float
+// bound -> float), others broadcast.
+Tensor clamp(const Tensor& t, const Tensor& min, const Tensor& max);
+Tensor floor_divide(const Tensor& a, const Tensor& b);
+Tensor remainder(const Tensor& a, const Tensor& b);
+Tensor bitwise(BinaryOp op, const Tensor& a, const Tensor& b);  // BitAnd/BitOr/BitXor
+Tensor bitwise_not(const Tensor& t);
 // In place: self = op(self, other); the result keeps self's dtype (error if it would not fit).
 Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, double alpha = 1.0);
 Tensor& unary_(UnaryOp op, Tensor& self, double a = 0.0, double b = 0.0);
 Tensor& clamp_(Tensor& self, std::optional<double> min, std::optional<double> max);
+Tensor& clamp_(Tensor& self, const Tensor& min, const Tensor& max);
 DType result_type(const Tensor& a, const Tensor& b);
 
 // ---- reductions -------------------------------------------------------------------------

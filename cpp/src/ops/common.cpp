@@ -136,14 +136,15 @@ void set_as_strided_history(const Tensor& view, const char* op) {
            ") of a non-contiguous tensor (shape ", base.shape(), ") written in place is not supported");
   const Shape vshape = view.shape(), vstrides = view.strides(), bshape = base.shape();
   const int64_t voff = view.offset() - base.offset();
-  auto node = std::make_shared<FunctionNode>(
-      "AsStridedBackward0", [bshape, vshape, vstrides, voff](const Tensor& g, const TensorList&,
-                                                             const FunctionNode&) -> TensorList {
-        Tensor z = zeros(bshape, g.dtype());
-        Tensor r = z.alias_with(vshape, vstrides, voff);
-        copy_(r, g);
-        return {z};
-      });
+  auto node =
+      std::make_shared<FunctionNode>("AsStridedBackward0",
+                                     [bshape, vshape, vstrides, voff](const Tensor& g, const TensorList&,
+                                                                      const FunctionNode&) -> TensorList {
+                                       Tensor z = zeros(bshape, g.dtype());
+                                       Tensor r = z.alias_with(vshape, vstrides, voff);
+                                       copy_(r, g);
+                                       return {z};
+                                     });
   node->next_edges = {gradient_edge(base)};
   Tensor v = view;
   set_history(v, node);

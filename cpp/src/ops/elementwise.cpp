@@ -84,6 +84,16 @@ const char* op_name(BinaryOp op) {
       return "logical_and";
     case BinaryOp::LogicalOr:
       return "logical_or";
+    case BinaryOp::FloorDiv:
+      return "floor_divide";
+    case BinaryOp::Remainder:
+      return "remainder";
+    case BinaryOp::BitAnd:
+      return "bitwise_and";
+    case BinaryOp::BitOr:
+      return "bitwise_or";
+    case BinaryOp::BitXor:
+      return "bitwise_xor";
   }
   return "binary";
 }
@@ -94,11 +104,13 @@ bool bool_result(BinaryOp op) { return op >= BinaryOp::Eq; }
 DType compute_dtype(BinaryOp op, const Tensor& a, const Tensor& b) {
   DType ct = result_type(a, b);
   if (op == BinaryOp::Div && !is_floating(ct)) ct = default_dtype();
-  if (op == BinaryOp::Sub && ct == DType::Bool)
-    throw TypeError(msg("sub: subtraction with two bool tensors is not supported (shapes ", a.shape(),
-                        " and ", b.shape(), "); use logical_xor or ~"));
-  if ((op == BinaryOp::Pow || op == BinaryOp::Maximum || op == BinaryOp::Minimum) && ct == DType::Bool &&
-      op == BinaryOp::Pow)
+  if (op == BinaryOp::Sub && (a.dtype() == DType::Bool || b.dtype() == DType::Bool))
+    throw TypeError(msg("sub: subtraction, the `-` operator, with a bool tensor is not supported (shapes ",
+                        a.shape(), " and ", b.shape(), "); use ~ or logical_not"));
+  if ((op == BinaryOp::BitAnd || op == BinaryOp::BitOr || op == BinaryOp::BitXor) && is_floating(ct))
+    throw TypeError(msg(op_name(op), ": only integer and bool tensors are supported, got ",
+                        dtype_name(a.dtype()), " and ", dtype_name(b.dtype())));
+  if ((op == BinaryOp::Pow || op == BinaryOp::FloorDiv || op == BinaryOp::Remainder) && ct == DType::Bool)
     ct = DType::Int64;
   return ct;
 }
@@ -125,13 +137,16 @@ Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, double alpha) {
   const DType ct = compute_dtype(op, a, b);
   Shape shape = broadcast_shapes(a.shape(), b.shape(), name);
   Tensor out = Tensor::empty(shape, bool_result(op) ? DType::Bool : ct, a.device());
-  if (op == BinaryOp::Pow && !is_floating(ct)) {
-    // Integer powers: negative exponents have no integer result.
-    Tensor neg = binary_raw(BinaryOp::Lt, cast(b, ct), scalar_tensor(0, ct), 1.0);
-    bool any = false;
-    const bool* p = neg.data<bool>();
-    for (int64_t i = 0; i < neg.numel(); ++i) any = any || p[i];
-    TG_CHECK(!any, ValueError, "pow: integers to negative integer powers are not allowed");
+  TG_CHECK(is_floating(ct) || alpha == std::floor(alpha), TypeError, name,
+           ": for integral input tensors, argument alpha must not be a floating point number (got ", alpha,
+           ")");
+  if ((op == BinaryOp::FloorDiv || op == BinaryOp::Remainder) && !is_floating(ct)) {
+    // Integer division by zero has no result (torch raises ZeroDivisionError).
+    Tensor zero = binary_raw(BinaryOp::Eq, cast(b, ct), scalar_tensor(0, ct), 1.0);
+    const bool* p = zero.data<bool>();
+    for (int64_t i = 0; i < zero.numel(); ++i)
+      TG_CHECK(!p[i], ValueError, name, ": integer division by zero (shapes ", a.shape(), " and ", b.shape(),
+               ")");
   }
   Tensor keep_a, keep_b;
   alignas(8) unsigned char buf_a[8], buf_b[8];
@@ -149,6 +164,10 @@ Tensor unary_raw(UnaryOp op, const Tensor& t, double p0 = 0, double p1 = 0) {
                           op == UnaryOp::Rsqrt || op == UnaryOp::Sigmoid || op == UnaryOp::Tanh;
   DType ct = t.dtype();
   if (float_only && !is_floating(ct)) ct = default_dtype();
+  TG_CHECK(op != UnaryOp::BitNot || !is_floating(ct), TypeError,
+           "bitwise_not: only integer and bool tensors are supported, got ", dtype_name(ct));
+  TG_CHECK(!((op == UnaryOp::Abs || op == UnaryOp::Relu) && ct == DType::Bool), TypeError,
+           op == UnaryOp::Abs ? "abs" : "relu", ": not implemented for bool tensors (shape ", t.shape(), ")");
   if (op == UnaryOp::Neg && ct == DType::Bool)
     throw TypeError(msg("neg: negation, the `-` operator, on a bool tensor is not supported (shape ",
                         t.shape(), "); use ~ or logical_not"));
@@ -339,10 +358,15 @@ Tensor tanh(const Tensor& t) {
     return sub(wrap_scalar(1.0), unary_raw(UnaryOp::Square, y));
   });
 }
+// Masked gradients use where, not a multiply by the mask: a NaN gradient stays out.
 Tensor relu(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Relu, t), t, "ReluBackward0", [](const Tensor&, const Tensor& y) {
-    return to_dtype(compare(BinaryOp::Gt, y, wrap_scalar(int64_t(0))), y.dtype());
-  });
+  Tensor out = unary_raw(UnaryOp::Relu, t);
+  if (needs_grad({&t}))
+    record(out, "ReluBackward0", {&t}, {out},
+           [](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
+             return {where(compare(BinaryOp::Gt, s[0], wrap_scalar(int64_t(0))), g, zeros({}, g.dtype()))};
+           });
+  return out;
 }
 Tensor pow(const Tensor& a, double e) {
   return unary_grad(unary_raw(UnaryOp::PowScalar, a, e), a, "PowBackward0",
@@ -355,13 +379,60 @@ Tensor clamp(const Tensor& t, std::optional<double> lo, std::optional<double> hi
   TG_CHECK(lo || hi, ValueError, "clamp: at least one of 'min' or 'max' must not be None");
   const double l = lo ? *lo : -std::numeric_limits<double>::infinity();
   const double h = hi ? *hi : std::numeric_limits<double>::infinity();
-  return unary_grad(unary_raw(UnaryOp::Clamp, t, l, h), t, "ClampBackward1",
-                    [l, h](const Tensor& x, const Tensor&) {
-                      Tensor in = logical(BinaryOp::LogicalAnd, compare(BinaryOp::Ge, x, wrap_scalar(l)),
-                                          compare(BinaryOp::Le, x, wrap_scalar(h)));
-                      return to_dtype(in, x.dtype());
-                    });
+  Tensor out = unary_raw(UnaryOp::Clamp, t, l, h);
+  if (needs_grad({&t}))
+    record(out, "ClampBackward1", {&t}, {t},
+           [l, h](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
+             Tensor in = logical(BinaryOp::LogicalAnd, compare(BinaryOp::Ge, s[0], wrap_scalar(l)),
+                                 compare(BinaryOp::Le, s[0], wrap_scalar(h)));
+             return {where(in, g, zeros({}, g.dtype()))};
+           });
+  return out;
 }
+
+Tensor clamp(const Tensor& t, const Tensor& lo, const Tensor& hi) {
+  TG_CHECK(lo.defined() || hi.defined(), ValueError,
+           "clamp: at least one of 'min' or 'max' must not be None");
+  DType ct = t.dtype();
+  for (const Tensor* b : {&lo, &hi})
+    if (b->defined()) ct = std::max(ct, result_type(t, *b));
+  Tensor x = cast(t, ct);
+  const bool scalar_bounds =
+      (!lo.defined() || lo.dim() == 0) && (!hi.defined() || hi.dim() == 0) && !any_requires_grad({&lo, &hi});
+  if (scalar_bounds)
+    return clamp(x, lo.defined() ? std::optional<double>(lo.item()) : std::nullopt,
+                 hi.defined() ? std::optional<double>(hi.item()) : std::nullopt);
+  // Tensor bounds: where() picks the bound or the input; gradients follow the pick.
+  Tensor out = x;
+  if (lo.defined()) out = where(compare(BinaryOp::Lt, out, lo), cast(lo, ct), out);
+  if (hi.defined()) out = where(compare(BinaryOp::Gt, out, hi), cast(hi, ct), out);
+  return out;
+}
+
+Tensor floor_divide(const Tensor& a, const Tensor& b) {
+  return binary_raw(BinaryOp::FloorDiv, a, b, 1.0);  // not differentiable, as in torch
+}
+
+Tensor remainder(const Tensor& a, const Tensor& b) {
+  Tensor out = binary_raw(BinaryOp::Remainder, a, b, 1.0);
+  if (needs_grad({&a, &b}))
+    record(out, "RemainderBackward0", {&a, &b}, {a.requires_grad() || b.requires_grad() ? a : Tensor(), b},
+           [sa = a.shape(), da = a.dtype(), sb = b.shape(), db = b.dtype()](
+               const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
+             // d/da = 1, d/db = -floor(a / b)
+             return {n.needs(0) ? reduce_grad(g, sa, da) : Tensor(),
+                     n.needs(1) ? reduce_grad(neg(mul(g, floor_divide(s[0], s[1]))), sb, db) : Tensor()};
+           });
+  return out;
+}
+
+Tensor bitwise(BinaryOp op, const Tensor& a, const Tensor& b) {
+  TG_CHECK(op == BinaryOp::BitAnd || op == BinaryOp::BitOr || op == BinaryOp::BitXor, ValueError,
+           "bitwise: not a bitwise op");
+  return binary_raw(op, a, b, 1.0);
+}
+
+Tensor bitwise_not(const Tensor& t) { return unary_raw(UnaryOp::BitNot, t); }
 Tensor unary(UnaryOp op, const Tensor& t) {
   switch (op) {
     case UnaryOp::Neg:
@@ -389,6 +460,7 @@ Tensor unary(UnaryOp op, const Tensor& t) {
     case UnaryOp::LogicalNot:
     case UnaryOp::IsNan:
     case UnaryOp::IsFinite:
+    case UnaryOp::BitNot:
       return unary_raw(op, t);
     default:
       throw ValueError("unary: this op takes parameters; call it by name");
@@ -415,6 +487,14 @@ Tensor binary_dispatch(BinaryOp op, const Tensor& a, const Tensor& b, double alp
     case BinaryOp::LogicalAnd:
     case BinaryOp::LogicalOr:
       return logical(op, a, b);
+    case BinaryOp::FloorDiv:
+      return floor_divide(a, b);
+    case BinaryOp::Remainder:
+      return remainder(a, b);
+    case BinaryOp::BitAnd:
+    case BinaryOp::BitOr:
+    case BinaryOp::BitXor:
+      return bitwise(op, a, b);
     default:
       return compare(op, a, b);
   }
@@ -462,6 +542,14 @@ Tensor& unary_(UnaryOp op, Tensor& self, double a, double b) {
            " can't be cast to the desired output type ", dtype_name(self.dtype()));
   copy_(self, r);
   return self;
+}
+
+Tensor& clamp_(Tensor& self, const Tensor& lo, const Tensor& hi) {
+  // The scalar-bound clamp saves its input for backward: give it a copy, not self.
+  Tensor r = clamp(GradMode::is_enabled() && self.requires_grad() ? clone(self) : self, lo, hi);
+  TG_CHECK(can_cast(r.dtype(), self.dtype()), TypeError, "clamp_: result type ", dtype_name(r.dtype()),
+           " can't be cast to the desired output type ", dtype_name(self.dtype()));
+  return commit_inplace(self, r, "clamp_");
 }
 
 Tensor& clamp_(Tensor& self, std::optional<double> lo, std::optional<double> hi) {

@@ -52,8 +52,14 @@ struct Div {  // only reached with floating T (true division promotes ints)
     return a / b;
   }
 };
+// Integer power; a negative exponent gives the truncated result, as torch: 1, -1 or 0.
 template <class T>
 TG_HD inline T int_pow(T base, T exp) {
+  if (exp < 0) {
+    if (base == T(1)) return T(1);
+    if (base == T(-1)) return (exp & 1) ? T(-1) : T(1);
+    return T(0);
+  }
   T r = 1;
   while (exp > 0) {
     if (exp & 1) r *= base;
@@ -69,6 +75,64 @@ struct Pow {
       return int_pow(a, b);
     else
       return std::pow(a, b);
+  }
+};
+// Floor division and remainder with torch's conventions (quotient rounded toward -inf,
+// remainder with the divisor's sign); integer division by zero is rejected by the op.
+struct FloorDiv {
+  template <class T>
+  TG_HD T operator()(T a, T b) const {
+    if constexpr (std::is_integral_v<T>) {
+      T q = a / b;
+      return (a % b != 0 && ((a < 0) != (b < 0))) ? T(q - 1) : q;
+    } else {
+      // Exact even where a / b rounds across an integer (torch's div_floor).
+      T mod = std::fmod(a, b);
+      T div = (a - mod) / b;
+      if (mod != T(0) && ((b < T(0)) != (mod < T(0)))) div -= T(1);
+      if (div == T(0)) return std::copysign(T(0), a / b);
+      T fl = std::floor(div);
+      return div - fl > T(0.5) ? fl + T(1) : fl;
+    }
+  }
+};
+struct Remainder {
+  template <class T>
+  TG_HD T operator()(T a, T b) const {
+    if constexpr (std::is_integral_v<T>) {
+      T r = a % b;
+      return (r != 0 && ((r < 0) != (b < 0))) ? T(r + b) : r;
+    } else {
+      T r = std::fmod(a, b);
+      return (r != T(0) && ((b < T(0)) != (r < T(0)))) ? r + b : r;
+    }
+  }
+};
+struct BitAnd {
+  template <class T>
+  TG_HD T operator()(T a, T b) const {
+    return T(a & b);
+  }
+};
+struct BitOr {
+  template <class T>
+  TG_HD T operator()(T a, T b) const {
+    return T(a | b);
+  }
+};
+struct BitXor {
+  template <class T>
+  TG_HD T operator()(T a, T b) const {
+    return T(a ^ b);
+  }
+};
+struct BitNot {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    if constexpr (std::is_same_v<T, bool>)
+      return !x;
+    else
+      return ~x;
   }
 };
 // NaN-propagating, like torch.maximum / torch.minimum.
@@ -240,13 +304,15 @@ struct PowScalar {
     }
   }
 };
-// NaN-propagating clamp; lo > hi gives hi, as in torch.
+// NaN-propagating clamp (a NaN input or bound gives NaN); lo > hi gives hi, as in torch.
 struct Clamp {
   double lo, hi;
   template <class T>
   TG_HD T operator()(T x) const {
     if constexpr (std::is_floating_point_v<T>) {
       if (x != x) return x;
+      if (lo != lo) return T(lo);
+      if (hi != hi) return T(hi);
     }
     T r = x < T(lo) ? T(lo) : x;
     return r > T(hi) ? T(hi) : r;

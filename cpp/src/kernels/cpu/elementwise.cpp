@@ -50,6 +50,9 @@ void unary_dispatch(UnaryOp op, const LoopGeom& g, void* out, const void* in, do
     default:
       break;
   }
+  if constexpr (std::is_integral_v<T>) {
+    if (op == UnaryOp::BitNot) return unary_typed<T, T>(g, out, in, math::BitNot{});
+  }
   if constexpr (std::is_floating_point_v<T>) {
     switch (op) {
       case UnaryOp::Exp:
@@ -77,8 +80,8 @@ void unary(UnaryOp op, DType dtype, const LoopGeom& g, void* out, const void* in
       if (op == UnaryOp::LogicalNot) return unary_typed<bool, bool>(g, out, in, math::LogicalNot{});
       if (op == UnaryOp::IsNan) return unary_typed<bool, bool>(g, out, in, math::IsNan{});
       if (op == UnaryOp::IsFinite) return unary_typed<bool, bool>(g, out, in, math::IsFinite{});
-      if (op == UnaryOp::Abs || op == UnaryOp::Relu || op == UnaryOp::Clamp)
-        return unary_typed<bool, bool>(g, out, in, [](bool x) { return x; });
+      if (op == UnaryOp::BitNot) return unary_typed<bool, bool>(g, out, in, math::BitNot{});
+      if (op == UnaryOp::Clamp) return unary_typed<bool, bool>(g, out, in, [](bool x) { return x; });
       throw TypeError(msg("unary kernel: op ", int(op), " not defined for bool"));
     case DType::Int64:
       return unary_dispatch<int64_t>(op, g, out, in, a, b);
@@ -144,8 +147,24 @@ void binary_dispatch(BinaryOp op, const LoopGeom& g, void* out, const void* a, c
     default:
       break;
   }
+  if constexpr (std::is_integral_v<T>) {
+    switch (op) {
+      case BinaryOp::BitAnd:
+        return binary_typed<T, T>(g, out, a, b, math::BitAnd{});
+      case BinaryOp::BitOr:
+        return binary_typed<T, T>(g, out, a, b, math::BitOr{});
+      case BinaryOp::BitXor:
+        return binary_typed<T, T>(g, out, a, b, math::BitXor{});
+      default:
+        break;
+    }
+  }
   if constexpr (!std::is_same_v<T, bool>) {
     switch (op) {
+      case BinaryOp::FloorDiv:
+        return binary_typed<T, T>(g, out, a, b, math::FloorDiv{});
+      case BinaryOp::Remainder:
+        return binary_typed<T, T>(g, out, a, b, math::Remainder{});
       case BinaryOp::Sub:
         if (alpha == 1.0) return binary_typed<T, T>(g, out, a, b, math::Sub{});
         return binary_typed<T, T>(g, out, a, b, math::AddScaled{-alpha});
