@@ -62,6 +62,12 @@ struct type_caster<tg::py_bind::Operand> {
       value.t = tg::wrap_scalar(PyFloat_AS_DOUBLE(src.ptr()));
       return true;
     }
+    // NumPy arrays: a tensor operand (shares memory; kernels only read it).
+    if (isinstance<array>(src) && reinterpret_borrow<array>(src).ndim() > 0) {
+      object t = module_::import("tetragrad._C").attr("from_numpy")(src);
+      value.t = pybind11::cast<tg::Tensor>(t);
+      return true;
+    }
     // NumPy scalars (and 0-d arrays): take their Python value.
     if (hasattr(src, "dtype") && hasattr(src, "item") && hasattr(src, "ndim") &&
         src.attr("ndim").cast<int>() == 0) {

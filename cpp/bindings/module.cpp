@@ -156,13 +156,15 @@ PYBIND11_MODULE(_C, m) {
   m.def("set_grad_enabled", &GradMode::set_enabled, py::arg("mode"));
   m.def(
       "backward",
-      [](const std::vector<Tensor>& roots, const std::vector<std::optional<Tensor>>& grads, bool retain) {
+      [](const std::vector<Tensor>& roots, const std::vector<std::optional<Tensor>>& grads, bool retain,
+         const std::vector<Tensor>& inputs) {
         TensorList g;
         for (auto& x : grads) g.push_back(x ? *x : Tensor());
         py::gil_scoped_release nogil;
-        run_backward(roots, g, retain);
+        return run_backward(roots, g, retain, inputs);
       },
-      py::arg("tensors"), py::arg("grad_tensors"), py::arg("retain_graph") = false);
+      py::arg("tensors"), py::arg("grad_tensors"), py::arg("retain_graph") = false,
+      py::arg("inputs") = std::vector<Tensor>{});
 
   m.def("manual_seed", [](int64_t s) { manual_seed(uint64_t(s)); }, py::arg("seed"));
   m.def("set_num_threads", &set_num_threads, py::arg("n"));

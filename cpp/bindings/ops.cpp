@@ -1,5 +1,6 @@
 // Math on tensors, bound once for both spellings: t.op(...) and tetragrad.op(t, ...).
 // Heavy ops release the GIL while the kernel runs.
+#include <algorithm>
 #include <cmath>
 
 #include "common.h"
@@ -340,7 +341,18 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
   cls.def_property_readonly("mT", [](const Tensor& x) { return transpose(x, -2, -1); });
   def_both(m, cls, "unsqueeze", [](const Tensor& x, int64_t d) { return unsqueeze(x, d); }, py::arg("dim"));
   def_both(
-      m, cls, "squeeze", [](const Tensor& x, std::optional<int64_t> d) { return squeeze(x, d); },
+      m, cls, "squeeze",
+      [](const Tensor& x, py::object dim) {
+        if (dim.is_none()) return squeeze(x, std::nullopt);
+        if (PyLong_Check(dim.ptr()) || PyIndex_Check(dim.ptr())) return squeeze(x, dim.cast<int64_t>());
+        // A tuple of dims: squeeze the highest first so the others keep their positions.
+        Dims ds = dims_from(dim);
+        for (int64_t& d : ds) d = d < 0 ? d + x.dim() : d;
+        std::sort(ds.rbegin(), ds.rend());
+        Tensor r = x;
+        for (int64_t d : ds) r = squeeze(r, d);
+        return r;
+      },
       py::arg("dim") = py::none());
   def_both(
       m, cls, "flatten", [](const Tensor& x, int64_t s, int64_t e) { return flatten(x, s, e); },

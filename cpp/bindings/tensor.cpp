@@ -34,6 +34,11 @@ Tensor from_numpy(const py::array& a) {
   const char kind = a.dtype().kind();
   const ssize_t isz = a.itemsize();
   DType dt;
+  const char order = a.dtype().byteorder();
+  TG_CHECK(order == '=' || order == '|' || order == (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? '>' : '<'),
+           ValueError,
+           "from_numpy: given numpy array has byte order different from the native byte order; "
+           "convert with array.astype(array.dtype.newbyteorder('='))");
   if (kind == 'f' && isz == 4)
     dt = DType::Float32;
   else if (kind == 'f' && isz == 8)
@@ -205,7 +210,7 @@ std::pair<Tensor, Tensor> mask_to_positions(const Tensor& v, const Tensor& mask,
     TG_CHECK(mask.shape()[i] == v.size(d + i), IndexError, "index: the shape of the mask ", mask.shape(),
              " does not match the shape of the indexed tensor ", v.shape(), " at dimension ", d + i);
   Shape s(v.shape().begin(), v.shape().begin() + d);
-  s.push_back(-1);
+  s.push_back(std::max<int64_t>(mask.numel(), 1));  // explicit: -1 is ambiguous when a dim is 0
   s.insert(s.end(), v.shape().begin() + d + k, v.shape().end());
   Tensor flat = mask.dim() == 0 ? unsqueeze(v, d) : reshape(v, s);
   return {flat, nonzero_flat(mask)};
@@ -238,6 +243,8 @@ Tensor getitem(const Tensor& self, const py::object& index) {
 void setitem(Tensor& self, const py::object& index, const Operand& value) {
   IndexResult r = apply_basic(self, index);
   Tensor v = value.t;
+  // Leading size-1 dims of the value beyond the target's rank are dropped, as in torch.
+  while (v.dim() > r.view.dim() && v.shape()[0] == 1) v = squeeze(v, 0);
   if (!r.adv.defined()) {
     copy_(r.view, v);
     return;
@@ -437,14 +444,22 @@ void bind_tensor(py::module_& m, PyTensorClass& cls) {
   };
   random("rand", false);
   random("randn", true);
+  // randint(high, size) or randint(low, high, size), as torch.
   m.def(
       "randint",
-      [](int64_t low, int64_t high, py::object size, py::object dtype, py::object device) {
+      [](int64_t low, py::object high, py::object size, py::object dtype, py::object device) {
         device_from(device);
-        return randint(low, high, shape_from_object(size, "randint"), dtype_or(dtype, DType::Int64));
+        if (size.is_none()) {
+          TG_CHECK(!high.is_none(), TypeError, "randint: missing the size argument");
+          size = high;
+          high = py::int_(low);
+          low = 0;
+        }
+        return randint(low, high.cast<int64_t>(), shape_from_object(size, "randint"),
+                       dtype_or(dtype, DType::Int64));
       },
-      py::arg("low"), py::arg("high"), py::arg("size"), py::kw_only(), py::arg("dtype") = py::none(),
-      py::arg("device") = py::none());
+      py::arg("low"), py::arg("high") = py::none(), py::arg("size") = py::none(), py::kw_only(),
+      py::arg("dtype") = py::none(), py::arg("device") = py::none());
   m.def(
       "arange",
       [finish](Operand start, py::object end, Operand step, py::object dtype, py::object device,

@@ -74,6 +74,8 @@ def tensor(data, dtype=None, device=None, requires_grad: builtins.bool = False) 
             raise TypeError(
                 f"tensor: could not infer dtype of {type(data).__name__} data (ragged or non-numeric)"
             )
+        if arr.dtype.kind == "u" and arr.size and int(arr.max()) > np.iinfo(np.int64).max:
+            raise OverflowError("tensor: value cannot be converted to int64 without overflow")
         dt = _infer_dtype(arr, is_np) if dtype is None else dtype
     out = _C.from_numpy(np.array(arr, dtype=_dtypes_np[dt], order="C", copy=True))
     if device is not None:
@@ -210,8 +212,10 @@ def _iter(self: Tensor):
 
 
 def _array(self: Tensor, dtype=None, copy=None):
-    a = self.detach().numpy()
-    return a.astype(dtype, copy=False) if dtype is not None else a
+    a = self.numpy()  # raises, as torch does, for a tensor that requires grad
+    if dtype is not None:
+        return a.astype(dtype, copy=bool(copy))
+    return a.copy() if copy else a
 
 
 def _to(self: Tensor, *args, **kwargs) -> Tensor:

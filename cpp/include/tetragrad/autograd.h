@@ -82,7 +82,10 @@ std::shared_ptr<Node> make_node_for(const TensorList& inputs, std::shared_ptr<No
 void set_history(Tensor& out, const std::shared_ptr<Node>& node, uint32_t output_nr = 0);
 
 // Run backward from `roots` seeded with `grads` (undefined: ones for a scalar root).
-void run_backward(const TensorList& roots, const TensorList& grads, bool retain_graph);
+// With `inputs` (autograd.grad), the gradients reaching them are returned instead of being
+// accumulated into any .grad; an input the roots do not depend on gets an undefined tensor.
+TensorList run_backward(const TensorList& roots, const TensorList& grads, bool retain_graph,
+                        const TensorList& inputs = {});
 
 // A view whose base was written in place since the view's history was recorded gets a
 // fresh history: a strided window into the base's current one (PyTorch regenerates these too).

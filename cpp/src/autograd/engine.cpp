@@ -120,7 +120,8 @@ void set_history(Tensor& out, const std::shared_ptr<Node>& node, uint32_t output
   out.impl()->output_nr = output_nr;
 }
 
-void run_backward(const TensorList& roots, const TensorList& grads, bool retain_graph) {
+TensorList run_backward(const TensorList& roots, const TensorList& grads, bool retain_graph,
+                        const TensorList& inputs) {
   TG_CHECK(roots.size() == grads.size(), ValueError, "backward: got ", roots.size(), " tensors but ",
            grads.size(), " gradients");
   using Buffer = TensorList;
@@ -182,12 +183,27 @@ void run_backward(const TensorList& roots, const TensorList& grads, bool retain_
   for (auto& s : starts)
     if (deps[s.get()] == 0 && queued.insert(s.get()).second) ready.push(s);
 
+  // autograd.grad: where each input's gradient arrives (its node and output slot).
+  const bool capture = !inputs.empty();
+  std::vector<Edge> targets;
+  for (const Tensor& t : inputs) {
+    TG_CHECK(t.requires_grad(), StateError,
+             "grad: one of the differentiated tensors does not require grad (shape ", t.shape(), ")");
+    targets.push_back(gradient_edge(t));
+  }
+  TensorList captured(inputs.size());
+
   while (!ready.empty()) {
     std::shared_ptr<Node> node = ready.top();
     ready.pop();
     Buffer in = std::move(buffers[node.get()]);
     buffers.erase(node.get());
     in.resize(node->num_outputs());
+    if (capture) {
+      for (size_t k = 0; k < targets.size(); ++k)
+        if (targets[k].fn.get() == node.get()) captured[k] = in[targets[k].input_nr];
+      if (dynamic_cast<AccumulateGrad*>(node.get())) continue;  // grad() leaves .grad alone
+    }
     TensorList out = node->apply(std::move(in));
     if (!retain_graph) node->release_saved();
     for (size_t i = 0; i < node->next_edges.size(); ++i) {
@@ -197,6 +213,7 @@ void run_backward(const TensorList& roots, const TensorList& grads, bool retain_
       if (--deps[e.fn.get()] == 0) ready.push(e.fn);
     }
   }
+  return captured;
 }
 
 Tensor sum_to(const Tensor& grad, const Shape& shape) {

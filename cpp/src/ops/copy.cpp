@@ -1,4 +1,6 @@
 // Copies and conversions: contiguous, clone, to_dtype, copy_, fill_, zero_.
+#include <cmath>
+
 #include "ops/common.h"
 
 namespace tg {
@@ -25,8 +27,17 @@ Tensor clone(const Tensor& t) {
   return out;
 }
 
+namespace {
+// A float value written into an int64 tensor must be finite and in range (else UB, garbage).
+void check_int_value(double v, const char* op) {
+  TG_CHECK(std::isfinite(v) && v >= -9.2233720368547758e18 && v < 9.2233720368547758e18, ValueError, op,
+           ": value ", v, " cannot be converted to int64 without overflow");
+}
+}  // namespace
+
 Tensor to_dtype(const Tensor& t, DType dtype) {
   if (t.dtype() == dtype) return t;
+  if (dtype == DType::Int64 && is_floating(t.dtype()) && t.numel() == 1) check_int_value(t.item(), "to");
   Tensor out = Tensor::empty(t.shape(), dtype, t.device());
   copy_raw(out, t);
   if (is_floating(dtype) && is_floating(t.dtype()) && needs_grad({&t}))
@@ -41,6 +52,8 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
   Shape b = broadcast_shapes(dst.shape(), src.shape(), "copy_");
   TG_CHECK(b == dst.shape(), ValueError, "copy_: source of shape ", src.shape(),
            " cannot be broadcast to the destination shape ", dst.shape());
+  if (dst.dtype() == DType::Int64 && is_floating(src.dtype()) && src.numel() == 1)
+    check_int_value(src.item(), "copy_");
   if (!inplace_records(dst, &src)) {
     // Copy through a temporary when src and dst share storage (overlap would corrupt).
     Tensor s = src.storage() == dst.storage() && !src.same(dst) ? clone(src.detach()) : src;
@@ -54,6 +67,7 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
 }
 
 Tensor& fill_(Tensor& t, double value) {
+  if (t.dtype() == DType::Int64) check_int_value(value, "fill_");
   Tensor v = scalar_tensor(value, t.dtype());
   if (inplace_records(t, nullptr)) return commit_inplace(t, expand(v, t.shape()), "fill_");
   if (t.is_contiguous())

@@ -34,13 +34,15 @@ Tensor cat(const TensorList& tensors, int64_t dim) {
   TG_CHECK(!tensors.empty(), ValueError, "cat: expected a non-empty list of tensors");
   // Legacy rule kept by torch: 1-D empty tensors are skipped.
   TensorList ts;
-  for (const Tensor& t : tensors)
+  DType dt = tensors[0].dtype();
+  for (const Tensor& t : tensors) {
+    dt = std::max(dt, result_type(scalar_tensor(0, dt), scalar_tensor(0, t.dtype())));
     if (!(t.dim() == 1 && t.numel() == 0)) ts.push_back(t);
-  if (ts.empty()) return clone(tensors[0]);
+  }
+  if (ts.empty()) return to_dtype(clone(tensors[0]), dt);
   const Tensor& ref = ts[0];
   TG_CHECK(ref.dim() > 0, ValueError, "cat: zero-dimensional tensor (shape []) cannot be concatenated");
   dim = wrap_dim(dim, ref.dim(), "cat");
-  DType dt = ref.dtype();
   Shape shape = ref.shape();
   shape[dim] = 0;
   for (const Tensor& t : ts) {
@@ -51,8 +53,6 @@ Tensor cat(const TensorList& tensors, int64_t dim) {
                "cat: sizes of tensors must match except in dimension ", dim, " (got ", ref.shape(), " and ",
                t.shape(), ")");
     shape[dim] += t.shape()[dim];
-    Tensor tmp_a = scalar_tensor(0, dt), tmp_b = scalar_tensor(0, t.dtype());
-    dt = result_type(tmp_a, tmp_b);
   }
   Tensor out = Tensor::empty(shape, dt);
   {
@@ -304,25 +304,16 @@ Tensor masked_fill(const Tensor& t, const Tensor& mask, const Tensor& value) {
            dtype_name(mask.dtype()), " (shape ", mask.shape(), ")");
   TG_CHECK(value.dim() == 0, ValueError,
            "masked_fill: only supports a 0-dimensional value tensor, but got shape ", value.shape());
-  Shape b = broadcast_shapes(t.shape(), mask.shape(), "masked_fill");
-  TG_CHECK(b == t.shape(), ValueError, "masked_fill: mask of shape ", mask.shape(),
-           " cannot be broadcast to the input shape ", t.shape());
-  Tensor v = value.dtype() == t.dtype() ? value : to_dtype(value.detach(), t.dtype());
-  Tensor out;
-  {
-    NoGradGuard ng;
-    out = where(mask, v, t.detach());
-  }
-  if (needs_grad({&t}))
-    record(out, "MaskedFillBackward0", {&t}, {mask},
-           [](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
-             return {where(s[0], zeros({}, g.dtype()), g)};
-           });
-  return out;
+  broadcast_shapes(t.shape(), mask.shape(), "masked_fill");
+  // The result keeps the input's dtype; gradients reach both the input and the value.
+  return where(mask, value.dtype() == t.dtype() ? value : to_dtype(value, t.dtype()), t);
 }
 
 Tensor& masked_fill_(Tensor& t, const Tensor& mask, const Tensor& value) {
-  // masked_fill saves only the mask, so writing its result over t is safe.
+  TG_CHECK(broadcast_shapes(t.shape(), mask.shape(), "masked_fill_") == t.shape(), ValueError,
+           "masked_fill_: mask of shape ", mask.shape(), " cannot be broadcast to the input shape ",
+           t.shape());
+  // where() saves only the mask, so writing its result over t is safe.
   return commit_inplace(t, masked_fill(t, mask, value), "masked_fill_");
 }
 

@@ -104,7 +104,15 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b, double beta, 
     NoGradGuard ng;
     copy_(out, bias);
   }
-  gemm_raw(out, a, b, 1, 0, 0, alpha, beta);
+  if (alpha != 0.0) {
+    gemm_raw(out, a, b, 1, 0, 0, alpha, beta);
+  } else {  // the product is ignored entirely (its NaNs too), as in torch
+    NoGradGuard ng;
+    if (beta == 0.0)
+      zero_(out);
+    else if (beta != 1.0)
+      binary_(BinaryOp::Mul, out, wrap_scalar(beta));
+  }
   if (needs_grad({&bias, &a, &b}))
     record(out, "AddmmBackward0", {&bias, &a, &b}, {a, b},
            [beta, alpha, bs = bias.shape(), bd = bias.dtype()](const Tensor& g, const TensorList& s,
@@ -148,7 +156,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     // [..., M, K] @ [K, N]: fold the batch into M and run one GEMM.
     Shape out_shape(a.shape().begin(), a.shape().end() - 1);
     Tensor b2 = b.dim() == 1 ? unsqueeze(b, 1) : b;
-    Tensor r = mm(reshape(a, {-1, K}), b2);
+    const int64_t rows = shape_numel(Shape(a.shape().begin(), a.shape().end() - 1));
+    Tensor r = mm(reshape(a, {rows, K}), b2);
     if (b.dim() == 2) out_shape.push_back(b.size(1));
     return reshape(r, out_shape);
   }

@@ -88,8 +88,8 @@ Tensor expand_back(const Tensor& g, const Shape& keep_shape, const Shape& in_sha
 DType sum_dtype(DType d) { return is_floating(d) ? d : DType::Int64; }
 
 void require_nonempty(const ReducePlan& p, const Tensor& t, const char* op) {
-  TG_CHECK(p.R > 0 || p.outer * p.inner == 0, ValueError, op,
-           ": cannot reduce over a zero-size dimension without an identity (shape ", t.shape(), ")");
+  TG_CHECK(p.R > 0, ValueError, op, ": cannot reduce over a zero-size dimension without an identity (shape ",
+           t.shape(), ")");
 }
 
 }  // namespace
@@ -122,10 +122,21 @@ Tensor prod(const Tensor& t, const Dims& dims, bool keepdim) {
   ReducePlan p = plan(t, dims, keepdim, "prod");
   Tensor out = run(ReduceOp::Prod, p, sum_dtype(t.dtype()));
   if (needs_grad({&t}))
-    // d prod / d x_i = prod / x_i (inputs with zeros give NaN here; torch special-cases them).
+    // d prod / d x_i = prod / x_i without zeros; with exactly one zero in a slice only that
+    // element gets a gradient (the product of the others); with two or more, none does.
     record(out, "ProdBackward1", {&t}, {t, out},
-           [k = p.keep_shape](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
-             return {div(mul(expand_back(g, k, s[0].shape()), reshape(s[1], k)), s[0])};
+           [k = p.keep_shape, dims](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
+             const Tensor& x = s[0];
+             Tensor gk = expand_back(g, k, x.shape());
+             Tensor is_zero = compare(BinaryOp::Eq, x, wrap_scalar(0.0));
+             Tensor zeros_in_slice = sum(is_zero, dims, true);
+             Tensor no_zero = div(mul(gk, reshape(s[1], k)), x);
+             Tensor others = prod(where(is_zero, ones({}, x.dtype()), x), dims, true);
+             Tensor one_zero = where(is_zero, mul(gk, others), zeros({}, x.dtype()));
+             Tensor r = where(compare(BinaryOp::Eq, zeros_in_slice, wrap_scalar(int64_t(0))), no_zero,
+                              where(compare(BinaryOp::Eq, zeros_in_slice, wrap_scalar(int64_t(1))), one_zero,
+                                    zeros({}, x.dtype())));
+             return {r};
            });
   return out;
 }
@@ -256,8 +267,15 @@ Tensor logsumexp(const Tensor& t, const Dims& dims, bool keepdim) {
   Tensor x = is_floating(t.dtype()) ? t : to_dtype(t, default_dtype());
   {
     ReducePlan p = plan(t, dims, keepdim, "logsumexp");
-    if (p.R == 0)  // log of an empty sum
-      return full(p.out_shape, -std::numeric_limits<double>::infinity(), x.dtype());
+    if (p.R == 0) {  // log of an empty sum; its gradient is empty too
+      Tensor out = full(p.out_shape, -std::numeric_limits<double>::infinity(), x.dtype());
+      if (needs_grad({&t}))
+        record(out, "LogsumexpBackward0", {&t}, {},
+               [s = t.shape()](const Tensor& g, const TensorList&, const FunctionNode&) -> TensorList {
+                 return {zeros(s, g.dtype())};
+               });
+      return out;
+    }
   }
   Tensor m;
   {
@@ -277,9 +295,15 @@ Tensor logsumexp(const Tensor& t, const Dims& dims, bool keepdim) {
 
 Tensor norm(const Tensor& t, double p, const Dims& dims, bool keepdim) {
   TG_CHECK(is_floating(t.dtype()), TypeError, "norm: expected a floating dtype, got ", dtype_name(t.dtype()));
+  if (p == 0.0) {  // the number of nonzeros (no gradient)
+    NoGradGuard ng;
+    return sum(to_dtype(compare(BinaryOp::Ne, t, wrap_scalar(0.0)), t.dtype()), dims, keepdim);
+  }
+  if (std::isinf(p) && p < 0) return amin(abs(t), dims, keepdim);
+  if (p < 0) return pow(sum(pow(abs(t), p), dims, keepdim), 1.0 / p);
   ReducePlan pl = plan(t, dims, keepdim, "norm");
-  ReduceOp op = std::isinf(p) && p > 0 ? ReduceOp::NormInf : p == 1.0 ? ReduceOp::NormOne : ReduceOp::NormP;
-  TG_CHECK(p > 0, ValueError, "norm: only p > 0 is supported, got ", p);
+  ReduceOp op = std::isinf(p) ? ReduceOp::NormInf : p == 1.0 ? ReduceOp::NormOne : ReduceOp::NormP;
+  if (op == ReduceOp::NormInf) require_nonempty(pl, t, "norm");
   Tensor out = run(op, pl, t.dtype(), nullptr, nullptr, p);
   if (needs_grad({&t}))
     record(out, "NormBackward1", {&t}, {t, out},

@@ -8,13 +8,18 @@ from .. import _C
 from . import graph
 from .gradcheck import gradcheck
 
-__all__ = ["backward", "enable_grad", "gradcheck", "no_grad", "set_grad_enabled"]
+__all__ = ["backward", "enable_grad", "grad", "gradcheck", "no_grad", "set_grad_enabled"]
 
 
 class _GradMode:
-    """A context manager that is also a decorator (as torch's)."""
+    """A context manager that is also a decorator, with or without parentheses (as torch's)."""
 
     _mode: bool
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)  # used as @no_grad, without parentheses
 
     def __enter__(self):
         self._prev = _C.is_grad_enabled()
@@ -49,6 +54,9 @@ class enable_grad(_GradMode):
 class set_grad_enabled(_GradMode):
     """Set grad mode on or off (immediately, and as a context manager restoring the old mode)."""
 
+    def __new__(cls, mode: bool):
+        return object.__new__(cls)
+
     def __init__(self, mode: bool):
         self._prev = _C.is_grad_enabled()
         self._mode = bool(mode)
@@ -79,3 +87,37 @@ def backward(tensors, grad_tensors=None, retain_graph: bool = False) -> None:
     elif isinstance(grad_tensors, _C.Tensor):
         grad_tensors = [grad_tensors]
     _C.backward(tensors, list(grad_tensors), retain_graph)
+
+
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+):
+    """Gradients of ``outputs`` with respect to ``inputs``, returned (not accumulated into .grad).
+
+    outputs, inputs: a tensor or a sequence of tensors; grad_outputs: the vector for the
+    vector-Jacobian product (default: ones for scalar outputs). Returns a tuple, one entry per
+    input; an input the outputs do not depend on raises unless ``allow_unused`` (then None).
+    """
+    if create_graph:
+        raise RuntimeError(
+            "tetragrad.autograd.grad: create_graph=True (higher-order gradients) is not supported"
+        )
+    outputs = [outputs] if isinstance(outputs, _C.Tensor) else list(outputs)
+    inputs = [inputs] if isinstance(inputs, _C.Tensor) else list(inputs)
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    elif isinstance(grad_outputs, _C.Tensor):
+        grad_outputs = [grad_outputs]
+    result = _C.backward(outputs, list(grad_outputs), bool(retain_graph), inputs)
+    if not allow_unused:
+        for i, g in enumerate(result):
+            if g is None:
+                raise RuntimeError(
+                    f"grad: input {i} was not used in the graph; pass allow_unused=True if this is intended"
+                )
+    return tuple(result)
