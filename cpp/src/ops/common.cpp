@@ -159,6 +159,13 @@ void refresh_view_history(const Tensor& t) {
   set_as_strided_history(t, "view");
 }
 
+void check_no_internal_overlap(const Tensor& t, const char* op) {
+  for (int64_t d = 0; d < t.dim(); ++d)
+    TG_CHECK(t.shape()[d] <= 1 || t.strides()[d] != 0, ValueError, op,
+             ": unsupported operation: more than one element of the written-to tensor (shape ", t.shape(),
+             ", strides ", t.strides(), ") refers to a single memory location; clone() it first");
+}
+
 bool inplace_records(const Tensor& self, const Tensor* other) {
   return GradMode::is_enabled() &&
          (self.requires_grad() || (other && other->defined() && other->requires_grad()) ||
@@ -166,6 +173,7 @@ bool inplace_records(const Tensor& self, const Tensor* other) {
 }
 
 Tensor& commit_inplace(Tensor& self, const Tensor& result, const char* op) {
+  check_no_internal_overlap(self, op);
   const bool track = inplace_records(self, &result);
   if (track) check_inplace(self, op);
   {

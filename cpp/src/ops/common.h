@@ -45,6 +45,9 @@ void check_inplace(const Tensor& t, const char* op);
 // self takes result's history; if self is a view, its base gets a CopySlices node, so
 // gradients flow through the written region to `result` and around it to the old base.
 Tensor& commit_inplace(Tensor& self, const Tensor& result, const char* op);
+// Throw if several elements of `t` share memory (an expanded tensor): writing it in place
+// would give each memory location several results.
+void check_no_internal_overlap(const Tensor& t, const char* op);
 // Whether an in-place write of `self` (from `other`, may be null) must go through autograd.
 bool inplace_records(const Tensor& self, const Tensor* other);
 

@@ -508,10 +508,14 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, double alpha) {
   Shape shape = broadcast_shapes(self.shape(), other.shape(), name);
   TG_CHECK(shape == self.shape(), ValueError, name, "_: output with shape ", self.shape(),
            " doesn't match the broadcast shape ", shape);
+  check_no_internal_overlap(self, name);
   if (inplace_records(self, &other))
     return commit_inplace(self, binary_dispatch(op, clone(self), other, alpha), name);
   if (ct == self.dtype() && !bool_result(op)) {
     Tensor o = cast(other, ct);
+    // An operand overlapping self in another layout would read values already written.
+    const bool same_layout = o.offset() == self.offset() && o.strides() == self.strides() && o.shape() == self.shape();
+    if (o.storage() == self.storage() && !same_layout) o = clone(o.detach());
     LoopGeom g = make_geom(shape, {&self, &self, &o});
     kernels(self.device()).binary(op, ct, g, self.raw_data(), self.raw_data(), o.raw_data(), alpha);
     self.bump_version();
