@@ -1,0 +1,228 @@
+"""Regression tests for bugs found by differential fuzzing against PyTorch (one per finding)."""
+
+import copy
+
+import numpy as np
+import pytest
+import tetragrad as tg
+
+
+def close(t, want):
+    np.testing.assert_allclose(
+        t.detach().numpy(), np.asarray(want, dtype=np.float64), rtol=1e-6, atol=1e-7
+    )
+
+
+# ---- crashes ----------------------------------------------------------------------------------
+def test_cast_operand_keeps_its_own_strides():
+    # a strided int operand converted to float was read with the original strides (heap overread)
+    close(tg.arange(4096000)[::4096][:3] * 1.5, [0, 6144, 12288])
+    close(tg.tensor([1, 2, 3, 4])[::2] * 1.5, [1.5, 4.5])
+    close(tg.tensor([[1.0, 2.0], [3.0, 4.0]]).t() + tg.zeros(2, dtype=tg.float64), [[1, 3], [2, 4]])
+
+
+def test_unbind_0d_raises():
+    with pytest.raises(IndexError):
+        tg.ones(()).unbind(0)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: tg.zeros(2**62),
+        lambda: tg.arange(0, 2**62),
+        lambda: tg.eye(2**40),
+        lambda: tg.linspace(0, 1, 2**62),
+    ],
+)
+def test_huge_sizes_raise(make):
+    with pytest.raises((ValueError, MemoryError)):
+        make()
+
+
+# ---- wrong gradients and values -----------------------------------------------------------------
+def test_view_history_regenerated_after_inplace_on_base():
+    w = tg.ones(3, requires_grad=True)
+    b = w * 1
+    y = b.unsqueeze(0)
+    b.mul_(2)
+    y.sum().backward()
+    close(w.grad, [2, 2, 2])
+
+
+def test_view_history_regenerated_after_inplace_on_sibling_view():
+    w = tg.ones(2, 3, requires_grad=True)
+    v = (w * 1).t()
+    v[0].mul_(3)
+    v.sum().backward()
+    close(w.grad, [[3, 1, 1], [3, 1, 1]])
+
+
+def test_prod_gradient_with_zeros():
+    w = tg.tensor([[0.0, 2.0], [0.0, 0.0], [1.0, 4.0]], requires_grad=True)
+    w.prod(1).sum().backward()
+    close(w.grad, [[2, 0], [0, 0], [4, 1]])
+
+
+def test_bitwise_operators_on_integers():
+    assert (tg.tensor([5, 6]) | tg.tensor([3, 1])).tolist() == [7, 7]
+    assert (tg.tensor([5, 6]) & 3).tolist() == [1, 2]
+    assert (tg.tensor([5, 6]) ^ 1).tolist() == [4, 7]
+    assert (~tg.tensor([5])).tolist() == [-6]
+    with pytest.raises(TypeError):
+        tg.tensor([1.5]) & 1
+
+
+def test_overlapping_inplace():
+    x = tg.arange(4.0).reshape(2, 2)
+    x.add_(x.t())
+    close(x, [[0, 3], [3, 6]])
+    with pytest.raises(ValueError, match="single memory location"):
+        tg.zeros(3, 1).expand(3, 4).add_(1)
+
+
+def test_clamp_promotes_and_propagates_nan_bounds():
+    out = tg.tensor([1, 2]).clamp(max=1.5)
+    assert out.dtype == tg.float32 and out.tolist() == [1.0, 1.5]
+    assert np.isnan(tg.tensor([1.0, 2.0]).clamp(float("nan"), 1).numpy()).all()
+    with pytest.raises(TypeError):
+        tg.tensor([1, 2]).clamp_(max=1.5)
+
+
+def test_clamp_with_tensor_bounds_and_gradients():
+    x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    lo = tg.tensor([1.5, 0.0, 0.0], requires_grad=True)
+    x.clamp(min=lo).sum().backward()
+    close(x.grad, [0, 1, 1])
+    close(lo.grad, [1, 0, 0])
+
+
+def test_integer_rules():
+    with pytest.raises(TypeError):
+        tg.tensor([1, 2]).add(tg.tensor([1, 1]), alpha=0.5)
+    assert tg.tensor([5]).pow_(tg.tensor([-1])).tolist() == [0]
+    assert (tg.tensor([-7, 7]) // 2).tolist() == [-4, 3]
+    assert (tg.tensor([-7, 7]) % -3).tolist() == [-1, -2]
+    close(tg.tensor([-7.0, 7.0]) % 3, [2, 1])
+    with pytest.raises(ValueError):
+        tg.tensor([7]) // 0
+
+
+def test_masked_fill_value_gradient_and_broadcast():
+    v = tg.tensor(2.0, requires_grad=True)
+    tg.zeros(3).masked_fill(tg.tensor([True, False, True]), v).sum().backward()
+    assert v.grad.item() == 2.0
+    assert tuple(tg.zeros(3, 1).masked_fill(tg.tensor([True, False]), 1.0).shape) == (3, 2)
+
+
+def test_numpy_array_copies_and_byte_order():
+    t = tg.ones(3)
+    a = np.array(t)
+    a[0] = 5
+    assert t.tolist() == [1, 1, 1]
+    with pytest.raises(ValueError):
+        tg.from_numpy(np.arange(3.0).astype(">f8"))
+    with pytest.raises(RuntimeError):
+        np.asarray(tg.ones(2, requires_grad=True))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: tg.tensor(2**63),
+        lambda: tg.full((2,), float("inf"), dtype=tg.int64),
+        lambda: tg.zeros(2, dtype=tg.int64).fill_(float("nan")),
+    ],
+)
+def test_int64_overflow_raises(make):
+    with pytest.raises((ValueError, OverflowError)):
+        make()
+
+
+def test_empty_logsumexp_keeps_graph():
+    z = tg.zeros(0, 3, requires_grad=True).logsumexp(0)
+    assert z.requires_grad and np.isneginf(z.detach().numpy()).all()
+
+
+def test_fill_on_non_leaf_passes_zero_gradient():
+    w = tg.ones(3, requires_grad=True)
+    y = w * 1
+    y.fill_(2)
+    y.sum().backward()
+    close(w.grad, [0, 0, 0])
+
+
+def test_addmm_alpha_zero_ignores_product():
+    close(
+        tg.addmm(tg.ones(2, 2), tg.full((2, 3), float("nan")), tg.ones(3, 2), alpha=0),
+        np.ones((2, 2)),
+    )
+
+
+def test_relu_gradient_ignores_nan_at_negative_inputs():
+    x = tg.tensor([-1.0, 2.0], requires_grad=True)
+    x.relu().backward(tg.tensor([float("nan"), 1.0]))
+    assert x.grad.tolist()[0] == 0.0
+
+
+# ---- errors torch raises too ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "bad",
+    [
+        lambda: 1 - tg.tensor([True]),
+        lambda: tg.tensor([True]) - tg.tensor([1.5]),
+        lambda: tg.tensor([True]).abs(),
+        lambda: tg.zeros(0, 0).amax(1),
+        lambda: tg.zeros(0, 3).norm(float("inf")),
+    ],
+)
+def test_torch_errors(bad):
+    with pytest.raises((TypeError, ValueError, RuntimeError)):
+        bad()
+
+
+# ---- inputs torch accepts ------------------------------------------------------------------------
+def test_accepted_inputs():
+    assert tuple(tg.matmul(tg.zeros(2, 3, 0), tg.zeros(0, 4)).shape) == (2, 3, 4)
+    assert tuple(tg.zeros(2, 0)[tg.tensor([True, False])].shape) == (1, 0)
+    x = tg.zeros(2, 3)
+    x[0] = tg.tensor([[1.0, 2.0, 3.0]])
+    assert x[0].tolist() == [1, 2, 3]
+    assert (tg.ones(2) == None) is False  # noqa: E711
+    assert tg.zeros(3, 0).is_contiguous()
+    assert tg.cat([tg.tensor([1, 2]), tg.zeros(0)]).dtype == tg.float32
+    assert tuple(tg.randint(5, (3,)).shape) == (3,)
+    assert tuple(tg.ones(2, 1, 3, 1).squeeze((1, 3)).shape) == (2, 3)
+    assert tg.norm(tg.tensor([3.0, 0.0, 4.0]), 0).item() == 2.0
+    assert tg.tensor([3.0, -1.0, 4.0]).norm(float("-inf")).item() == 1.0
+    close(tg.ones(2) + np.ones(2), [2, 2])
+
+
+def test_autograd_grad_and_no_grad_decorator():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    (g,) = tg.autograd.grad((x * x).sum(), x)
+    close(g, [2, 4])
+    assert x.grad is None
+
+    @tg.no_grad
+    def double(a):
+        return a * 2
+
+    assert not double(x).requires_grad
+
+
+def test_autograd_grad_unused_input():
+    x = tg.ones(2, requires_grad=True)
+    y = tg.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="not used"):
+        tg.autograd.grad((x * 2).sum(), [x, y])
+    gx, gy = tg.autograd.grad((x * 2).sum(), [x, y], allow_unused=True)
+    close(gx, [2, 2])
+    assert gy is None
+
+
+def test_deepcopy_still_independent():
+    t = tg.ones(2)
+    c = copy.deepcopy(t)
+    c.add_(1)
+    assert t.tolist() == [1, 1]
