@@ -96,8 +96,11 @@ Dims dims_from(const py::object& obj);
 DType dtype_or(const py::object& obj, DType fallback);
 Device device_from(const py::object& obj);
 
-void bind_module_level(py::module_& m);
+Tensor from_numpy(const py::array& a);  // shares memory
+
 void bind_tensor(py::module_& m, PyTensorClass& cls);
+void bind_indexing(PyTensorClass& cls);
+void bind_creation(py::module_& m);
 void bind_ops(py::module_& m, PyTensorClass& cls);
 
 }  // namespace tg::py_bind

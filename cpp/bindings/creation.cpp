@@ -1,0 +1,106 @@
+// Creation functions: zeros/ones/empty/full, rand/randn/randint, arange/linspace/eye, with
+// torch's size conventions (f(2, 3) or f((2, 3))) and keyword arguments.
+#include "common.h"
+
+namespace tg::py_bind {
+
+void bind_creation(py::module_& m) {
+  auto finish = [](Tensor t, bool requires_grad) {
+    if (requires_grad) t.set_requires_grad(true);
+    return t;
+  };
+  auto creator = [&](const char* name, double value, bool uninit) {
+    m.def(
+        name,
+        [finish, value, uninit, name](py::args size, py::object dtype, py::object device,
+                                      bool requires_grad) {
+          Shape s = shape_from_args(size, name);
+          DType dt = dtype_or(dtype, default_dtype());
+          Device dev = device_from(device);
+          return finish(uninit ? empty(s, dt, dev) : full(s, value, dt, dev), requires_grad);
+        },
+        py::kw_only(), py::arg("dtype") = py::none(), py::arg("device") = py::none(),
+        py::arg("requires_grad") = false);
+  };
+  creator("zeros", 0.0, false);
+  creator("ones", 1.0, false);
+  creator("empty", 0.0, true);
+  m.def(
+      "full",
+      [finish](py::object size, Operand value, py::object dtype, py::object device, bool requires_grad) {
+        DType dt = dtype_or(dtype, value.t.dtype() == DType::Float64 ? default_dtype() : value.t.dtype());
+        Tensor t = empty(shape_from_object(size, "full"), dt, device_from(device));
+        copy_(t, value.t);
+        return finish(t, requires_grad);
+      },
+      py::arg("size"), py::arg("fill_value"), py::kw_only(), py::arg("dtype") = py::none(),
+      py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  auto random = [&](const char* name, bool normal) {
+    m.def(
+        name,
+        [finish, normal, name](py::args size, py::object dtype, py::object device, bool requires_grad) {
+          Shape s = shape_from_args(size, name);
+          device_from(device);
+          DType dt = dtype_or(dtype, default_dtype());
+          return finish(normal ? randn(s, dt) : rand(s, dt), requires_grad);
+        },
+        py::kw_only(), py::arg("dtype") = py::none(), py::arg("device") = py::none(),
+        py::arg("requires_grad") = false);
+  };
+  random("rand", false);
+  random("randn", true);
+  // randint(high, size) or randint(low, high, size), as torch.
+  m.def(
+      "randint",
+      [](int64_t low, py::object high, py::object size, py::object dtype, py::object device) {
+        device_from(device);
+        if (size.is_none()) {
+          TG_CHECK(!high.is_none(), TypeError, "randint: missing the size argument");
+          size = high;
+          high = py::int_(low);
+          low = 0;
+        }
+        return randint(low, high.cast<int64_t>(), shape_from_object(size, "randint"),
+                       dtype_or(dtype, DType::Int64));
+      },
+      py::arg("low"), py::arg("high") = py::none(), py::arg("size") = py::none(), py::kw_only(),
+      py::arg("dtype") = py::none(), py::arg("device") = py::none());
+  m.def(
+      "arange",
+      [finish](Operand start, py::object end, Operand step, py::object dtype, py::object device,
+               bool requires_grad) {
+        Tensor s = start.t, e, st = step.t;
+        if (end.is_none()) {
+          e = s;
+          s = wrap_scalar(int64_t(0));
+        } else {
+          e = end.cast<Operand>().t;
+        }
+        const bool any_float = is_floating(s.dtype()) || is_floating(e.dtype()) || is_floating(st.dtype());
+        device_from(device);
+        DType dt = dtype_or(dtype, any_float ? default_dtype() : DType::Int64);
+        return finish(arange(s.item(), e.item(), st.item(), dt), requires_grad);
+      },
+      py::arg("start"), py::arg("end") = py::none(), py::arg("step") = 1, py::kw_only(),
+      py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  m.def(
+      "linspace",
+      [finish](double start, double end, int64_t steps, py::object dtype, py::object device,
+               bool requires_grad) {
+        device_from(device);
+        return finish(linspace(start, end, steps, dtype_or(dtype, default_dtype())), requires_grad);
+      },
+      py::arg("start"), py::arg("end"), py::arg("steps"), py::kw_only(), py::arg("dtype") = py::none(),
+      py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  m.def(
+      "eye",
+      [finish](int64_t n, std::optional<int64_t> mm, py::object dtype, py::object device,
+               bool requires_grad) {
+        device_from(device);
+        return finish(eye(n, mm ? *mm : n, dtype_or(dtype, default_dtype())), requires_grad);
+      },
+      py::arg("n"), py::arg("m") = py::none(), py::kw_only(), py::arg("dtype") = py::none(),
+      py::arg("device") = py::none(), py::arg("requires_grad") = false);
+}
+
+}  // namespace tg::py_bind

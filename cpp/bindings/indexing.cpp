@@ -1,0 +1,185 @@
+// Python indexing: t[ints, slices, None, ..., one int64/bool tensor] and assignment through it.
+// Basic indices make views; one advanced index (int64 or bool tensor, list, array) becomes an
+// index_select over the dims it covers.
+#include <cstring>
+
+#include "common.h"
+
+namespace tg::py_bind {
+
+namespace {
+
+// ---- indexing ----------------------------------------------------------------------------------
+
+bool is_bool_mask(const py::handle& h) {
+  if (py::isinstance<TensorImpl>(h)) return h.cast<Tensor>().dtype() == DType::Bool;
+  return false;
+}
+
+// An advanced index as an int64 or bool tensor (from a tensor, list or array), else undefined.
+Tensor as_index_tensor(const py::handle& h) {
+  if (py::isinstance<TensorImpl>(h)) return h.cast<Tensor>();
+  if (py::isinstance<py::list>(h) || py::isinstance<py::array>(h)) {
+    py::array a = py::module_::import("numpy").attr("asarray")(h);
+    if (a.dtype().kind() == 'b') return clone(from_numpy(a.attr("astype")("bool")));
+    if (a.dtype().kind() == 'i' || a.dtype().kind() == 'u' || a.size() == 0)
+      return clone(from_numpy(a.attr("astype")("int64")));
+    throw TypeError(msg("index: tensors used as indices must be long or bool, got array of ",
+                        std::string(py::str(a.dtype()))));
+  }
+  return Tensor();
+}
+
+struct IndexResult {
+  Tensor view;          // result of basic indexing (a view)
+  Tensor adv;           // advanced index (int64 or bool), if any
+  int64_t adv_dim = 0;  // dim of `view` it applies to
+};
+
+IndexResult apply_basic(const Tensor& self, const py::object& index) {
+  py::tuple items = py::isinstance<py::tuple>(index) ? index.cast<py::tuple>() : py::make_tuple(index);
+  int64_t consumed = 0;
+  bool ellipsis = false;
+  for (py::handle h : items) {
+    if (h.is_none()) continue;
+    if (h.ptr() == Py_Ellipsis) {
+      TG_CHECK(!ellipsis, IndexError, "index: an index can only have a single ellipsis ('...')");
+      ellipsis = true;
+      continue;
+    }
+    if (is_bool_mask(h))
+      consumed += std::max<int64_t>(h.cast<Tensor>().dim(), 1);
+    else
+      consumed += 1;
+  }
+  TG_CHECK(consumed <= self.dim(), IndexError, "index: too many indices for tensor of dimension ", self.dim(),
+           " (shape ", self.shape(), ")");
+  IndexResult r;
+  r.view = self;
+  int64_t d = 0;
+  for (py::handle h : items) {
+    if (h.ptr() == Py_Ellipsis) {
+      d += self.dim() - consumed;
+    } else if (h.is_none()) {
+      r.view = unsqueeze(r.view, d++);
+    } else if (PyBool_Check(h.ptr())) {
+      throw IndexError("index: a Python bool is not a supported index; use a bool tensor");
+    } else if (PyLong_Check(h.ptr()) || (PyIndex_Check(h.ptr()) && !py::isinstance<TensorImpl>(h))) {
+      r.view = select(r.view, d, py::cast<int64_t>(h));
+    } else if (PySlice_Check(h.ptr())) {
+      Py_ssize_t start, stop, step;
+      if (PySlice_Unpack(h.ptr(), &start, &stop, &step) < 0) throw py::error_already_set();
+      TG_CHECK(step > 0, ValueError, "index: step must be greater than zero");
+      const int64_t n = r.view.size(d);
+      // PySlice_Unpack gives PY_SSIZE_T bounds for None; slice() clamps.
+      r.view = slice(r.view, d, start < -n ? 0 : start, stop > n ? n : stop, step);
+      ++d;
+    } else {
+      Tensor idx = as_index_tensor(h);
+      TG_CHECK(idx.defined(), TypeError, "index: unsupported index type ",
+               std::string(py::str(py::type::handle_of(h).attr("__name__"))));
+      if (idx.dim() == 0 && idx.dtype() == DType::Int64) {
+        r.view = select(r.view, d, int64_t(idx.item()));
+        continue;
+      }
+      TG_CHECK(!r.adv.defined(), IndexError,
+               "index: only one tensor (advanced) index per indexing expression is supported");
+      TG_CHECK(idx.dtype() == DType::Int64 || idx.dtype() == DType::Bool, TypeError,
+               "index: tensors used as indices must be long or bool tensors, got ", dtype_name(idx.dtype()));
+      r.adv = idx;
+      r.adv_dim = d;
+      d += idx.dtype() == DType::Bool ? std::max<int64_t>(idx.dim(), 1) : 1;
+    }
+  }
+  return r;
+}
+
+// Positions of the true entries of a bool mask (flattened).
+Tensor nonzero_flat(const Tensor& mask) {
+  Tensor m = contiguous(mask.detach());
+  std::vector<int64_t> pos;
+  const bool* p = m.data<bool>();
+  for (int64_t i = 0; i < m.numel(); ++i)
+    if (p[i]) pos.push_back(i);
+  Tensor idx = Tensor::empty({(int64_t)pos.size()}, DType::Int64);
+  if (!pos.empty()) std::memcpy(idx.raw_data(), pos.data(), pos.size() * sizeof(int64_t));
+  return idx;
+}
+
+// Flatten the dims a bool mask covers into one, and turn the mask into positions.
+std::pair<Tensor, Tensor> mask_to_positions(const Tensor& v, const Tensor& mask, int64_t d) {
+  const int64_t k = std::max<int64_t>(mask.dim(), 1);
+  for (int64_t i = 0; i < mask.dim(); ++i)
+    TG_CHECK(mask.shape()[i] == v.size(d + i), IndexError, "index: the shape of the mask ", mask.shape(),
+             " does not match the shape of the indexed tensor ", v.shape(), " at dimension ", d + i);
+  Shape s(v.shape().begin(), v.shape().begin() + d);
+  s.push_back(std::max<int64_t>(mask.numel(), 1));  // explicit: -1 is ambiguous when a dim is 0
+  s.insert(s.end(), v.shape().begin() + d + k, v.shape().end());
+  Tensor flat = mask.dim() == 0 ? unsqueeze(v, d) : reshape(v, s);
+  return {flat, nonzero_flat(mask)};
+}
+
+// Python-style: negative indices count from the end (range errors are left to the op).
+Tensor wrap_negative(const Tensor& idx, int64_t n) {
+  Tensor r = clone(idx.detach());
+  int64_t* p = r.data<int64_t>();
+  for (int64_t i = 0; i < r.numel(); ++i)
+    if (p[i] < 0 && p[i] >= -n) p[i] += n;
+  return r;
+}
+
+Tensor getitem(const Tensor& self, const py::object& index) {
+  IndexResult r = apply_basic(self, index);
+  if (!r.adv.defined()) return r.view;
+  const int64_t d = r.adv_dim;
+  if (r.adv.dtype() == DType::Bool) {
+    auto [flat, pos] = mask_to_positions(r.view, r.adv, d);
+    return index_select(flat, d, pos);
+  }
+  Tensor sel = index_select(r.view, d, wrap_negative(reshape(r.adv, {-1}), r.view.size(d)));
+  Shape s(sel.shape().begin(), sel.shape().begin() + d);
+  s.insert(s.end(), r.adv.shape().begin(), r.adv.shape().end());
+  s.insert(s.end(), sel.shape().begin() + d + 1, sel.shape().end());
+  return reshape(sel, s);
+}
+
+void setitem(Tensor& self, const py::object& index, const Operand& value) {
+  IndexResult r = apply_basic(self, index);
+  Tensor v = value.t;
+  // Leading size-1 dims of the value beyond the target's rank are dropped, as in torch.
+  while (v.dim() > r.view.dim() && v.shape()[0] == 1) v = squeeze(v, 0);
+  if (!r.adv.defined()) {
+    copy_(r.view, v);
+    return;
+  }
+  Tensor idx = r.adv;
+  int64_t d = r.adv_dim;
+  Tensor target = r.view;
+  if (idx.dtype() == DType::Bool) {
+    auto [flat, pos] = mask_to_positions(r.view, r.adv, d);
+    target = flat;
+    idx = pos;
+  }
+  // index_put: write each selected slice (value broadcasts over the selected block).
+  Tensor flat_idx = contiguous(reshape(idx, {-1}));
+  const int64_t n = flat_idx.numel();
+  Shape block = target.shape();
+  block[d] = n;
+  Tensor vb = contiguous(expand(v.dtype() == target.dtype() ? v : to_dtype(v, target.dtype()), block));
+  for (int64_t j = 0; j < n; ++j) {
+    int64_t i = flat_idx.data<int64_t>()[j];
+    TG_CHECK(i >= -target.size(d) && i < target.size(d), IndexError, "index ", i,
+             " is out of bounds for dimension ", d, " with size ", target.size(d));
+    Tensor dst = select(target, d, i);
+    copy_(dst, select(vb, d, j));
+  }
+}
+
+}  // namespace
+
+void bind_indexing(PyTensorClass& cls) {
+  cls.def("__getitem__", &getitem);
+  cls.def("__setitem__", [](Tensor& t, const py::object& i, const Operand& v) { setitem(t, i, v); });
+}
+
+}  // namespace tg::py_bind
