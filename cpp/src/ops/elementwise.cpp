@@ -514,7 +514,8 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, double alpha) {
   if (ct == self.dtype() && !bool_result(op)) {
     Tensor o = cast(other, ct);
     // An operand overlapping self in another layout would read values already written.
-    const bool same_layout = o.offset() == self.offset() && o.strides() == self.strides() && o.shape() == self.shape();
+    const bool same_layout =
+        o.offset() == self.offset() && o.strides() == self.strides() && o.shape() == self.shape();
     if (o.storage() == self.storage() && !same_layout) o = clone(o.detach());
     LoopGeom g = make_geom(shape, {&self, &self, &o});
     kernels(self.device()).binary(op, ct, g, self.raw_data(), self.raw_data(), o.raw_data(), alpha);
