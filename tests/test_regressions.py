@@ -226,3 +226,63 @@ def test_deepcopy_still_independent():
     c = copy.deepcopy(t)
     c.add_(1)
     assert t.tolist() == [1, 1]
+
+
+# ---- second fuzzing round -------------------------------------------------------------------------
+def test_int64_min_divided_by_minus_one_does_not_trap():
+    assert (tg.tensor([-(2**63)]) // -1).tolist() == [-(2**63)]
+    assert tg.remainder(tg.tensor([-(2**63)]), tg.tensor([-1])).tolist() == [0]
+
+
+def test_integer_clamp_with_one_bound():
+    assert tg.tensor([-2, 0, 3]).clamp(min=-1).tolist() == [-1, 0, 3]
+    assert tg.tensor([-2, 0, 3]).clamp(max=1).tolist() == [-2, 0, 1]
+
+
+def test_float_floor_divide_by_zero_is_inf():
+    out = (tg.tensor([1.0, -1.0, 0.0]) // 0).numpy()
+    assert out[0] == np.inf and out[1] == -np.inf and np.isnan(out[2])
+
+
+def test_copy_into_non_leaf_passes_zero_gradient_to_old_value():
+    w = tg.ones(3, requires_grad=True)
+    v = tg.ones(3, requires_grad=True)
+    y = w * 1
+    y.copy_(v * 2)
+    y.sum().backward()
+    close(w.grad, [0, 0, 0])
+    close(v.grad, [2, 2, 2])
+
+
+def test_output_only_backward_allows_inplace_on_input():
+    w = tg.ones(3, requires_grad=True)
+    y = w * 2
+    z = y.sqrt()
+    y.add_(1)  # sqrt's backward needs only its output
+    z.sum().backward()
+    close(w.grad, [2**-0.5] * 3)
+
+
+def test_where_one_argument_and_nonzero():
+    rows, cols = tg.where(tg.tensor([[True, False], [False, True]]))
+    assert rows.tolist() == [0, 1] and cols.tolist() == [0, 1]
+    assert tg.tensor([0, 3, 0, 4]).nonzero().tolist() == [[1], [3]]
+
+
+def test_scalar_first_functions_and_rounding_modes():
+    close(tg.add(2, tg.tensor([1.0])), [3])
+    close(tg.pow(2, tg.tensor([3.0])), [8])
+    close(tg.div(tg.tensor([-7.0]), 2, rounding_mode="trunc"), [-3])
+    assert tg.div(tg.tensor([-7]), 2, rounding_mode="floor").tolist() == [-4]
+
+
+def test_python_bool_and_empty_mask_indices():
+    x = tg.arange(6.0).reshape(2, 3)
+    assert tuple(x[True].shape) == (1, 2, 3) and tuple(x[False].shape) == (0, 2, 3)
+    assert tuple(x[0, False, ::2].shape) == (0, 2)
+    assert tuple(tg.zeros(0, 3)[tg.zeros(0, dtype=tg.bool)].shape) == (0, 3)
+
+
+def test_index_add_alpha_and_fill_on_expanded():
+    close(tg.zeros(3).index_add(0, tg.tensor([0, 0]), tg.ones(2), alpha=2), [4, 0, 0])
+    assert tg.zeros(3).expand(2, 3).zero_().tolist() == [[0, 0, 0], [0, 0, 0]]

@@ -47,8 +47,10 @@ IndexResult apply_basic(const Tensor& self, const py::object& index) {
       ellipsis = true;
       continue;
     }
+    // A bool mask covers its own dims; a 0-d one (or a Python bool) adds a dim, like None.
+    if (PyBool_Check(h.ptr())) continue;
     if (is_bool_mask(h))
-      consumed += std::max<int64_t>(h.cast<Tensor>().dim(), 1);
+      consumed += h.cast<Tensor>().dim();
     else
       consumed += 1;
   }
@@ -63,7 +65,12 @@ IndexResult apply_basic(const Tensor& self, const py::object& index) {
     } else if (h.is_none()) {
       r.view = unsqueeze(r.view, d++);
     } else if (PyBool_Check(h.ptr())) {
-      throw IndexError("index: a Python bool is not a supported index; use a bool tensor");
+      TG_CHECK(!r.adv.defined(), IndexError,
+               "index: only one tensor (advanced) index per indexing expression is supported");
+      // A new dim of size 1, kept (True) or emptied (False).
+      r.view = unsqueeze(r.view, d);
+      r.adv = h.ptr() == Py_True ? zeros({1}, DType::Int64) : zeros({0}, DType::Int64);
+      r.adv_dim = d++;
     } else if (PyLong_Check(h.ptr()) || (PyIndex_Check(h.ptr()) && !py::isinstance<TensorImpl>(h))) {
       r.view = select(r.view, d, py::cast<int64_t>(h));
     } else if (PySlice_Check(h.ptr())) {
@@ -86,9 +93,15 @@ IndexResult apply_basic(const Tensor& self, const py::object& index) {
                "index: only one tensor (advanced) index per indexing expression is supported");
       TG_CHECK(idx.dtype() == DType::Int64 || idx.dtype() == DType::Bool, TypeError,
                "index: tensors used as indices must be long or bool tensors, got ", dtype_name(idx.dtype()));
+      if (idx.dtype() == DType::Bool && idx.dim() == 0) {  // as a Python bool
+        r.view = unsqueeze(r.view, d);
+        r.adv = idx.item() != 0.0 ? zeros({1}, DType::Int64) : zeros({0}, DType::Int64);
+        r.adv_dim = d++;
+        continue;
+      }
       r.adv = idx;
       r.adv_dim = d;
-      d += idx.dtype() == DType::Bool ? std::max<int64_t>(idx.dim(), 1) : 1;
+      d += idx.dtype() == DType::Bool ? std::max<int64_t>(idx.dim(), 1) : 1;  // a 0-d mask adds a dim
     }
   }
   return r;
@@ -113,7 +126,7 @@ std::pair<Tensor, Tensor> mask_to_positions(const Tensor& v, const Tensor& mask,
     TG_CHECK(mask.shape()[i] == v.size(d + i), IndexError, "index: the shape of the mask ", mask.shape(),
              " does not match the shape of the indexed tensor ", v.shape(), " at dimension ", d + i);
   Shape s(v.shape().begin(), v.shape().begin() + d);
-  s.push_back(std::max<int64_t>(mask.numel(), 1));  // explicit: -1 is ambiguous when a dim is 0
+  s.push_back(mask.numel());  // explicit: -1 is ambiguous when a dim is 0
   s.insert(s.end(), v.shape().begin() + d + k, v.shape().end());
   Tensor flat = mask.dim() == 0 ? unsqueeze(v, d) : reshape(v, s);
   return {flat, nonzero_flat(mask)};

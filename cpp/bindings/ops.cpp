@@ -42,8 +42,15 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
       m, cls, "mul", [](const Tensor& x, const Operand& y) { return mul(x, y.t); }, Release(),
       py::arg("other"));
   def_both(
-      m, cls, "div", [](const Tensor& x, const Operand& y) { return div(x, y.t); }, Release(),
-      py::arg("other"));
+      m, cls, "div",
+      [](const Tensor& x, const Operand& y, std::optional<std::string> mode) {
+        if (!mode) return div(x, y.t);
+        if (*mode == "floor") return floor_divide(x, y.t);
+        if (*mode == "trunc") return trunc_divide(x, y.t);
+        throw ValueError("div: expected rounding_mode to be one of None, 'trunc', or 'floor' but found '" +
+                         *mode + "'");
+      },
+      Release(), py::arg("other"), py::kw_only(), py::arg("rounding_mode") = py::none());
   def_both(
       m, cls, "true_divide", [](const Tensor& x, const Operand& y) { return div(x, y.t); }, Release(),
       py::arg("other"));
@@ -75,6 +82,29 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
       m, cls, "logical_or",
       [](const Tensor& x, const Operand& y) { return logical(BinaryOp::LogicalOr, x, y.t); }, Release(),
       py::arg("other"));
+
+  // tetragrad.add(2, t) and friends: a number as the first operand (an overload after the tensor one).
+  const std::pair<const char*, BinaryOp> scalar_first[] = {
+      {"add", BinaryOp::Add}, {"sub", BinaryOp::Sub},         {"mul", BinaryOp::Mul},
+      {"div", BinaryOp::Div}, {"true_divide", BinaryOp::Div}, {"pow", BinaryOp::Pow}};
+  for (auto [name, bop] : scalar_first)
+    m.def(
+        name,
+        [bop = bop](const Operand& x, const Tensor& y) {
+          switch (bop) {
+            case BinaryOp::Add:
+              return add(x.t, y);
+            case BinaryOp::Sub:
+              return sub(x.t, y);
+            case BinaryOp::Mul:
+              return mul(x.t, y);
+            case BinaryOp::Div:
+              return div(x.t, y);
+            default:
+              return pow(x.t, y);
+          }
+        },
+        Release(), py::arg("input"), py::arg("other"));
 
   // ---- unary --------------------------------------------------------------------------------
   const std::pair<const char*, UnaryOp> unaries[] = {{"neg", UnaryOp::Neg},
@@ -401,8 +431,10 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
       py::arg("dim"), py::arg("index"));
   def_both(
       m, cls, "index_add",
-      [](const Tensor& x, int64_t d, const Tensor& i, const Tensor& s) { return index_add(x, d, i, s); },
-      Release(), py::arg("dim"), py::arg("index"), py::arg("source"));
+      [](const Tensor& x, int64_t d, const Tensor& i, const Tensor& s, double alpha) {
+        return index_add(x, d, i, s, alpha);
+      },
+      Release(), py::arg("dim"), py::arg("index"), py::arg("source"), py::kw_only(), py::arg("alpha") = 1.0);
   def_both(
       m, cls, "masked_fill",
       [](const Tensor& x, const Tensor& mask, const Operand& v) { return masked_fill(x, mask, v.t); },
@@ -413,6 +445,21 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
   m.def(
       "where", [](const Tensor& c, const Operand& x, const Operand& y) { return where(c, x.t, y.t); },
       Release(), py::arg("condition"), py::arg("input"), py::arg("other"));
+  // where(condition) alone: the coordinates of its true elements, one tensor per dim.
+  auto nonzero_tuple = [](const Tensor& c) {
+    Tensor nz = nonzero(c);
+    py::tuple r(c.dim());
+    for (int64_t d = 0; d < c.dim(); ++d) r[d] = py::cast(contiguous(select(nz, 1, d)));
+    return r;
+  };
+  m.def("where", nonzero_tuple, py::arg("condition"));
+  def_both(
+      m, cls, "nonzero",
+      [nonzero_tuple](const Tensor& x, bool as_tuple) -> py::object {
+        if (as_tuple) return nonzero_tuple(x);
+        return py::cast(nonzero(x));
+      },
+      py::kw_only(), py::arg("as_tuple") = false);
   cls.def(
       "where", [](const Tensor& x, const Tensor& c, const Operand& y) { return where(c, x, y.t); }, Release(),
       py::arg("condition"), py::arg("other"));

@@ -61,11 +61,12 @@ TensorList split(const Tensor& t, const std::vector<int64_t>& sizes, int64_t dim
 Tensor gather(const Tensor& t, int64_t dim, const Tensor& index);
 Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src);
 Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index);
-Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src);
+Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src, double alpha = 1.0);
 Tensor masked_fill(const Tensor& t, const Tensor& mask, const Tensor& value);  // value 0-d
 Tensor& masked_fill_(Tensor& t, const Tensor& mask, const Tensor& value);
 Tensor masked_select(const Tensor& t, const Tensor& mask);
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
+Tensor nonzero(const Tensor& t);  // [count, ndim] int64 coordinates of the nonzero elements
 
 // ---- elementwise (broadcasting, PyTorch type promotion) ----------------------------------
 enum class BinaryOp : uint8_t {
@@ -77,6 +78,7 @@ enum class BinaryOp : uint8_t {
   Maximum,
   Minimum,
   FloorDiv,   // torch.floor_divide: rounds toward -inf
+  TruncDiv,   // div(rounding_mode="trunc"): rounds toward 0
   Remainder,  // torch.remainder: sign of the divisor
   BitAnd,     // int64 / bool only
   BitOr,
@@ -135,6 +137,7 @@ Tensor clamp(const Tensor& t, std::optional<double> min, std::optional<double> m
 // bound -> float), others broadcast.
 Tensor clamp(const Tensor& t, const Tensor& min, const Tensor& max);
 Tensor floor_divide(const Tensor& a, const Tensor& b);
+Tensor trunc_divide(const Tensor& a, const Tensor& b);
 Tensor remainder(const Tensor& a, const Tensor& b);
 Tensor bitwise(BinaryOp op, const Tensor& a, const Tensor& b);  // BitAnd/BitOr/BitXor
 Tensor bitwise_not(const Tensor& t);

@@ -160,6 +160,7 @@ void refresh_view_history(const Tensor& t) {
 }
 
 void check_no_internal_overlap(const Tensor& t, const char* op) {
+  if (t.numel() == 0) return;
   for (int64_t d = 0; d < t.dim(); ++d)
     TG_CHECK(t.shape()[d] <= 1 || t.strides()[d] != 0, ValueError, op,
              ": unsupported operation: more than one element of the written-to tensor (shape ", t.shape(),
@@ -172,7 +173,7 @@ bool inplace_records(const Tensor& self, const Tensor* other) {
           (self.is_view() && self.impl()->view_base->requires_grad));
 }
 
-Tensor& commit_inplace(Tensor& self, const Tensor& result, const char* op) {
+Tensor& commit_inplace(Tensor& self, const Tensor& result, const char* op, bool result_uses_self) {
   check_no_internal_overlap(self, op);
   const bool track = inplace_records(self, &result);
   if (track) check_inplace(self, op);
@@ -186,7 +187,14 @@ Tensor& commit_inplace(Tensor& self, const Tensor& result, const char* op) {
   }
   if (!track) return self;
   if (!self.is_view()) {
-    if (result.requires_grad()) {
+    if (result.requires_grad() && !result_uses_self && self.requires_grad()) {
+      auto node = std::make_shared<FunctionNode>(
+          "CopyBackwards", [](const Tensor& g, const TensorList&, const FunctionNode& n) -> TensorList {
+            return {n.needs(0) ? zeros(g.shape(), g.dtype()) : Tensor(), g};
+          });
+      node->next_edges = {gradient_edge(self), gradient_edge(result)};
+      set_history(self, node);
+    } else if (result.requires_grad()) {
       self.impl()->requires_grad = true;
       self.impl()->grad_fn = result.grad_fn();
       self.impl()->output_nr = result.impl()->output_nr;

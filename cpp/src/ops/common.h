@@ -44,7 +44,9 @@ void check_inplace(const Tensor& t, const char* op);
 // place, from a clone of self where the old value is needed). When autograd is recording,
 // self takes result's history; if self is a view, its base gets a CopySlices node, so
 // gradients flow through the written region to `result` and around it to the old base.
-Tensor& commit_inplace(Tensor& self, const Tensor& result, const char* op);
+// `result_uses_self`: false when result does not derive from self's old value (copy_), so
+// self's old history still gets its (zero) gradient, as torch's CopyBackwards gives it.
+Tensor& commit_inplace(Tensor& self, const Tensor& result, const char* op, bool result_uses_self = true);
 // Throw if several elements of `t` share memory (an expanded tensor): writing it in place
 // would give each memory location several results.
 void check_no_internal_overlap(const Tensor& t, const char* op);

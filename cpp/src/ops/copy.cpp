@@ -64,11 +64,10 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
   }
   Tensor r = expand(src, dst.shape());
   if (src.requires_grad() && r.dtype() != dst.dtype()) r = to_dtype(r, dst.dtype());
-  return commit_inplace(dst, r, "copy_");
+  return commit_inplace(dst, r, "copy_", /*result_uses_self=*/false);
 }
 
 Tensor& fill_(Tensor& t, double value) {
-  check_no_internal_overlap(t, "fill_");
   if (t.dtype() == DType::Int64) check_int_value(value, "fill_");
   Tensor v = scalar_tensor(value, t.dtype());
   if (inplace_records(t, nullptr)) return commit_inplace(t, expand(v, t.shape()), "fill_");

@@ -86,6 +86,8 @@ const char* op_name(BinaryOp op) {
       return "logical_or";
     case BinaryOp::FloorDiv:
       return "floor_divide";
+    case BinaryOp::TruncDiv:
+      return "div";
     case BinaryOp::Remainder:
       return "remainder";
     case BinaryOp::BitAnd:
@@ -110,7 +112,9 @@ DType compute_dtype(BinaryOp op, const Tensor& a, const Tensor& b) {
   if ((op == BinaryOp::BitAnd || op == BinaryOp::BitOr || op == BinaryOp::BitXor) && is_floating(ct))
     throw TypeError(msg(op_name(op), ": only integer and bool tensors are supported, got ",
                         dtype_name(a.dtype()), " and ", dtype_name(b.dtype())));
-  if ((op == BinaryOp::Pow || op == BinaryOp::FloorDiv || op == BinaryOp::Remainder) && ct == DType::Bool)
+  if ((op == BinaryOp::Pow || op == BinaryOp::FloorDiv || op == BinaryOp::TruncDiv ||
+       op == BinaryOp::Remainder) &&
+      ct == DType::Bool)
     ct = DType::Int64;
   return ct;
 }
@@ -140,7 +144,8 @@ Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, double alpha) {
   TG_CHECK(is_floating(ct) || alpha == std::floor(alpha), TypeError, name,
            ": for integral input tensors, argument alpha must not be a floating point number (got ", alpha,
            ")");
-  if ((op == BinaryOp::FloorDiv || op == BinaryOp::Remainder) && !is_floating(ct)) {
+  if ((op == BinaryOp::FloorDiv || op == BinaryOp::TruncDiv || op == BinaryOp::Remainder) &&
+      !is_floating(ct)) {
     // Integer division by zero has no result (torch raises ZeroDivisionError).
     Tensor zero = binary_raw(BinaryOp::Eq, cast(b, ct), scalar_tensor(0, ct), 1.0);
     const bool* p = zero.data<bool>();
@@ -306,12 +311,15 @@ Tensor logical(BinaryOp op, const Tensor& a, const Tensor& b) {
 // ---- unary ops with autograd ----------------------------------------------------------------
 namespace {
 // Record a unary op whose gradient is g * deriv(x, out).
+// Record a unary op whose gradient is g * deriv(saved), saving only what deriv reads: the
+// input or the output (so writing the other in place later is no error, as in torch).
+enum class Saves { Input, Output };
 template <class F>
-Tensor unary_grad(Tensor out, const Tensor& x, const char* name, F deriv) {
+Tensor unary_grad(Tensor out, const Tensor& x, const char* name, Saves saves, F deriv) {
   if (needs_grad({&x}))
-    record(out, name, {&x}, {x, out},
-           [deriv](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
-             return {cast(mul(g, deriv(s[0], s[1])), s[0].dtype())};
+    record(out, name, {&x}, {saves == Saves::Input ? x : out},
+           [deriv, dt = x.dtype()](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
+             return {cast(mul(g, deriv(s[0])), dt)};
            });
   return out;
 }
@@ -325,38 +333,37 @@ Tensor neg(const Tensor& t) {
   return out;
 }
 Tensor exp(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Exp, t), t, "ExpBackward0",
-                    [](const Tensor&, const Tensor& y) { return y; });
+  return unary_grad(unary_raw(UnaryOp::Exp, t), t, "ExpBackward0", Saves::Output,
+                    [](const Tensor& y) { return y; });
 }
 Tensor log(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Log, t), t, "LogBackward0",
-                    [](const Tensor& x, const Tensor&) { return div(wrap_scalar(1.0), x); });
+  return unary_grad(unary_raw(UnaryOp::Log, t), t, "LogBackward0", Saves::Input,
+                    [](const Tensor& x) { return div(wrap_scalar(1.0), x); });
 }
 Tensor sqrt(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Sqrt, t), t, "SqrtBackward0",
-                    [](const Tensor&, const Tensor& y) { return div(wrap_scalar(0.5), y); });
+  return unary_grad(unary_raw(UnaryOp::Sqrt, t), t, "SqrtBackward0", Saves::Output,
+                    [](const Tensor& y) { return div(wrap_scalar(0.5), y); });
 }
 Tensor rsqrt(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Rsqrt, t), t, "RsqrtBackward0", [](const Tensor&, const Tensor& y) {
+  return unary_grad(unary_raw(UnaryOp::Rsqrt, t), t, "RsqrtBackward0", Saves::Output, [](const Tensor& y) {
     return mul(wrap_scalar(-0.5), unary_raw(UnaryOp::PowScalar, y, 3.0));
   });
 }
 Tensor abs(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Abs, t), t, "AbsBackward0",
-                    [](const Tensor& x, const Tensor&) { return unary_raw(UnaryOp::Sign, x); });
+  return unary_grad(unary_raw(UnaryOp::Abs, t), t, "AbsBackward0", Saves::Input,
+                    [](const Tensor& x) { return unary_raw(UnaryOp::Sign, x); });
 }
 Tensor sign(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Sign, t), t, "SignBackward0",
-                    [](const Tensor& x, const Tensor&) { return zeros_like_t(x); });
+  return unary_grad(unary_raw(UnaryOp::Sign, t), t, "SignBackward0", Saves::Input,
+                    [](const Tensor& x) { return zeros_like_t(x); });
 }
 Tensor sigmoid(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Sigmoid, t), t, "SigmoidBackward0",
-                    [](const Tensor&, const Tensor& y) { return mul(y, sub(wrap_scalar(1.0), y)); });
+  return unary_grad(unary_raw(UnaryOp::Sigmoid, t), t, "SigmoidBackward0", Saves::Output,
+                    [](const Tensor& y) { return mul(y, sub(wrap_scalar(1.0), y)); });
 }
 Tensor tanh(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Tanh, t), t, "TanhBackward0", [](const Tensor&, const Tensor& y) {
-    return sub(wrap_scalar(1.0), unary_raw(UnaryOp::Square, y));
-  });
+  return unary_grad(unary_raw(UnaryOp::Tanh, t), t, "TanhBackward0", Saves::Output,
+                    [](const Tensor& y) { return sub(wrap_scalar(1.0), unary_raw(UnaryOp::Square, y)); });
 }
 // Masked gradients use where, not a multiply by the mask: a NaN gradient stays out.
 Tensor relu(const Tensor& t) {
@@ -369,8 +376,8 @@ Tensor relu(const Tensor& t) {
   return out;
 }
 Tensor pow(const Tensor& a, double e) {
-  return unary_grad(unary_raw(UnaryOp::PowScalar, a, e), a, "PowBackward0",
-                    [e](const Tensor& x, const Tensor&) {
+  return unary_grad(unary_raw(UnaryOp::PowScalar, a, e), a, "PowBackward0", Saves::Input,
+                    [e](const Tensor& x) {
                       if (e == 0.0) return zeros_like_t(x);
                       return mul(wrap_scalar(e), unary_raw(UnaryOp::PowScalar, x, e - 1.0));
                     });
@@ -409,9 +416,9 @@ Tensor clamp(const Tensor& t, const Tensor& lo, const Tensor& hi) {
   return out;
 }
 
-Tensor floor_divide(const Tensor& a, const Tensor& b) {
-  return binary_raw(BinaryOp::FloorDiv, a, b, 1.0);  // not differentiable, as in torch
-}
+// Rounded divisions are not differentiable (as in torch): no history is recorded.
+Tensor floor_divide(const Tensor& a, const Tensor& b) { return binary_raw(BinaryOp::FloorDiv, a, b, 1.0); }
+Tensor trunc_divide(const Tensor& a, const Tensor& b) { return binary_raw(BinaryOp::TruncDiv, a, b, 1.0); }
 
 Tensor remainder(const Tensor& a, const Tensor& b) {
   Tensor out = binary_raw(BinaryOp::Remainder, a, b, 1.0);
@@ -489,6 +496,8 @@ Tensor binary_dispatch(BinaryOp op, const Tensor& a, const Tensor& b, double alp
       return logical(op, a, b);
     case BinaryOp::FloorDiv:
       return floor_divide(a, b);
+    case BinaryOp::TruncDiv:
+      return trunc_divide(a, b);
     case BinaryOp::Remainder:
       return remainder(a, b);
     case BinaryOp::BitAnd:

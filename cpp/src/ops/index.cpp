@@ -249,7 +249,8 @@ Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
   return out;
 }
 
-Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src) {
+Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src_in, double alpha) {
+  const Tensor src = alpha == 1.0 ? src_in : mul(src_in, wrap_scalar(alpha));
   check_index_tensor(index, "index_add");
   TG_CHECK(index.dim() <= 1, ValueError, "index_add: index must be 0-D or 1-D, got shape ", index.shape());
   dim = wrap_dim(dim, t.dim(), "index_add");
@@ -329,6 +330,31 @@ Tensor masked_select(const Tensor& t, const Tensor& mask) {
   Tensor idx = Tensor::empty({(int64_t)positions.size()}, DType::Int64);
   std::copy(positions.begin(), positions.end(), idx.data<int64_t>());
   return index_select(reshape(expand(t, shape), {-1}), 0, idx);
+}
+
+}  // namespace tg
+
+namespace tg {
+
+Tensor nonzero(const Tensor& t) {
+  Tensor c = contiguous(t.detach());
+  const int64_t n = c.numel(), nd = c.dim();
+  std::vector<int64_t> flat;
+  TG_DISPATCH_ALL(c.dtype(), "nonzero", [&] {
+    const scalar_t* p = c.data<scalar_t>();
+    for (int64_t i = 0; i < n; ++i)
+      if (p[i] != scalar_t(0)) flat.push_back(i);
+  });
+  Tensor out = Tensor::empty({(int64_t)flat.size(), nd}, DType::Int64);
+  int64_t* o = out.data<int64_t>();
+  for (size_t k = 0; k < flat.size(); ++k) {
+    int64_t rem = flat[k];
+    for (int64_t d = nd - 1; d >= 0; --d) {
+      o[k * nd + d] = rem % c.shape()[d];
+      rem /= c.shape()[d];
+    }
+  }
+  return out;
 }
 
 }  // namespace tg

@@ -83,9 +83,12 @@ struct FloorDiv {
   template <class T>
   TG_HD T operator()(T a, T b) const {
     if constexpr (std::is_integral_v<T>) {
+      // INT64_MIN / -1 overflows (SIGFPE): negate in unsigned arithmetic, which wraps as torch does.
+      if (b == T(-1)) return T(~uint64_t(a) + 1);
       T q = a / b;
       return (a % b != 0 && ((a < 0) != (b < 0))) ? T(q - 1) : q;
     } else {
+      if (b == T(0)) return a / b;  // +-inf or nan
       // Exact even where a / b rounds across an integer (torch's div_floor).
       T mod = std::fmod(a, b);
       T div = (a - mod) / b;
@@ -96,10 +99,23 @@ struct FloorDiv {
     }
   }
 };
+// Division rounded toward zero (div(..., rounding_mode="trunc")).
+struct TruncDiv {
+  template <class T>
+  TG_HD T operator()(T a, T b) const {
+    if constexpr (std::is_integral_v<T>) {
+      if (b == T(-1)) return T(~uint64_t(a) + 1);
+      return a / b;
+    } else {
+      return std::trunc(a / b);
+    }
+  }
+};
 struct Remainder {
   template <class T>
   TG_HD T operator()(T a, T b) const {
     if constexpr (std::is_integral_v<T>) {
+      if (b == T(-1)) return T(0);  // INT64_MIN % -1 would trap
       T r = a % b;
       return (r != 0 && ((r < 0) != (b < 0))) ? T(r + b) : r;
     } else {
@@ -314,8 +330,9 @@ struct Clamp {
       if (lo != lo) return T(lo);
       if (hi != hi) return T(hi);
     }
-    T r = x < T(lo) ? T(lo) : x;
-    return r > T(hi) ? T(hi) : r;
+    // Compare in double: an infinite (absent) bound must never be converted to an integer.
+    T r = double(x) < lo ? T(lo) : x;
+    return double(r) > hi ? T(hi) : r;
   }
 };
 struct LogicalNot {

@@ -163,6 +163,8 @@ void binary_dispatch(BinaryOp op, const LoopGeom& g, void* out, const void* a, c
     switch (op) {
       case BinaryOp::FloorDiv:
         return binary_typed<T, T>(g, out, a, b, math::FloorDiv{});
+      case BinaryOp::TruncDiv:
+        return binary_typed<T, T>(g, out, a, b, math::TruncDiv{});
       case BinaryOp::Remainder:
         return binary_typed<T, T>(g, out, a, b, math::Remainder{});
       case BinaryOp::Sub:
