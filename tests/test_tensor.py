@@ -491,3 +491,20 @@ def test_no_grad_is_thread_local():
         th.start()
         th.join()
     assert seen["enabled"] is True  # grad mode is per thread, as in PyTorch
+
+
+def test_python_subclass_keeps_type_and_attributes_through_deepcopy():
+    import copy
+
+    class Param(tg.Tensor):
+        def __init__(self, data, requires_grad=True):
+            super().__init__(data)
+            self.requires_grad_(requires_grad)
+
+    p = Param(tg.randn(2, 3))
+    p.tag = "weight"
+    q = copy.deepcopy(p)
+    assert type(q) is Param and q.tag == "weight" and q.requires_grad
+    assert q.data_ptr() != p.data_ptr()
+    assert (q.detach().numpy() == p.detach().numpy()).all()
+    assert (p * 2).grad_fn is not None  # ops on the subclass record history

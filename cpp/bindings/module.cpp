@@ -172,7 +172,9 @@ PYBIND11_MODULE(_C, m) {
   m.def("get_default_dtype", &default_dtype);
   m.def("set_default_dtype", &set_default_dtype, py::arg("d"));
 
-  PyTensorClass cls(m, "Tensor", py::dynamic_attr());
+  // No per-instance __dict__ (it would make every tensor GC-tracked); subclasses such as
+  // nn.Parameter get one from Python.
+  PyTensorClass cls(m, "Tensor");
   bind_tensor(m, cls);
   bind_ops(m, cls);
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import builtins
 import collections
+import copy
 import copyreg
 
 import numpy as np
@@ -256,9 +257,13 @@ def _deepcopy(self: Tensor, memo):
         )
     if id(self) in memo:
         return memo[id(self)]
-    new = self.detach().clone()
-    if type(self) is not Tensor:
-        new = type(self).__new__(type(self), new) if hasattr(type(self), "__new__") else new
+    data = self.detach().clone()
+    if type(self) is Tensor:
+        new = data
+    else:  # a subclass (nn.Parameter, ...): same class, same attributes
+        new = type(self).__new__(type(self))
+        Tensor.__init__(new, data)
+        new.__dict__.update(copy.deepcopy(self.__dict__, memo))
     new.requires_grad_(self.requires_grad)
     if self.grad is not None:
         new.grad = self.grad.detach().clone()
