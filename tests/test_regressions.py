@@ -286,3 +286,10 @@ def test_python_bool_and_empty_mask_indices():
 def test_index_add_alpha_and_fill_on_expanded():
     close(tg.zeros(3).index_add(0, tg.tensor([0, 0]), tg.ones(2), alpha=2), [4, 0, 0])
     assert tg.zeros(3).expand(2, 3).zero_().tolist() == [[0, 0, 0], [0, 0, 0]]
+
+
+def test_cat_rejects_a_lone_tensor_and_argmax_rejects_bool():
+    with pytest.raises(TypeError):
+        tg.cat(tg.ones(2, 2))
+    with pytest.raises(TypeError):
+        tg.tensor([True]).argmax()

@@ -409,14 +409,28 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
       py::arg("split_size_or_sections"), py::arg("dim") = 0);
 
   // ---- joining and indexing -----------------------------------------------------------------
+  // A sequence of tensors; a lone tensor is rejected (iterating it would silently cat its rows).
+  auto tensor_list = [](const py::object& seq, const char* op) {
+    TG_CHECK(!py::isinstance<TensorImpl>(seq), TypeError, op,
+             ": expected a tuple or list of tensors, got a single Tensor");
+    return seq.cast<std::vector<Tensor>>();
+  };
+  for (const char* name : {"cat", "concat"})
+    m.def(
+        name,
+        [tensor_list](const py::object& ts, int64_t d) {
+          std::vector<Tensor> list = tensor_list(ts, "cat");
+          py::gil_scoped_release nogil;
+          return cat(list, d);
+        },
+        py::arg("tensors"), py::arg("dim") = 0);
   m.def(
-      "cat", [](const std::vector<Tensor>& ts, int64_t d) { return cat(ts, d); }, Release(),
-      py::arg("tensors"), py::arg("dim") = 0);
-  m.def(
-      "concat", [](const std::vector<Tensor>& ts, int64_t d) { return cat(ts, d); }, Release(),
-      py::arg("tensors"), py::arg("dim") = 0);
-  m.def(
-      "stack", [](const std::vector<Tensor>& ts, int64_t d) { return stack(ts, d); }, Release(),
+      "stack",
+      [tensor_list](const py::object& ts, int64_t d) {
+        std::vector<Tensor> list = tensor_list(ts, "stack");
+        py::gil_scoped_release nogil;
+        return stack(list, d);
+      },
       py::arg("tensors"), py::arg("dim") = 0);
   def_both(
       m, cls, "gather", [](const Tensor& x, int64_t d, const Tensor& i) { return gather(x, d, i); },

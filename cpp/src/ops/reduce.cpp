@@ -206,9 +206,13 @@ static Tensor arg_extreme(ReduceOp op, const char* name, const Tensor& t, std::o
   return extreme_dim(op, name, name, t.detach(), *dim, keepdim).second;
 }
 Tensor argmax(const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
+  TG_CHECK(t.dtype() != DType::Bool, TypeError, "argmax: does not support bool input (shape ", t.shape(),
+           ")");
   return arg_extreme(ReduceOp::ArgMax, "argmax", t, dim, keepdim);
 }
 Tensor argmin(const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
+  TG_CHECK(t.dtype() != DType::Bool, TypeError, "argmin: does not support bool input (shape ", t.shape(),
+           ")");
   return arg_extreme(ReduceOp::ArgMin, "argmin", t, dim, keepdim);
 }
 
