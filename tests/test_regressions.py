@@ -293,3 +293,24 @@ def test_cat_rejects_a_lone_tensor_and_argmax_rejects_bool():
         tg.cat(tg.ones(2, 2))
     with pytest.raises(TypeError):
         tg.tensor([True]).argmax()
+
+
+# ---- found by fuzzing under AddressSanitizer / UBSan ---------------------------------------------
+def test_index_ops_on_0d_take_one_index():
+    # three indices into a 0-d tensor read (index_add) and wrote (index_select) past the buffers
+    with pytest.raises(IndexError):
+        tg.index_add(tg.tensor(0.0), 0, tg.tensor([0, 0, 0]), tg.tensor(0.97))
+    with pytest.raises(IndexError):
+        tg.tensor(1.0).index_select(0, tg.tensor([0, 0, 0]))
+
+
+def test_integer_overflow_wraps_like_torch():
+    assert tg.tensor([-(2**63)]).abs().tolist() == [-(2**63)]
+    assert (-tg.tensor([-(2**63)])).tolist() == [-(2**63)]
+    assert (tg.tensor([3]) ** 63).tolist() == [-3237885987332494933]
+    assert tg.tensor([2] * 70).prod().item() == 0
+
+
+def test_logsumexp_with_nan_and_inf():
+    x = tg.tensor([-float("inf"), -1.28, float("nan"), 0.09, -1.24, 0.0])[::2]
+    assert np.isnan(x.logsumexp(0).item())

@@ -229,6 +229,8 @@ Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
   check_index_tensor(index, "index_select");
   TG_CHECK(index.dim() <= 1, ValueError, "index_select: index must be 0-D or 1-D, got shape ", index.shape());
   dim = wrap_dim(dim, t.dim(), "index_select");
+  TG_CHECK(t.dim() > 0 || index.numel() == 1, IndexError,
+           "index_select: index to a 0-d tensor can have only 1 value, got ", index.numel());
   const int64_t D = t.dim() ? t.shape()[dim] : 1;
   Tensor idx = checked_indices(index, D, "index_select");
   Tensor src = contiguous(t.detach());
@@ -255,6 +257,8 @@ Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor
   TG_CHECK(index.dim() <= 1, ValueError, "index_add: index must be 0-D or 1-D, got shape ", index.shape());
   dim = wrap_dim(dim, t.dim(), "index_add");
   TG_CHECK(src.dtype() == t.dtype(), TypeError, "index_add: self and source must have the same dtype");
+  TG_CHECK(t.dim() > 0 || index.numel() == 1, IndexError,
+           "index_add: index to a 0-d tensor can have only 1 value, got ", index.numel());
   Shape expect = t.shape();
   if (t.dim()) expect[dim] = index.numel();
   TG_CHECK(src.shape() == expect, ValueError, "index_add: source of shape ", src.shape(), " does not match ",

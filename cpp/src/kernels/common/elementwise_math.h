@@ -10,6 +10,30 @@
 
 namespace tg::math {
 
+// Integer arithmetic wraps on overflow (two's complement, as PyTorch's results do) without
+// the undefined behaviour of signed overflow: int64 goes through uint64.
+template <class T>
+TG_HD inline T add_wrap(T a, T b) {
+  if constexpr (std::is_same_v<T, int64_t>)
+    return T(uint64_t(a) + uint64_t(b));
+  else
+    return a + b;
+}
+template <class T>
+TG_HD inline T sub_wrap(T a, T b) {
+  if constexpr (std::is_same_v<T, int64_t>)
+    return T(uint64_t(a) - uint64_t(b));
+  else
+    return a - b;
+}
+template <class T>
+TG_HD inline T mul_wrap(T a, T b) {
+  if constexpr (std::is_same_v<T, int64_t>)
+    return T(uint64_t(a) * uint64_t(b));
+  else
+    return a * b;
+}
+
 // ---- binary -------------------------------------------------------------------------------
 struct Add {
   template <class T>
@@ -17,13 +41,13 @@ struct Add {
     if constexpr (std::is_same_v<T, bool>)
       return a || b;
     else
-      return a + b;
+      return add_wrap(a, b);
   }
 };
 struct Sub {
   template <class T>
   TG_HD T operator()(T a, T b) const {
-    return a - b;
+    return sub_wrap(a, b);
   }
 };
 // a + alpha * b (add/sub with alpha != 1: a separate functor keeps the plain loop branch-free)
@@ -34,7 +58,7 @@ struct AddScaled {
     if constexpr (std::is_same_v<T, bool>)
       return a || (alpha != 0.0 && b);
     else
-      return T(a + T(alpha) * b);
+      return add_wrap(a, mul_wrap(T(alpha), b));
   }
 };
 struct Mul {
@@ -43,7 +67,7 @@ struct Mul {
     if constexpr (std::is_same_v<T, bool>)
       return a && b;
     else
-      return a * b;
+      return mul_wrap(a, b);
   }
 };
 struct Div {  // only reached with floating T (true division promotes ints)
@@ -62,8 +86,8 @@ TG_HD inline T int_pow(T base, T exp) {
   }
   T r = 1;
   while (exp > 0) {
-    if (exp & 1) r *= base;
-    base *= base;
+    if (exp & 1) r = mul_wrap(r, base);
+    base = mul_wrap(base, base);
     exp >>= 1;
   }
   return r;
@@ -225,7 +249,7 @@ struct LogicalOr {
 struct Neg {
   template <class T>
   TG_HD T operator()(T x) const {
-    return -x;
+    return sub_wrap(T(0), x);
   }
 };
 // float32 uses the vectorisable kernels of fast_math.h; float64 the C library.
@@ -262,7 +286,7 @@ struct Rsqrt {
 struct Abs {
   template <class T>
   TG_HD T operator()(T x) const {
-    return x < T(0) ? T(-x) : x;
+    return x < T(0) ? sub_wrap(T(0), x) : x;
   }
 };
 struct Sign {
@@ -303,7 +327,7 @@ struct Relu {  // NaN stays NaN, as in torch
 struct Square {
   template <class T>
   TG_HD T operator()(T x) const {
-    return x * x;
+    return mul_wrap(x, x);
   }
 };
 struct PowScalar {

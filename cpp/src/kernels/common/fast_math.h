@@ -33,6 +33,7 @@ TG_HD inline float fast_expf(float x) {
   const float hi = 88.72283935546875f, lo = -103.97207708f;
   float xc = x > hi ? hi : x;
   xc = xc < lo ? lo : xc;
+  xc = xc != xc ? 0.0f : xc;  // NaN: compute on 0 (the result is replaced below), no UB
   const float n = __builtin_rintf(xc * 1.44269504088896341f);
   float r = xc - n * 0.693359375f;
   r = r + n * 2.12194440e-4f;
@@ -45,7 +46,8 @@ TG_HD inline float fast_expf(float x) {
   p = p * r + 1.0f;
   p = p * r + 1.0f;
   const int32_t ni = int32_t(n), n1 = ni >> 1, n2 = ni - n1;
-  float y = p * bits_as_float((n1 + 127) << 23) * bits_as_float((n2 + 127) << 23);
+  float y =
+      p * bits_as_float(int32_t(uint32_t(n1 + 127) << 23)) * bits_as_float(int32_t(uint32_t(n2 + 127) << 23));
   y = x > hi ? std::numeric_limits<float>::infinity() : y;
   y = x < lo ? 0.0f : y;
   return x != x ? x : y;

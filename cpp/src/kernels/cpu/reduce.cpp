@@ -8,6 +8,7 @@
 
 #include <Eigen/Core>
 
+#include "kernels/common/elementwise_math.h"
 #include "kernels/cpu/loops.h"
 
 namespace tg::cpu {
@@ -21,8 +22,8 @@ template <class T>
 struct SumR {
   using A = acc_t<T>;
   A init() const { return A(0); }
-  void step(A& a, T x, int64_t) const { a += x; }
-  void combine(A& a, const A& b) const { a += b; }
+  void step(A& a, T x, int64_t) const { a = math::add_wrap(a, A(x)); }
+  void combine(A& a, const A& b) const { a = math::add_wrap(a, b); }
   T finish(const A& a, int64_t) const { return T(a); }
 };
 template <class T>
@@ -33,8 +34,8 @@ template <class T>
 struct ProdR {
   using A = acc_t<T>;
   A init() const { return A(1); }
-  void step(A& a, T x, int64_t) const { a *= x; }
-  void combine(A& a, const A& b) const { a *= b; }
+  void step(A& a, T x, int64_t) const { a = math::mul_wrap(a, A(x)); }
+  void combine(A& a, const A& b) const { a = math::mul_wrap(a, b); }
   T finish(const A& a, int64_t) const { return T(a); }
 };
 template <class T>
