@@ -314,3 +314,9 @@ def test_integer_overflow_wraps_like_torch():
 def test_logsumexp_with_nan_and_inf():
     x = tg.tensor([-float("inf"), -1.28, float("nan"), 0.09, -1.24, 0.0])[::2]
     assert np.isnan(x.logsumexp(0).item())
+
+
+def test_where_on_0d_expand_strides_and_bool_sign_like_torch():
+    assert [t.tolist() for t in tg.where(tg.tensor(3))] == [[0]]
+    assert tg.tensor([2.27]).expand(1, -1).stride() == (1, 1)
+    assert tg.tensor(True).sign().dtype == tg.bool

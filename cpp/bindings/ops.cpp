@@ -460,7 +460,8 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
       "where", [](const Tensor& c, const Operand& x, const Operand& y) { return where(c, x.t, y.t); },
       Release(), py::arg("condition"), py::arg("input"), py::arg("other"));
   // where(condition) alone: the coordinates of its true elements, one tensor per dim.
-  auto nonzero_tuple = [](const Tensor& c) {
+  auto nonzero_tuple = [](const Tensor& c_in) {
+    const Tensor c = c_in.dim() == 0 ? reshape(c_in, {1}) : c_in;  // a 0-d condition acts as 1-d
     Tensor nz = nonzero(c);
     py::tuple r(c.dim());
     for (int64_t d = 0; d < c.dim(); ++d) r[d] = py::cast(contiguous(select(nz, 1, d)));

@@ -176,8 +176,7 @@ Tensor unary_raw(UnaryOp op, const Tensor& t, double p0 = 0, double p1 = 0) {
   if (op == UnaryOp::Neg && ct == DType::Bool)
     throw TypeError(msg("neg: negation, the `-` operator, on a bool tensor is not supported (shape ",
                         t.shape(), "); use ~ or logical_not"));
-  if ((op == UnaryOp::Sign || op == UnaryOp::Square || op == UnaryOp::PowScalar) && ct == DType::Bool)
-    ct = DType::Int64;
+  if ((op == UnaryOp::Square || op == UnaryOp::PowScalar) && ct == DType::Bool) ct = DType::Int64;
   if (op == UnaryOp::PowScalar && !is_floating(ct) && p0 != std::floor(p0)) ct = default_dtype();
   TG_CHECK(!(op == UnaryOp::PowScalar && !is_floating(ct) && p0 < 0), ValueError,
            "pow: integers to negative integer powers are not allowed");

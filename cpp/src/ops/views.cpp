@@ -163,12 +163,15 @@ Tensor expand(const Tensor& t, Shape sizes) {
            sizes.size(), ") must be greater or equal to the number of dimensions in the tensor (", t.dim(),
            "; shape ", t.shape(), ")");
   const int64_t lead = (int64_t)sizes.size() - t.dim();
-  Shape st(sizes.size());
-  for (int64_t i = 0; i < (int64_t)sizes.size(); ++i) {
+  const int64_t n = (int64_t)sizes.size();
+  Shape st(n);
+  // Right to left, as torch: a new leading dim of size 1 gets the stride it would have in a
+  // contiguous layout of the dims after it; any broadcast dim gets stride 0.
+  for (int64_t i = n - 1; i >= 0; --i) {
     if (i < lead) {
       TG_CHECK(sizes[i] >= 0, ValueError, "expand: the expanded size ", sizes[i],
                " is not allowed in a leading, non-existing dimension (shape ", t.shape(), " to ", sizes, ")");
-      st[i] = 0;
+      st[i] = sizes[i] != 1 ? 0 : (i + 1 < n ? sizes[i + 1] * st[i + 1] : 1);
       continue;
     }
     const int64_t have = t.shape()[i - lead];

@@ -81,7 +81,9 @@ void unary(UnaryOp op, DType dtype, const LoopGeom& g, void* out, const void* in
       if (op == UnaryOp::IsNan) return unary_typed<bool, bool>(g, out, in, math::IsNan{});
       if (op == UnaryOp::IsFinite) return unary_typed<bool, bool>(g, out, in, math::IsFinite{});
       if (op == UnaryOp::BitNot) return unary_typed<bool, bool>(g, out, in, math::BitNot{});
-      if (op == UnaryOp::Clamp) return unary_typed<bool, bool>(g, out, in, [](bool x) { return x; });
+      // clamp and sign leave a bool unchanged
+      if (op == UnaryOp::Clamp || op == UnaryOp::Sign)
+        return unary_typed<bool, bool>(g, out, in, [](bool x) { return x; });
       throw TypeError(msg("unary kernel: op ", int(op), " not defined for bool"));
     case DType::Int64:
       return unary_dispatch<int64_t>(op, g, out, in, a, b);
