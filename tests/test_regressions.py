@@ -320,3 +320,11 @@ def test_where_on_0d_expand_strides_and_bool_sign_like_torch():
     assert [t.tolist() for t in tg.where(tg.tensor(3))] == [[0]]
     assert tg.tensor([2.27]).expand(1, -1).stride() == (1, 1)
     assert tg.tensor(True).sign().dtype == tg.bool
+
+
+def test_huge_but_empty_shapes_and_huge_strides():
+    # intermediate products overflowed int64 (undefined behaviour) before the zero was seen
+    assert tuple(tg.zeros(0).reshape(2**32, 2**32, 0).shape) == (2**32, 2**32, 0)
+    with pytest.raises(ValueError):
+        tg.ones(2, 3).view(2**32, 2**32, 0)
+    assert tg.ones(2, 3)[:, :: 2**62].tolist() == [[1.0], [1.0]]

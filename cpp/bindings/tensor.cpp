@@ -88,7 +88,14 @@ py::array to_numpy(const Tensor& t) {
            " tensor to numpy; use .cpu() first");
   std::vector<ssize_t> shape(t.shape().begin(), t.shape().end()), strides;
   const ssize_t isz = (ssize_t)itemsize(t.dtype());
-  for (int64_t s : t.strides()) strides.push_back(s * isz);
+  for (int64_t d = 0; d < t.dim(); ++d) {
+    // A dim of size <= 1 is never stepped over, whatever its stride: give numpy 0.
+    ssize_t bytes = 0;
+    if (t.shape()[d] > 1)
+      TG_CHECK(!__builtin_mul_overflow(ssize_t(t.strides()[d]), isz, &bytes), ValueError, "numpy: stride ",
+               t.strides()[d], " is too large for a numpy array");
+    strides.push_back(bytes);
+  }
   auto* keep = new std::shared_ptr<Storage>(t.storage());
   py::capsule base(keep, [](void* p) { delete static_cast<std::shared_ptr<Storage>*>(p); });
   return py::array(numpy_dtype(t.dtype()), shape, strides, t.raw_data(), base);

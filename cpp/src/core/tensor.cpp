@@ -58,6 +58,8 @@ std::shared_ptr<Storage> Storage::wrap(void* data, size_t nbytes, std::shared_pt
 }
 
 int64_t shape_numel(const Shape& s) {
+  for (int64_t d : s)
+    if (d == 0) return 0;  // empty, however large the other dims
   int64_t n = 1;
   for (int64_t d : s)
     TG_CHECK(!__builtin_mul_overflow(n, d, &n), ValueError, "shape ", s,

@@ -29,11 +29,11 @@ Shape infer_shape(Shape shape, int64_t numel, const Shape& from, const char* op)
       infer = (int64_t)i;
     } else {
       TG_CHECK(shape[i] >= 0, ValueError, op, ": invalid shape dimension ", shape[i], " in ", shape);
-      known *= shape[i];
+      if (__builtin_mul_overflow(known, shape[i], &known)) known = -1;  // too large to match any numel
     }
   }
   if (infer >= 0) {
-    TG_CHECK(known != 0 && numel % known == 0, ValueError, op, ": shape ", shape,
+    TG_CHECK(known > 0 && numel % known == 0, ValueError, op, ": shape ", shape,
              " is invalid for input of size ", numel, " (shape ", from, ")");
     shape[infer] = numel / known;
   }
