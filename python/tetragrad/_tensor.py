@@ -78,7 +78,14 @@ def tensor(data, dtype=None, device=None, requires_grad: builtins.bool = False) 
         if arr.dtype.kind == "u" and arr.size and int(arr.max()) > np.iinfo(np.int64).max:
             raise OverflowError("tensor: value cannot be converted to int64 without overflow")
         dt = _infer_dtype(arr, is_np) if dtype is None else dtype
-    out = _C.from_numpy(np.array(arr, dtype=_dtypes_np[dt], order="C", copy=True))
+    # Copy into tetragrad's own (64-byte aligned, huge-page eligible) storage, not NumPy's.
+    out = _C.empty(*arr.shape, dtype=dt)
+    if arr.size:
+        try:
+            with np.errstate(invalid="raise"):
+                out.numpy()[...] = arr.astype(_dtypes_np[dt], copy=False)
+        except FloatingPointError:
+            raise ValueError(f"tensor: a value cannot be converted to {dt!r} without overflow") from None
     if device is not None:
         _C.device(device) if isinstance(device, str) else device
         out = out._to(None, device)
