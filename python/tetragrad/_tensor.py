@@ -85,7 +85,9 @@ def tensor(data, dtype=None, device=None, requires_grad: builtins.bool = False) 
             with np.errstate(invalid="raise"):
                 out.numpy()[...] = arr.astype(_dtypes_np[dt], copy=False)
         except FloatingPointError:
-            raise ValueError(f"tensor: a value cannot be converted to {dt!r} without overflow") from None
+            raise ValueError(
+                f"tensor: a value cannot be converted to {dt!r} without overflow"
+            ) from None
     if device is not None:
         _C.device(device) if isinstance(device, str) else device
         out = out._to(None, device)
