@@ -1,8 +1,9 @@
-// Elementwise ops: PyTorch type promotion, broadcasting, and their backward formulas.
+// Binary elementwise ops: PyTorch type promotion, broadcasting, their backward formulas, and
+// the in-place forms. Unary ops are in unary.cpp.
 #include <cmath>
 #include <limits>
 
-#include "ops/common.h"
+#include "ops/elementwise_internal.h"
 
 namespace tg {
 
@@ -36,8 +37,6 @@ DType result_type(const Tensor& a, const Tensor& b) {
   return DType(combine(dim_t, combine(zero_t, wrapped_t)));
 }
 
-namespace {
-
 bool can_cast(DType from, DType to) {
   if (is_floating(from) && !is_floating(to)) return false;
   if (from != DType::Bool && to == DType::Bool) return false;
@@ -45,6 +44,8 @@ bool can_cast(DType from, DType to) {
 }
 
 Tensor cast(const Tensor& t, DType d) { return t.dtype() == d ? t : to_dtype(t, d); }
+
+namespace {
 
 // The gradient for an input of `shape`/`dtype` from a broadcast output gradient.
 Tensor reduce_grad(const Tensor& g, const Shape& shape, DType dtype) { return cast(sum_to(g, shape), dtype); }
@@ -162,32 +163,6 @@ Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, double alpha) {
   kernels(a.device()).binary(op, ct, g, out.raw_data(), pa, pb, alpha);
   return out;
 }
-
-Tensor unary_raw(UnaryOp op, const Tensor& t, double p0 = 0, double p1 = 0) {
-  const bool bool_out = op == UnaryOp::LogicalNot || op == UnaryOp::IsNan || op == UnaryOp::IsFinite;
-  const bool float_only = op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Sqrt ||
-                          op == UnaryOp::Rsqrt || op == UnaryOp::Sigmoid || op == UnaryOp::Tanh;
-  DType ct = t.dtype();
-  if (float_only && !is_floating(ct)) ct = default_dtype();
-  TG_CHECK(op != UnaryOp::BitNot || !is_floating(ct), TypeError,
-           "bitwise_not: only integer and bool tensors are supported, got ", dtype_name(ct));
-  TG_CHECK(!((op == UnaryOp::Abs || op == UnaryOp::Relu) && ct == DType::Bool), TypeError,
-           op == UnaryOp::Abs ? "abs" : "relu", ": not implemented for bool tensors (shape ", t.shape(), ")");
-  if (op == UnaryOp::Neg && ct == DType::Bool)
-    throw TypeError(msg("neg: negation, the `-` operator, on a bool tensor is not supported (shape ",
-                        t.shape(), "); use ~ or logical_not"));
-  if ((op == UnaryOp::Square || op == UnaryOp::PowScalar) && ct == DType::Bool) ct = DType::Int64;
-  if (op == UnaryOp::PowScalar && !is_floating(ct) && p0 != std::floor(p0)) ct = default_dtype();
-  TG_CHECK(!(op == UnaryOp::PowScalar && !is_floating(ct) && p0 < 0), ValueError,
-           "pow: integers to negative integer powers are not allowed");
-  Tensor x = cast(t, ct);
-  Tensor out = Tensor::empty(t.shape(), bool_out ? DType::Bool : ct, t.device());
-  LoopGeom g = make_geom(t.shape(), {&out, &x});
-  kernels(t.device()).unary(op, ct, g, out.raw_data(), x.raw_data(), p0, p1);
-  return out;
-}
-
-Tensor zeros_like_t(const Tensor& t) { return zeros(t.shape(), t.dtype()); }
 
 }  // namespace
 
@@ -307,114 +282,6 @@ Tensor logical(BinaryOp op, const Tensor& a, const Tensor& b) {
   return binary_raw(op, a, b, 1.0);
 }
 
-// ---- unary ops with autograd ----------------------------------------------------------------
-namespace {
-// Record a unary op whose gradient is g * deriv(x, out).
-// Record a unary op whose gradient is g * deriv(saved), saving only what deriv reads: the
-// input or the output (so writing the other in place later is no error, as in torch).
-enum class Saves { Input, Output };
-template <class F>
-Tensor unary_grad(Tensor out, const Tensor& x, const char* name, Saves saves, F deriv) {
-  if (needs_grad({&x}))
-    record(out, name, {&x}, {saves == Saves::Input ? x : out},
-           [deriv, dt = x.dtype()](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
-             return {cast(mul(g, deriv(s[0])), dt)};
-           });
-  return out;
-}
-}  // namespace
-
-Tensor neg(const Tensor& t) {
-  Tensor out = unary_raw(UnaryOp::Neg, t);
-  if (needs_grad({&t}))
-    record(out, "NegBackward0", {&t}, {},
-           [](const Tensor& g, const TensorList&, const FunctionNode&) -> TensorList { return {neg(g)}; });
-  return out;
-}
-Tensor exp(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Exp, t), t, "ExpBackward0", Saves::Output,
-                    [](const Tensor& y) { return y; });
-}
-Tensor log(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Log, t), t, "LogBackward0", Saves::Input,
-                    [](const Tensor& x) { return div(wrap_scalar(1.0), x); });
-}
-Tensor sqrt(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Sqrt, t), t, "SqrtBackward0", Saves::Output,
-                    [](const Tensor& y) { return div(wrap_scalar(0.5), y); });
-}
-Tensor rsqrt(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Rsqrt, t), t, "RsqrtBackward0", Saves::Output, [](const Tensor& y) {
-    return mul(wrap_scalar(-0.5), unary_raw(UnaryOp::PowScalar, y, 3.0));
-  });
-}
-Tensor abs(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Abs, t), t, "AbsBackward0", Saves::Input,
-                    [](const Tensor& x) { return unary_raw(UnaryOp::Sign, x); });
-}
-Tensor sign(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Sign, t), t, "SignBackward0", Saves::Input,
-                    [](const Tensor& x) { return zeros_like_t(x); });
-}
-Tensor sigmoid(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Sigmoid, t), t, "SigmoidBackward0", Saves::Output,
-                    [](const Tensor& y) { return mul(y, sub(wrap_scalar(1.0), y)); });
-}
-Tensor tanh(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Tanh, t), t, "TanhBackward0", Saves::Output,
-                    [](const Tensor& y) { return sub(wrap_scalar(1.0), unary_raw(UnaryOp::Square, y)); });
-}
-// Masked gradients use where, not a multiply by the mask: a NaN gradient stays out.
-Tensor relu(const Tensor& t) {
-  Tensor out = unary_raw(UnaryOp::Relu, t);
-  if (needs_grad({&t}))
-    record(out, "ReluBackward0", {&t}, {out},
-           [](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
-             return {where(compare(BinaryOp::Gt, s[0], wrap_scalar(int64_t(0))), g, zeros({}, g.dtype()))};
-           });
-  return out;
-}
-Tensor pow(const Tensor& a, double e) {
-  return unary_grad(unary_raw(UnaryOp::PowScalar, a, e), a, "PowBackward0", Saves::Input,
-                    [e](const Tensor& x) {
-                      if (e == 0.0) return zeros_like_t(x);
-                      return mul(wrap_scalar(e), unary_raw(UnaryOp::PowScalar, x, e - 1.0));
-                    });
-}
-Tensor clamp(const Tensor& t, std::optional<double> lo, std::optional<double> hi) {
-  TG_CHECK(lo || hi, ValueError, "clamp: at least one of 'min' or 'max' must not be None");
-  const double l = lo ? *lo : -std::numeric_limits<double>::infinity();
-  const double h = hi ? *hi : std::numeric_limits<double>::infinity();
-  Tensor out = unary_raw(UnaryOp::Clamp, t, l, h);
-  if (needs_grad({&t}))
-    record(out, "ClampBackward1", {&t}, {t},
-           [l, h](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
-             Tensor in = logical(BinaryOp::LogicalAnd, compare(BinaryOp::Ge, s[0], wrap_scalar(l)),
-                                 compare(BinaryOp::Le, s[0], wrap_scalar(h)));
-             return {where(in, g, zeros({}, g.dtype()))};
-           });
-  return out;
-}
-
-Tensor clamp(const Tensor& t, const Tensor& lo, const Tensor& hi) {
-  TG_CHECK(lo.defined() || hi.defined(), ValueError,
-           "clamp: at least one of 'min' or 'max' must not be None");
-  DType ct = t.dtype();
-  for (const Tensor* b : {&lo, &hi})
-    if (b->defined()) ct = std::max(ct, result_type(t, *b));
-  Tensor x = cast(t, ct);
-  const bool scalar_bounds =
-      (!lo.defined() || lo.dim() == 0) && (!hi.defined() || hi.dim() == 0) && !any_requires_grad({&lo, &hi});
-  if (scalar_bounds)
-    return clamp(x, lo.defined() ? std::optional<double>(lo.item()) : std::nullopt,
-                 hi.defined() ? std::optional<double>(hi.item()) : std::nullopt);
-  // Tensor bounds: where() picks the bound or the input; gradients follow the pick.
-  Tensor out = x;
-  if (lo.defined()) out = where(compare(BinaryOp::Lt, out, lo), cast(lo, ct), out);
-  if (hi.defined()) out = where(compare(BinaryOp::Gt, out, hi), cast(hi, ct), out);
-  return out;
-}
-
 // Rounded divisions are not differentiable (as in torch): no history is recorded.
 Tensor floor_divide(const Tensor& a, const Tensor& b) { return binary_raw(BinaryOp::FloorDiv, a, b, 1.0); }
 Tensor trunc_divide(const Tensor& a, const Tensor& b) { return binary_raw(BinaryOp::TruncDiv, a, b, 1.0); }
@@ -439,40 +306,6 @@ Tensor bitwise(BinaryOp op, const Tensor& a, const Tensor& b) {
 }
 
 Tensor bitwise_not(const Tensor& t) { return unary_raw(UnaryOp::BitNot, t); }
-Tensor unary(UnaryOp op, const Tensor& t) {
-  switch (op) {
-    case UnaryOp::Neg:
-      return neg(t);
-    case UnaryOp::Exp:
-      return exp(t);
-    case UnaryOp::Log:
-      return log(t);
-    case UnaryOp::Sqrt:
-      return sqrt(t);
-    case UnaryOp::Rsqrt:
-      return rsqrt(t);
-    case UnaryOp::Abs:
-      return abs(t);
-    case UnaryOp::Sign:
-      return sign(t);
-    case UnaryOp::Sigmoid:
-      return sigmoid(t);
-    case UnaryOp::Tanh:
-      return tanh(t);
-    case UnaryOp::Relu:
-      return relu(t);
-    case UnaryOp::Square:
-      return pow(t, 2.0);
-    case UnaryOp::LogicalNot:
-    case UnaryOp::IsNan:
-    case UnaryOp::IsFinite:
-    case UnaryOp::BitNot:
-      return unary_raw(op, t);
-    default:
-      throw ValueError("unary: this op takes parameters; call it by name");
-  }
-}
-
 // ---- in place ----------------------------------------------------------------------------------
 Tensor binary_dispatch(BinaryOp op, const Tensor& a, const Tensor& b, double alpha) {
   switch (op) {
@@ -533,42 +366,6 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, double alpha) {
     copy_(self, r);
   }
   return self;
-}
-
-Tensor& unary_(UnaryOp op, Tensor& self, double a, double b) {
-  if (inplace_records(self, nullptr)) {
-    Tensor src = clone(self), r;
-    switch (op) {
-      case UnaryOp::PowScalar:
-        r = pow(src, a);
-        break;
-      case UnaryOp::Clamp:
-        r = clamp(src, a, b);
-        break;
-      default:
-        r = unary(op, src);
-    }
-    return commit_inplace(self, r, "unary_");
-  }
-  Tensor r = unary_raw(op, self, a, b);
-  TG_CHECK(can_cast(r.dtype(), self.dtype()), TypeError, "unary_: result type ", dtype_name(r.dtype()),
-           " can't be cast to the desired output type ", dtype_name(self.dtype()));
-  copy_(self, r);
-  return self;
-}
-
-Tensor& clamp_(Tensor& self, const Tensor& lo, const Tensor& hi) {
-  // The scalar-bound clamp saves its input for backward: give it a copy, not self.
-  Tensor r = clamp(GradMode::is_enabled() && self.requires_grad() ? clone(self) : self, lo, hi);
-  TG_CHECK(can_cast(r.dtype(), self.dtype()), TypeError, "clamp_: result type ", dtype_name(r.dtype()),
-           " can't be cast to the desired output type ", dtype_name(self.dtype()));
-  return commit_inplace(self, r, "clamp_");
-}
-
-Tensor& clamp_(Tensor& self, std::optional<double> lo, std::optional<double> hi) {
-  TG_CHECK(lo || hi, ValueError, "clamp_: at least one of 'min' or 'max' must not be None");
-  return unary_(UnaryOp::Clamp, self, lo ? *lo : -std::numeric_limits<double>::infinity(),
-                hi ? *hi : std::numeric_limits<double>::infinity());
 }
 
 }  // namespace tg
