@@ -89,7 +89,6 @@ def tensor(data, dtype=None, device=None, requires_grad: builtins.bool = False) 
                 f"tensor: a value cannot be converted to {dt!r} without overflow"
             ) from None
     if device is not None:
-        _C.device(device) if isinstance(device, str) else device
         out = out._to(None, device)
     if requires_grad:
         out.requires_grad_(True)

@@ -70,15 +70,6 @@ struct EnableGradGuard {
 // Recording helpers used by ops.
 bool any_requires_grad(std::initializer_list<const Tensor*> inputs);
 Edge gradient_edge(const Tensor& t);
-// If grad mode is on and an input requires grad, make the node with its edges; else null.
-template <typename NodeT, typename... Args>
-std::shared_ptr<NodeT> make_node(std::initializer_list<const Tensor*> inputs, Args&&... args) {
-  if (!GradMode::is_enabled() || !any_requires_grad(inputs)) return nullptr;
-  auto node = std::make_shared<NodeT>(std::forward<Args>(args)...);
-  for (const Tensor* t : inputs) node->next_edges.push_back(t ? gradient_edge(*t) : Edge{});
-  return node;
-}
-std::shared_ptr<Node> make_node_for(const TensorList& inputs, std::shared_ptr<Node> node);
 void set_history(Tensor& out, const std::shared_ptr<Node>& node, uint32_t output_nr = 0);
 
 // Run backward from `roots` seeded with `grads` (undefined: ones for a scalar root).

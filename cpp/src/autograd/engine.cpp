@@ -104,15 +104,6 @@ Edge gradient_edge(const Tensor& t) {
   return {acc, 0};
 }
 
-std::shared_ptr<Node> make_node_for(const TensorList& inputs, std::shared_ptr<Node> node) {
-  if (!GradMode::is_enabled()) return nullptr;
-  bool any = false;
-  for (const Tensor& t : inputs) any = any || (t.defined() && t.requires_grad());
-  if (!any) return nullptr;
-  for (const Tensor& t : inputs) node->next_edges.push_back(gradient_edge(t));
-  return node;
-}
-
 void set_history(Tensor& out, const std::shared_ptr<Node>& node, uint32_t output_nr) {
   if (!node) return;
   out.impl()->requires_grad = true;

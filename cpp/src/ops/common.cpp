@@ -1,3 +1,5 @@
+#include <cmath>
+
 #include "ops/common.h"
 
 namespace tg {
@@ -225,6 +227,9 @@ Tensor& commit_inplace(Tensor& self, const Tensor& result, const char* op, bool 
   return self;
 }
 
-Tensor empty_like_shape(const Shape& shape, DType dtype) { return Tensor::empty(shape, dtype); }
+void check_int_value(double v, const char* op) {
+  TG_CHECK(std::isfinite(v) && v >= -9.2233720368547758e18 && v < 9.2233720368547758e18, ValueError, op,
+           ": value ", v, " cannot be converted to int64 without overflow");
+}
 
 }  // namespace tg

@@ -53,7 +53,7 @@ void check_no_internal_overlap(const Tensor& t, const char* op);
 // Whether an in-place write of `self` (from `other`, may be null) must go through autograd.
 bool inplace_records(const Tensor& self, const Tensor* other);
 
-// Elementwise output allocation + geometry.
-Tensor empty_like_shape(const Shape& shape, DType dtype);
+// A float value written into an int64 tensor must be finite and in range (else UB, garbage).
+void check_int_value(double v, const char* op);
 
 }  // namespace tg

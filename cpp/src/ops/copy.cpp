@@ -27,14 +27,6 @@ Tensor clone(const Tensor& t) {
   return out;
 }
 
-namespace {
-// A float value written into an int64 tensor must be finite and in range (else UB, garbage).
-void check_int_value(double v, const char* op) {
-  TG_CHECK(std::isfinite(v) && v >= -9.2233720368547758e18 && v < 9.2233720368547758e18, ValueError, op,
-           ": value ", v, " cannot be converted to int64 without overflow");
-}
-}  // namespace
-
 Tensor to_dtype(const Tensor& t, DType dtype) {
   if (t.dtype() == dtype) return t;
   if (dtype == DType::Int64 && is_floating(t.dtype()) && t.numel() == 1) check_int_value(t.item(), "to");

@@ -35,8 +35,7 @@ void manual_seed(uint64_t seed) {
 Tensor empty(const Shape& shape, DType dtype, Device device) { return Tensor::empty(shape, dtype, device); }
 
 Tensor full(const Shape& shape, double value, DType dtype, Device device) {
-  TG_CHECK(dtype != DType::Int64 || (std::isfinite(value) && std::fabs(value) < 9.2233720368547758e18),
-           ValueError, "full: value ", value, " cannot be converted to int64 without overflow");
+  if (dtype == DType::Int64) check_int_value(value, "full");
   Tensor t = Tensor::empty(shape, dtype, device);
   kernels(device).fill(dtype, t.raw_data(), t.numel(), value);
   return t;
