@@ -430,3 +430,192 @@ def numerical_grad(f, x, eps=1e-6):
         x[i] = old
         g[i] = (fp - fm) / (2 * eps)
     return g
+
+
+# ==== nn: activations and losses ===============================================================
+# References for tetragrad.nn.functional, written from the formulas with torch.nn.functional's
+# semantics (``maxout`` is tetragrad's own). ``sigmoid``, ``tanh`` and ``relu`` are defined above.
+# Class dim: 1 when the input has 2+ dims ([N, C, d1, ...]), else 0 ([C]). Every log-sum-exp is
+# shifted by the max, so logits of +-1e4 give finite results.
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _reduce(loss, reduction):
+    loss = f64(loss)
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return np.sum(loss)
+    if reduction == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.mean(loss) if loss.size else np.float64(np.nan)
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _class_dim(x):
+    return 1 if np.ndim(x) >= 2 else 0
+
+
+def _class_shape(x, c):
+    """Shape that broadcasts a per-class vector of length c along x's class dim."""
+    s = [1] * np.ndim(x)
+    s[_class_dim(x)] = c
+    return tuple(s)
+
+
+def softplus(x):
+    """log(1 + exp(x)), stable for large |x|."""
+    x = f64(x)
+    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def leaky_relu(x, negative_slope=0.01):
+    x = f64(x)
+    return np.where(x > 0, x, negative_slope * x)
+
+
+def elu(x, alpha=1.0):
+    x = f64(x)
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+
+
+def gelu(x, approximate="none"):
+    x = f64(x)
+    if approximate == "tanh":
+        return 0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x**3)))
+    if approximate != "none":
+        raise ValueError(f"approximate must be 'none' or 'tanh', got {approximate!r}")
+    erf = np.vectorize(math.erf, otypes=[np.float64])
+    return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
+
+
+def log_softmax(x, dim):
+    x = f64(x)
+    return x - logsumexp(x, dim, keepdim=True)
+
+
+def softmax(x, dim):
+    return np.exp(log_softmax(x, dim))
+
+
+def maxout(x, pool_size, dim=-1):
+    """Split `dim` (size k * pool_size) into k groups of pool_size consecutive elements; keep each max."""
+    x = f64(x)
+    d = dim % x.ndim
+    n = x.shape[d]
+    if pool_size <= 0 or n % pool_size:
+        raise ValueError(f"maxout: size {n} of dim {dim} is not divisible by pool_size {pool_size}")
+    return x.reshape(x.shape[:d] + (n // pool_size, pool_size) + x.shape[d + 1 :]).max(axis=d + 1)
+
+
+def linear(x, weight, bias=None):
+    """x [*, in], weight [out, in], bias [out] -> [*, out]."""
+    y = f64(x) @ f64(weight).T
+    return y if bias is None else y + f64(bias)
+
+
+def mse_loss(input, target, reduction="mean"):  # noqa: A002 - torch argument names
+    return _reduce((f64(input) - f64(target)) ** 2, reduction)
+
+
+def l1_loss(input, target, reduction="mean"):  # noqa: A002
+    return _reduce(np.abs(f64(input) - f64(target)), reduction)
+
+
+def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):  # noqa: A002
+    """input [N, C, d...] / [C] log-probabilities, target int [N, d...] / 0-d class indices.
+
+    loss_i = -w[t_i] * input[i, t_i] (0 where t_i == ignore_index);
+    'mean' = sum_i loss_i / sum_i w[t_i] over non-ignored i (NaN when all are ignored)."""
+    x = f64(input)
+    logp = np.moveaxis(x, 1, -1) if x.ndim >= 2 else x  # classes last
+    t = np.asarray(target, dtype=np.int64)
+    c = logp.shape[-1]
+    w = np.ones(c) if weight is None else f64(weight)
+    valid = t != ignore_index
+    if np.any((t[valid] < 0) | (t[valid] >= c)):
+        raise IndexError(f"nll_loss: target out of range for {c} classes")
+    safe = np.where(valid, t, 0)
+    picked = np.take_along_axis(logp, safe[..., None], axis=-1)[..., 0]
+    wt = np.where(valid, w[safe], 0.0)
+    loss = -wt * picked
+    if reduction == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.sum(loss) / np.sum(wt)
+    return _reduce(loss, reduction)
+
+
+def cross_entropy(
+    input,  # noqa: A002
+    target,
+    weight=None,
+    ignore_index=-100,
+    reduction="mean",
+    label_smoothing=0.0,
+):
+    """log_softmax over the class dim, then:
+
+    class indices (int target): (1 - eps) * nll_loss + eps / C * smooth, where
+      smooth_i = -sum_c w[c] logp[i, c] (0 where ignored); under 'mean' smooth is summed and
+      divided by the same sum_i w[t_i] (non-ignored) as nll_loss.
+    class probabilities (float target, input's shape): p = (1 - eps) * target + eps / C,
+      loss_i = -sum_c w[c] p[i, c] logp[i, c]; 'mean' divides by the number of rows
+      (numel / C), not by the weights; ignore_index does not apply."""
+    x = f64(input)
+    cdim = _class_dim(x)
+    c = x.shape[cdim]
+    logp = log_softmax(x, cdim)
+    w = np.ones(c) if weight is None else f64(weight)
+    wb = w.reshape(_class_shape(x, c))
+    t = np.asarray(target)
+    eps = label_smoothing
+    if np.issubdtype(t.dtype, np.floating):
+        p = f64(t) * (1.0 - eps) + eps / c
+        loss = -np.sum(logp * p * wb, axis=cdim)
+        if reduction == "mean":
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return np.sum(loss) / (x.size / c)
+        return _reduce(loss, reduction)
+    nll = nll_loss(logp, t, weight, ignore_index, reduction)
+    if eps == 0:
+        return nll
+    t = t.astype(np.int64)
+    valid = t != ignore_index
+    smooth = np.where(valid, -np.sum(logp * wb, axis=cdim), 0.0)
+    if reduction == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            smooth = np.sum(smooth) / np.sum(np.where(valid, w[np.where(valid, t, 0)], 0.0))
+    else:
+        smooth = _reduce(smooth, reduction)
+    return (1.0 - eps) * nll + eps / c * smooth
+
+
+def binary_cross_entropy(input, target, weight=None, reduction="mean"):  # noqa: A002
+    """-w * (t * log(x) + (1 - t) * log(1 - x)), each log clamped below at -100 (as torch)."""
+    x, t = f64(input), f64(target)
+    with np.errstate(divide="ignore"):
+        log_x = np.maximum(np.log(x), -100.0)
+        log_1mx = np.maximum(np.log1p(-x), -100.0)
+    loss = -(t * log_x + (1.0 - t) * log_1mx)
+    if weight is not None:
+        loss = loss * f64(weight)
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(
+    input,  # noqa: A002
+    target,
+    weight=None,
+    reduction="mean",
+    pos_weight=None,
+):
+    """w * (pw * t * softplus(-x) + (1 - t) * softplus(x)); pos_weight broadcasts along the last dim.
+
+    (= -w * (pw * t * log sigmoid(x) + (1 - t) * log(1 - sigmoid(x))), stable for any x.)"""
+    x, t = f64(input), f64(target)
+    pw = 1.0 if pos_weight is None else f64(pos_weight)
+    loss = pw * t * softplus(-x) + (1.0 - t) * softplus(x)
+    if weight is not None:
+        loss = loss * f64(weight)
+    return _reduce(loss, reduction)

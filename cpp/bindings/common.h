@@ -102,5 +102,6 @@ void bind_tensor(py::module_& m, PyTensorClass& cls);
 void bind_indexing(PyTensorClass& cls);
 void bind_creation(py::module_& m);
 void bind_ops(py::module_& m, PyTensorClass& cls);
+void bind_nn(py::module_& m, PyTensorClass& cls);
 
 }  // namespace tg::py_bind

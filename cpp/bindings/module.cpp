@@ -177,4 +177,5 @@ PYBIND11_MODULE(_C, m) {
   PyTensorClass cls(m, "Tensor");
   bind_tensor(m, cls);
   bind_ops(m, cls);
+  bind_nn(m, cls);
 }

@@ -180,6 +180,12 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
         Release(), py::arg("min") = py::none(), py::arg("max") = py::none());
   cls.def("zero_", [](Tensor& x) { return zero_(x); }, Release());
   cls.def(
+      "uniform_", [](Tensor& x, double a, double b) { return uniform_(x, a, b); }, Release(),
+      py::arg("from_") = 0.0, py::arg("to") = 1.0);
+  cls.def(
+      "normal_", [](Tensor& x, double m, double s) { return normal_(x, m, s); }, Release(),
+      py::arg("mean") = 0.0, py::arg("std") = 1.0);
+  cls.def(
       "fill_",
       [](Tensor& x, const Operand& v) {
         TG_CHECK(v.t.dim() == 0, ValueError,

@@ -210,6 +210,21 @@ void bind_tensor(py::module_& m, PyTensorClass& cls) {
                                return t.grad_fn();
                              })
       .def_property_readonly("is_leaf", [](const Tensor& t) { return t.is_leaf(); })
+      // t.data: the values without history; `t.data = x` swaps in x's storage, shape and
+      // dtype while t keeps its identity and autograd flags (Module.to(dtype) relies on it).
+      .def_property(
+          "data", [](const Tensor& t) { return t.detach(); },
+          [](Tensor& t, const Tensor& x) {
+            TensorImpl* i = t.impl();
+            const TensorImpl* o = x.impl();
+            if (o->dtype != i->dtype || o->shape != i->shape) i->grad = nullptr;
+            i->storage = o->storage;
+            i->shape = o->shape;
+            i->strides = o->strides;
+            i->offset = o->offset;
+            i->dtype = o->dtype;
+            i->view_base = nullptr;
+          })
       .def("detach", [](const Tensor& t) { return t.detach(); })
       .def("detach_",
            [](Tensor& t) {

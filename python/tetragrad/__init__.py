@@ -1,9 +1,9 @@
 """tetragrad: a small deep-learning library with a C++17 core and a PyTorch-compatible API.
 
-``import tetragrad as tg`` and use it like ``torch``: tensors, autograd, and (later) nn/optim.
+``import tetragrad as tg`` and use it like ``torch``: tensors, autograd, ``tg.nn``, ``tg.optim``.
 """
 
-from . import _C, autograd
+from . import _C, autograd, nn, optim
 from ._C import (
     Tensor,
     abs,

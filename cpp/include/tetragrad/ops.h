@@ -23,6 +23,8 @@ Tensor rand(const Shape& shape, DType dtype = DType::Float32);
 Tensor randn(const Shape& shape, DType dtype = DType::Float32);
 Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dtype = DType::Int64);
 void manual_seed(uint64_t seed);
+Tensor& uniform_(Tensor& t, double from = 0.0, double to = 1.0);  // in place, from the global generator
+Tensor& normal_(Tensor& t, double mean = 0.0, double std = 1.0);
 // A 0-d tensor; `wrapped` marks a Python number (it does not decide the result dtype).
 Tensor scalar_tensor(double value, DType dtype, bool wrapped = false);
 Tensor wrap_scalar(double value);   // float scalar
@@ -110,6 +112,10 @@ enum class UnaryOp : uint8_t {
   Clamp,
   Square,
   BitNot,
+  LeakyRelu,  // parameter: negative slope
+  Elu,        // parameter: alpha
+  Gelu,
+  GeluTanh,
 };
 Tensor add(const Tensor& a, const Tensor& b, double alpha = 1.0);
 Tensor sub(const Tensor& a, const Tensor& b, double alpha = 1.0);

@@ -3,5 +3,8 @@
 #include "tetragrad/autograd.h"
 #include "tetragrad/dtype.h"
 #include "tetragrad/errors.h"
+#include "tetragrad/functional.h"
+#include "tetragrad/nn.h"
 #include "tetragrad/ops.h"
+#include "tetragrad/optim.h"
 #include "tetragrad/tensor.h"

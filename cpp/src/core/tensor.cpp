@@ -20,9 +20,11 @@ void set_default_dtype(DType t) {
 
 namespace {
 // Small tensors (scalars, biases, XOR-sized activations) live inside the Storage's own
-// allocation: one malloc per tensor instead of three on the per-op hot path.
+// allocation: one malloc per tensor instead of three on the per-op hot path. Only 16-byte
+// aligned: an over-aligned type would go through memalign, which bypasses malloc's
+// per-thread cache and cost more than the whole op for tiny tensors.
 struct SmallStorage : Storage {
-  alignas(64) unsigned char inline_bytes[256];
+  alignas(16) unsigned char inline_bytes[256];
 };
 }  // namespace
 

@@ -11,13 +11,15 @@ namespace tg {
 
 constexpr int kMaxDims = 25;
 
-// Shape and per-operand strides of an elementwise loop over up to 4 operands
+constexpr int kMaxOperands = 5;
+
+// Shape and per-operand strides of an elementwise loop over up to kMaxOperands operands
 // (operand 0 is the output). Built by the ops layer, coalesced before use.
 struct LoopGeom {
   int ndim = 0;
   int nops = 0;
   int64_t shape[kMaxDims];
-  int64_t stride[4][kMaxDims];
+  int64_t stride[kMaxOperands][kMaxDims];
   int64_t numel() const {
     int64_t n = 1;
     for (int d = 0; d < ndim; ++d) n *= shape[d];
@@ -37,6 +39,20 @@ enum class ReduceOp : uint8_t {
   NormOne,
   Mean,
   SumSqDev
+};
+
+// Activation backward (grad_out, saved) -> grad_in; `saved` is the output for Sigmoid,
+// Tanh and Relu, the input for the others.
+enum class ActGrad : uint8_t { Sigmoid, Tanh, Relu, LeakyRelu, Elu, Gelu, GeluTanh };
+// Elementwise losses l(x, t[, aux]); aux is BCE-with-logits' pos_weight (1 when absent).
+enum class LossOp : uint8_t { Mse, L1, Bce, BceLogits };
+enum class LossWrt : uint8_t { Input, Target, Aux };
+
+// One SGD step's hyper-parameters (PyTorch's update rule; see kernels/common/optim_math.h).
+struct SgdParams {
+  double lr, momentum, dampening, weight_decay;
+  bool nesterov, maximize;
+  bool init_buffer;  // first step with momentum: buf := d_p (no dampening), as torch
 };
 
 struct KernelTable {
@@ -76,6 +92,35 @@ struct KernelTable {
   void (*arange)(DType dtype, void* out, int64_t n, double start, double step);
   void (*uniform)(DType dtype, void* out, int64_t n, double lo, double hi, uint64_t seed, uint64_t offset);
   void (*normal)(DType dtype, void* out, int64_t n, double mean, double std, uint64_t seed, uint64_t offset);
+
+  // ---- nn: activations, softmax, losses, optimizer updates ----
+  // dx = act'(saved) * grad over a geometry of (dx, grad, saved); `a`: slope / alpha.
+  void (*activation_backward)(ActGrad op, DType dtype, const LoopGeom& g, void* dx, const void* grad,
+                              const void* saved, double a);
+  // Softmax (or log-softmax) of contiguous x viewed as [outer, D, inner], over D.
+  void (*softmax)(DType dtype, bool log, void* out, const void* x, int64_t outer, int64_t D, int64_t inner);
+  // dx from dy and the forward's output y, same views.
+  void (*softmax_backward)(DType dtype, bool log, void* dx, const void* dy, const void* y, int64_t outer,
+                           int64_t D, int64_t inner);
+  // out = l(x, t, aux) over a geometry of (out, x, t, aux).
+  void (*pointwise_loss)(LossOp op, DType dtype, const LoopGeom& g, void* out, const void* x, const void* t,
+                         const void* aux);
+  // d = scale * grad * dl/d(wrt) over a geometry of (d, grad, x, t, aux).
+  void (*pointwise_loss_backward)(LossOp op, LossWrt wrt, DType dtype, const LoopGeom& g, void* d,
+                                  const void* grad, const void* x, const void* t, const void* aux,
+                                  double scale);
+  // NLL over contiguous logp [N, C, inner], target [N, inner], weight [C] (may be null):
+  // out[n, i] = -w[t] logp[n, t, i] (0 where t == ignore_index; out may be null), sums[0] the
+  // sum of the losses, sums[1] the sum of the weights. Returns the flat position of the
+  // first target outside [0, C) (not ignore_index), or -1; nothing is written then.
+  int64_t (*nll_loss)(DType dtype, void* out, double* sums, const void* logp, const int64_t* target,
+                      const void* weight, int64_t N, int64_t C, int64_t inner, int64_t ignore_index);
+  // dx (zeroed, [N, C, inner]) [n, t, i] = -w[t] * scale * grad[n, i] (grad null: 1).
+  void (*nll_loss_backward)(DType dtype, void* dx, const void* grad, double scale, const int64_t* target,
+                            const void* weight, int64_t N, int64_t C, int64_t inner, int64_t ignore_index);
+  // One SGD step over n contiguous elements: p, its gradient g, its momentum buffer (null
+  // without momentum).
+  void (*sgd_update)(DType dtype, int64_t n, void* p, const void* g, void* buf, const SgdParams& hp);
 };
 
 const KernelTable& kernels(Device device);

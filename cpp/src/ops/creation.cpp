@@ -97,16 +97,26 @@ Tensor eye(int64_t n, int64_t m, DType dtype) {
 }
 
 namespace {
-// U[0, 1) or N(0, 1) draws from the global generator.
-Tensor random_float(const Shape& shape, DType dtype, bool normal, const char* op) {
+// U[a, b) or N(a, b^2) draws from the global generator.
+Tensor random_float(const Shape& shape, DType dtype, bool normal, const char* op, double a = 0.0,
+                    double b = 1.0) {
   TG_CHECK(is_floating(dtype), TypeError, op, ": expected a floating dtype, got ", dtype_name(dtype));
   Tensor t = Tensor::empty(shape, dtype);
   auto [seed, off] = generator().take(t.numel());
   const KernelTable& k = kernels(t.device());
-  (normal ? k.normal : k.uniform)(dtype, t.raw_data(), t.numel(), 0.0, 1.0, seed, off);
+  (normal ? k.normal : k.uniform)(dtype, t.raw_data(), t.numel(), a, b, seed, off);
   return t;
 }
 }  // namespace
+
+Tensor& uniform_(Tensor& t, double from, double to) {
+  TG_CHECK(from <= to, ValueError, "uniform_: expects from <= to, but got from=", from, " to=", to);
+  return copy_(t, random_float(t.shape(), t.dtype(), false, "uniform_", from, to));
+}
+Tensor& normal_(Tensor& t, double mean, double std) {
+  TG_CHECK(std >= 0.0, ValueError, "normal_: expects std >= 0.0, but got std=", std);
+  return copy_(t, random_float(t.shape(), t.dtype(), true, "normal_", mean, std));
+}
 
 Tensor rand(const Shape& shape, DType dtype) { return random_float(shape, dtype, false, "rand"); }
 Tensor randn(const Shape& shape, DType dtype) { return random_float(shape, dtype, true, "randn"); }

@@ -1,6 +1,7 @@
 // Matrix products. Transposed operands (e.g. w.t(), or the views backward makes) reach the
 // GEMM as a transpose flag, not a copy.
 #include "ops/common.h"
+#include "tetragrad/functional.h"
 
 namespace tg {
 
@@ -50,6 +51,27 @@ void gemm_raw(Tensor& out, const Tensor& a_in, const Tensor& b_in, int64_t batch
   kernels(out.device())
       .gemm(out.dtype(), la.trans, lb.trans, batch, M, N, K, alpha, a.raw_data(), la.ld, sa, b.raw_data(),
             lb.ld, sb, beta, out.raw_data(), N, M * N);
+}
+
+// out[M, N] = a[M, K] @ w[N, K]^T + beta * out: w^T is read in place (its transpose flag
+// flipped), with no view or copy made on the hot path of a linear layer.
+void gemm_abt(Tensor& out, const Tensor& a_in, const Tensor& w_in, double beta) {
+  Tensor a = a_in, w = w_in;
+  const int64_t M = a.size(0), K = a.size(1), N = w.size(0);
+  MatLayout la = layout(M, K, a.stride(0), a.stride(1));
+  MatLayout lw = layout(N, K, w.stride(0), w.stride(1));
+  if (!la.ok) {
+    a = contiguous(a.detach());
+    la = layout(M, K, a.stride(0), a.stride(1));
+  }
+  if (!lw.ok) {
+    w = contiguous(w.detach());
+    lw = layout(N, K, w.stride(0), w.stride(1));
+  }
+  if (out.numel() == 0) return;
+  kernels(out.device())
+      .gemm(out.dtype(), la.trans, !lw.trans, 1, M, N, K, 1.0, a.raw_data(), la.ld, 0, w.raw_data(), lw.ld, 0,
+            beta, out.raw_data(), N, M * N);
 }
 
 }  // namespace
@@ -181,6 +203,51 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   if (a.dim() > 1) out_shape.push_back(M);
   out_shape.push_back(N);
   return reshape(r, out_shape);
+}
+
+// ---- linear -------------------------------------------------------------------------------
+// x [*, in], weight [out, in], bias [out] -> [*, out], as one node: the GEMM reads weight
+// transposed in place, and backward gives weight's gradient in weight's own layout.
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+  TG_CHECK(weight.dim() == 2, ValueError,
+           "linear: weight must be 2-D [out_features, in_features], got shape ", weight.shape());
+  const int64_t in = weight.size(1), out_f = weight.size(0);
+  TG_CHECK(x.dim() >= 1 && x.size(-1) == in, ValueError, "linear: input has ", x.dim() ? x.size(-1) : 0,
+           " features but weight expects ", in, " (input ", x.shape(), ", weight ", weight.shape(), ")");
+  check_same_dtype(x, weight, "linear");
+  if (bias.defined()) {
+    TG_CHECK(bias.dim() == 1 && bias.size(0) == out_f, ValueError, "linear: bias of shape ", bias.shape(),
+             " does not match weight ", weight.shape(), " (expected [", out_f, "])");
+    check_same_dtype(x, bias, "linear");
+  }
+  Tensor x2 = x;
+  if (x.dim() != 2) {
+    NoGradGuard ng;
+    x2 = reshape(x.detach(), {x.numel() / std::max<int64_t>(in, 1), in});
+  }
+  Tensor out = Tensor::empty({x2.size(0), out_f}, x.dtype(), x.device());
+  if (bias.defined() && out.numel() > 0) {  // out := bias (broadcast over rows), then += x W^T
+    const LoopGeom g = make_geom(out.shape(), {&out, &bias});
+    kernels(out.device()).copy(out.dtype(), bias.dtype(), g, out.raw_data(), bias.raw_data());
+  }
+  gemm_abt(out, x2, weight, bias.defined() ? 1.0 : 0.0);
+  if (x.dim() != 2) {
+    Shape s = x.shape();
+    s.back() = out_f;
+    out = view(out, s);
+  }
+  if (needs_grad({&x, &weight, &bias}))
+    record(
+        out, "AddmmBackward0", {&x, &weight, &bias}, {x2, weight},
+        [xs = x.shape(), out_f](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
+          const Tensor g2 = g.dim() == 2 ? g : reshape(g, {g.numel() / std::max<int64_t>(out_f, 1), out_f});
+          Tensor gx, gw, gb;
+          if (n.needs(0)) gx = reshape(mm(g2, s[1]), xs);
+          if (n.needs(1)) gw = mm(matrix_t(g2), s[0]);
+          if (n.needs(2)) gb = sum(g2, {0});
+          return {gx, gw, gb};
+        });
+  return out;
 }
 
 }  // namespace tg

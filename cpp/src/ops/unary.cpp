@@ -80,24 +80,6 @@ Tensor sign(const Tensor& t) {
   return unary_grad(unary_raw(UnaryOp::Sign, t), t, "SignBackward0", Saves::Input,
                     [](const Tensor& x) { return zeros_like_t(x); });
 }
-Tensor sigmoid(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Sigmoid, t), t, "SigmoidBackward0", Saves::Output,
-                    [](const Tensor& y) { return mul(y, sub(wrap_scalar(1.0), y)); });
-}
-Tensor tanh(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Tanh, t), t, "TanhBackward0", Saves::Output,
-                    [](const Tensor& y) { return sub(wrap_scalar(1.0), unary_raw(UnaryOp::Square, y)); });
-}
-// Masked gradients use where, not a multiply by the mask: a NaN gradient stays out.
-Tensor relu(const Tensor& t) {
-  Tensor out = unary_raw(UnaryOp::Relu, t);
-  if (needs_grad({&t}))
-    record(out, "ReluBackward0", {&t}, {out},
-           [](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
-             return {where(compare(BinaryOp::Gt, s[0], wrap_scalar(int64_t(0))), g, zeros({}, g.dtype()))};
-           });
-  return out;
-}
 Tensor pow(const Tensor& a, double e) {
   return unary_grad(unary_raw(UnaryOp::PowScalar, a, e), a, "PowBackward0", Saves::Input,
                     [e](const Tensor& x) {

@@ -3,26 +3,12 @@
 // with fast paths for contiguous and scalar (stride 0) operands.
 #include <cstring>
 
+#include "kernels/common/activation_math.h"
 #include "kernels/common/elementwise_math.h"
 #include "kernels/cpu/loops.h"
 
 namespace tg::cpu {
 namespace {
-
-template <class O, class I, class F>
-void unary_typed(const LoopGeom& g, void* out, const void* in, F f) {
-  for_each_run<2>(g, {(char*)out, (char*)in}, {sizeof(O), sizeof(I)},
-                  [&](const std::array<char*, 2>& p, int64_t n, const std::array<int64_t, 2>& s) {
-                    O* o = (O*)p[0];
-                    const I* x = (const I*)p[1];
-                    if (s[0] == 1 && s[1] == 1) {
-#pragma omp simd
-                      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i]);
-                    } else {
-                      for (int64_t i = 0; i < n; ++i) o[i * s[0]] = f(x[i * s[1]]);
-                    }
-                  });
-}
 
 template <class T>
 void unary_dispatch(UnaryOp op, const LoopGeom& g, void* out, const void* in, double a, double b) {
@@ -67,6 +53,14 @@ void unary_dispatch(UnaryOp op, const LoopGeom& g, void* out, const void* in, do
         return unary_typed<T, T>(g, out, in, math::Sigmoid{});
       case UnaryOp::Tanh:
         return unary_typed<T, T>(g, out, in, math::Tanh{});
+      case UnaryOp::LeakyRelu:
+        return unary_typed<T, T>(g, out, in, math::LeakyRelu{a});
+      case UnaryOp::Elu:
+        return unary_typed<T, T>(g, out, in, math::Elu{a});
+      case UnaryOp::Gelu:
+        return unary_typed<T, T>(g, out, in, math::Gelu{});
+      case UnaryOp::GeluTanh:
+        return unary_typed<T, T>(g, out, in, math::GeluTanh{});
       default:
         break;
     }
@@ -92,30 +86,6 @@ void unary(UnaryOp op, DType dtype, const LoopGeom& g, void* out, const void* in
     case DType::Float64:
       return unary_dispatch<double>(op, g, out, in, a, b);
   }
-}
-
-template <class O, class T, class F>
-void binary_typed(const LoopGeom& g, void* out, const void* a, const void* b, F f) {
-  for_each_run<3>(g, {(char*)out, (char*)a, (char*)b}, {sizeof(O), sizeof(T), sizeof(T)},
-                  [&](const std::array<char*, 3>& p, int64_t n, const std::array<int64_t, 3>& s) {
-                    O* o = (O*)p[0];
-                    const T* x = (const T*)p[1];
-                    const T* y = (const T*)p[2];
-                    if (s[0] == 1 && s[1] == 1 && s[2] == 1) {
-#pragma omp simd
-                      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
-                    } else if (s[0] == 1 && s[1] == 1 && s[2] == 0) {
-                      const T yv = *y;
-#pragma omp simd
-                      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], yv);
-                    } else if (s[0] == 1 && s[1] == 0 && s[2] == 1) {
-                      const T xv = *x;
-#pragma omp simd
-                      for (int64_t i = 0; i < n; ++i) o[i] = f(xv, y[i]);
-                    } else {
-                      for (int64_t i = 0; i < n; ++i) o[i * s[0]] = f(x[i * s[1]], y[i * s[2]]);
-                    }
-                  });
 }
 
 template <class T>
@@ -247,7 +217,9 @@ void fill(DType dtype, void* out, int64_t n, double value) {
   TG_DISPATCH_ALL(dtype, "fill", [&] {
     scalar_t* o = (scalar_t*)out;
     const scalar_t v = static_cast<scalar_t>(value);
-    _Pragma("omp parallel for simd if (n > 4 * kParallelGrain)") for (int64_t i = 0; i < n; ++i) o[i] = v;
+    parallel_range(n, threads_for(n, 4 * kParallelGrain), [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) o[i] = v;
+    });
   });
 }
 
@@ -270,9 +242,40 @@ void index_select(DType, void*, const void*, const int64_t*, int64_t, int64_t, i
 void index_add(DType, void*, const void*, const int64_t*, int64_t, int64_t, int64_t, int64_t);
 void uniform(DType, void*, int64_t, double, double, uint64_t, uint64_t);
 void normal(DType, void*, int64_t, double, double, uint64_t, uint64_t);
+void activation_backward(ActGrad, DType, const LoopGeom&, void*, const void*, const void*, double);
+void softmax(DType, bool, void*, const void*, int64_t, int64_t, int64_t);
+void softmax_backward(DType, bool, void*, const void*, const void*, int64_t, int64_t, int64_t);
+void pointwise_loss(LossOp, DType, const LoopGeom&, void*, const void*, const void*, const void*);
+void pointwise_loss_backward(LossOp, LossWrt, DType, const LoopGeom&, void*, const void*, const void*,
+                             const void*, const void*, double);
+int64_t nll_loss(DType, void*, double*, const void*, const int64_t*, const void*, int64_t, int64_t, int64_t,
+                 int64_t);
+void nll_loss_backward(DType, void*, const void*, double, const int64_t*, const void*, int64_t, int64_t,
+                       int64_t, int64_t);
+void sgd_update(DType, int64_t, void*, const void*, void*, const SgdParams&);
 
-const KernelTable table = {unary,       binary,       copy,      where, reduce, gemm,    gather,
-                           scatter_add, index_select, index_add, fill,  arange, uniform, normal};
+const KernelTable table = {unary,
+                           binary,
+                           copy,
+                           where,
+                           reduce,
+                           gemm,
+                           gather,
+                           scatter_add,
+                           index_select,
+                           index_add,
+                           fill,
+                           arange,
+                           uniform,
+                           normal,
+                           activation_backward,
+                           softmax,
+                           softmax_backward,
+                           pointwise_loss,
+                           pointwise_loss_backward,
+                           nll_loss,
+                           nll_loss_backward,
+                           sgd_update};
 
 }  // namespace tg::cpu
 

@@ -14,16 +14,13 @@ void gather(DType dtype, void* out, const void* x, const int64_t* idx, int64_t o
     using T = scalar_t;
     T* o_ = (T*)out;
     const T* x_ = (const T*)x;
-    _Pragma(
-        "omp parallel for num_threads(threads_for(outer * J * inner))") for (int64_t o = 0; o < outer;
-                                                                             ++o) for (int64_t j = 0; j < J;
-                                                                                       ++j) for (int64_t i =
-                                                                                                     0;
-                                                                                                 i < inner;
-                                                                                                 ++i) {
-      const int64_t k = (o * J + j) * inner + i;
-      o_[k] = x_[(o * D + idx[k]) * inner + i];
-    }
+    parallel_for(outer, threads_for(outer * J * inner), [&](int64_t o) {
+      for (int64_t j = 0; j < J; ++j)
+        for (int64_t i = 0; i < inner; ++i) {
+          const int64_t k = (o * J + j) * inner + i;
+          o_[k] = x_[(o * D + idx[k]) * inner + i];
+        }
+    });
   });
 }
 
@@ -35,11 +32,13 @@ void scatter_add(DType dtype, void* out, const void* src, const int64_t* idx, in
     using T = scalar_t;
     T* o_ = (T*)out;
     const T* s_ = (const T*)src;
-    _Pragma("omp parallel for num_threads(outer > 1 ? threads_for(outer * J * inner) : 1)") for (
-        int64_t o = 0; o < outer; ++o) for (int64_t j = 0; j < J; ++j) for (int64_t i = 0; i < inner; ++i) {
-      const int64_t k = (o * J + j) * inner + i;
-      o_[(o * D + idx[k]) * inner + i] += s_[k];
-    }
+    parallel_for(outer, outer > 1 ? threads_for(outer * J * inner) : 1, [&](int64_t o) {
+      for (int64_t j = 0; j < J; ++j)
+        for (int64_t i = 0; i < inner; ++i) {
+          const int64_t k = (o * J + j) * inner + i;
+          o_[(o * D + idx[k]) * inner + i] += s_[k];
+        }
+    });
   });
 }
 
@@ -49,9 +48,10 @@ void index_select(DType dtype, void* out, const void* x, const int64_t* idx, int
   const size_t row = size_t(inner) * itemsize(dtype);
   char* o_ = (char*)out;
   const char* x_ = (const char*)x;
-#pragma omp parallel for collapse(2) num_threads(threads_for(outer * J * inner))
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t j = 0; j < J; ++j) std::memcpy(o_ + (o * J + j) * row, x_ + (o * D + idx[j]) * row, row);
+  parallel_for(outer * J, threads_for(outer * J * inner), [&](int64_t oj) {
+    const int64_t o = oj / J, j = oj % J;
+    std::memcpy(o_ + oj * row, x_ + (o * D + idx[j]) * row, row);
+  });
 }
 
 // out[o, idx[j], i] += src[o, j, i]  (the gradient of index_select)
@@ -61,12 +61,13 @@ void index_add(DType dtype, void* out, const void* src, const int64_t* idx, int6
     using T = scalar_t;
     T* o_ = (T*)out;
     const T* s_ = (const T*)src;
-    _Pragma("omp parallel for num_threads(outer > 1 ? threads_for(outer * J * inner) : 1)") for (
-        int64_t o = 0; o < outer; ++o) for (int64_t j = 0; j < J; ++j) {
-      T* dst = o_ + (o * D + idx[j]) * inner;
-      const T* s = s_ + (o * J + j) * inner;
-      _Pragma("omp simd") for (int64_t i = 0; i < inner; ++i) dst[i] += s[i];
-    }
+    parallel_for(outer, outer > 1 ? threads_for(outer * J * inner) : 1, [&](int64_t o) {
+      for (int64_t j = 0; j < J; ++j) {
+        T* dst = o_ + (o * D + idx[j]) * inner;
+        const T* s = s_ + (o * J + j) * inner;
+        for (int64_t i = 0; i < inner; ++i) dst[i] += s[i];
+      }
+    });
   });
 }
 

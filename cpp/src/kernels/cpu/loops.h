@@ -58,6 +58,32 @@ void run_range(const LoopGeom& g, const std::array<char*, N>& base, const std::a
   }
 }
 
+// body(i) for i in [0, n), on `nt` threads. With one thread no OpenMP region is entered at
+// all: even a one-thread region costs ~300 ns, more than a small op's whole kernel.
+template <class F>
+void parallel_for(int64_t n, int nt, F body) {
+  if (nt <= 1) {
+    for (int64_t i = 0; i < n; ++i) body(i);
+    return;
+  }
+#pragma omp parallel for num_threads(nt) schedule(static)
+  for (int64_t i = 0; i < n; ++i) body(i);
+}
+
+// body(begin, end) on contiguous chunks of [0, n), one per thread (one call when small).
+template <class F>
+void parallel_range(int64_t n, int nt, F body) {
+  if (nt <= 1) {
+    body(int64_t(0), n);
+    return;
+  }
+#pragma omp parallel num_threads(nt)
+  {
+    const int t = omp_get_thread_num(), T = omp_get_num_threads();
+    body(n * t / T, n * (t + 1) / T);
+  }
+}
+
 // Run `inner` over the whole (coalesced) geometry, in parallel when it is large enough.
 template <int N, typename Inner>
 void for_each_run(const LoopGeom& g, const std::array<char*, N>& base, const std::array<int64_t, N>& esize,
@@ -80,6 +106,46 @@ void for_each_run(const LoopGeom& g, const std::array<char*, N>& base, const std
     int64_t b = total * t / T, e = total * (t + 1) / T;
     run_range<N>(g, base, esize, b, e, inner);
   }
+}
+
+// out = f(x) and out = f(a, b) over a geometry, with contiguous and scalar fast paths.
+template <class O, class I, class F>
+void unary_typed(const LoopGeom& g, void* out, const void* in, F f) {
+  for_each_run<2>(g, {(char*)out, (char*)in}, {sizeof(O), sizeof(I)},
+                  [&](const std::array<char*, 2>& p, int64_t n, const std::array<int64_t, 2>& s) {
+                    O* o = (O*)p[0];
+                    const I* x = (const I*)p[1];
+                    if (s[0] == 1 && s[1] == 1) {
+#pragma omp simd
+                      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i]);
+                    } else {
+                      for (int64_t i = 0; i < n; ++i) o[i * s[0]] = f(x[i * s[1]]);
+                    }
+                  });
+}
+
+template <class O, class T, class F>
+void binary_typed(const LoopGeom& g, void* out, const void* a, const void* b, F f) {
+  for_each_run<3>(g, {(char*)out, (char*)a, (char*)b}, {sizeof(O), sizeof(T), sizeof(T)},
+                  [&](const std::array<char*, 3>& p, int64_t n, const std::array<int64_t, 3>& s) {
+                    O* o = (O*)p[0];
+                    const T* x = (const T*)p[1];
+                    const T* y = (const T*)p[2];
+                    if (s[0] == 1 && s[1] == 1 && s[2] == 1) {
+#pragma omp simd
+                      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
+                    } else if (s[0] == 1 && s[1] == 1 && s[2] == 0) {
+                      const T yv = *y;
+#pragma omp simd
+                      for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], yv);
+                    } else if (s[0] == 1 && s[1] == 0 && s[2] == 1) {
+                      const T xv = *x;
+#pragma omp simd
+                      for (int64_t i = 0; i < n; ++i) o[i] = f(xv, y[i]);
+                    } else {
+                      for (int64_t i = 0; i < n; ++i) o[i * s[0]] = f(x[i * s[1]], y[i * s[2]]);
+                    }
+                  });
 }
 
 }  // namespace tg::cpu

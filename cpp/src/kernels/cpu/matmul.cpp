@@ -65,8 +65,7 @@ void gemm_typed(bool ta, bool tb, int64_t batch, int64_t M, int64_t N, int64_t K
   const int64_t flops = M * N * K;
   if (batch > 1 && flops < 128 * 128 * 128) {
     const int nt = threads_for(batch * flops, 1 << 16);
-#pragma omp parallel for num_threads(nt) schedule(static)
-    for (int64_t i = 0; i < batch; ++i) one(i);
+    parallel_for(batch, nt, one);
   } else {
     for (int64_t i = 0; i < batch; ++i) one(i);
   }

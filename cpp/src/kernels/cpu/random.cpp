@@ -24,7 +24,7 @@ inline double unit(uint64_t seed, uint64_t counter) {
 void uniform(DType dtype, void* out, int64_t n, double lo, double hi, uint64_t seed, uint64_t offset) {
   TG_DISPATCH_NUMERIC(dtype, "uniform", [&] {
     scalar_t* o = (scalar_t*)out;
-    _Pragma("omp parallel for num_threads(threads_for(n))") for (int64_t i = 0; i < n; ++i) {
+    parallel_for(n, threads_for(n), [&](int64_t i) {
       double u = lo + (hi - lo) * unit(seed, offset + uint64_t(i));
       if constexpr (std::is_integral_v<scalar_t>)
         o[i] = scalar_t(std::floor(u));
@@ -32,7 +32,7 @@ void uniform(DType dtype, void* out, int64_t n, double lo, double hi, uint64_t s
         scalar_t v = scalar_t(u);
         o[i] = v < scalar_t(hi) ? v : scalar_t(lo);  // rounding to float must not reach hi
       }
-    }
+    });
   });
 }
 
@@ -40,11 +40,11 @@ void uniform(DType dtype, void* out, int64_t n, double lo, double hi, uint64_t s
 void normal(DType dtype, void* out, int64_t n, double mean, double std, uint64_t seed, uint64_t offset) {
   TG_DISPATCH_FLOAT(dtype, "normal", [&] {
     scalar_t* o = (scalar_t*)out;
-    _Pragma("omp parallel for num_threads(threads_for(n))") for (int64_t i = 0; i < n; ++i) {
+    parallel_for(n, threads_for(n), [&](int64_t i) {
       const uint64_t c = 2 * (offset + uint64_t(i));
       const double u1 = 1.0 - unit(seed, c), u2 = unit(seed, c + 1);
       o[i] = scalar_t(mean + std * std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2));
-    }
+    });
   });
 }
 

@@ -187,19 +187,17 @@ void reduce_impl(const Op& op, T* out, int64_t* index, const T* x, const T* aux,
   if constexpr (kFloatSum) {
     if (inner == 1 && !aux && R <= 4096 && outer >= 4) {
       const int64_t groups = outer / 4;
-#pragma omp parallel for num_threads(nt) schedule(static)
-      for (int64_t q = 0; q < groups; ++q) {
+      parallel_for(groups, nt, [&](int64_t q) {
         double s[4];
         four_row_sums(x + q * 4 * R, R, s);
         for (int k = 0; k < 4; ++k) out[q * 4 + k] = op.finish(acc_t<T>(s[k]), R);
-      }
+      });
       for (int64_t o = groups * 4; o < outer; ++o) out[o] = op.finish(acc_t<T>(row_sum(x + o * R, R)), R);
       return;
     }
   }
   if (inner == 1) {
-#pragma omp parallel for num_threads(nt) schedule(static)
-    for (int64_t o = 0; o < outer; ++o) {
+    parallel_for(outer, nt, [&](int64_t o) {
       A a = op.init();
       if constexpr ((std::is_same_v<Op, SumR<T>> || std::is_same_v<Op, MeanR<T>>) &&
                     std::is_floating_point_v<T>) {
@@ -212,15 +210,15 @@ void reduce_impl(const Op& op, T* out, int64_t* index, const T* x, const T* aux,
       }
       out[o] = op.finish(a, R);
       if (index) index[o] = index_of(a);
-    }
+    });
     return;
   }
   // inner > 1: keep a block of column accumulators, stream rows through them.
   constexpr int64_t kBlock = 256;
   const int64_t nblocks = (inner + kBlock - 1) / kBlock;
-#pragma omp parallel for collapse(2) num_threads(nt) schedule(static)
-  for (int64_t o = 0; o < outer; ++o) {
-    for (int64_t blk = 0; blk < nblocks; ++blk) {
+  parallel_for(outer * nblocks, nt, [&](int64_t ob) {
+    const int64_t o = ob / nblocks, blk = ob % nblocks;
+    {
       const int64_t i0 = blk * kBlock, i1 = i0 + kBlock < inner ? i0 + kBlock : inner;
       A acc[kBlock];
       for (int64_t i = i0; i < i1; ++i) acc[i - i0] = op.init();
@@ -231,7 +229,7 @@ void reduce_impl(const Op& op, T* out, int64_t* index, const T* x, const T* aux,
         if (index) index[o * inner + i] = index_of(acc[i - i0]);
       }
     }
-  }
+  });
 }
 
 template <class T>

@@ -1,0 +1,118 @@
+// tetragrad._C._nn: the functional layer (activations, linear, dropout, losses) and the
+// fused optimizer steps, with torch.nn.functional's argument names and defaults.
+#include "common.h"
+#include "tetragrad/functional.h"
+#include "tetragrad/optim.h"
+
+namespace tg::py_bind {
+
+namespace {
+
+Tensor optional_tensor(const py::object& o) { return o.is_none() ? Tensor() : o.cast<Tensor>(); }
+
+}  // namespace
+
+void bind_nn(py::module_& m, PyTensorClass& cls) {
+  py::module_ nn = m.def_submodule("_nn", "torch.nn.functional's kernels (use tetragrad.nn.functional)");
+  using py::arg;
+
+  // ---- activations (sigmoid/tanh/relu are the plain tensor ops) ----------------------------
+  nn.def("leaky_relu", &leaky_relu, arg("input"), arg("negative_slope") = 0.01);
+  nn.def("elu", &elu, arg("input"), arg("alpha") = 1.0);
+  nn.def(
+      "gelu",
+      [](const Tensor& x, const std::string& approximate) {
+        TG_CHECK(approximate == "none" || approximate == "tanh", ValueError,
+                 "gelu: approximate must be 'none' or 'tanh', got '", approximate, "'");
+        return gelu(x, approximate == "tanh");
+      },
+      arg("input"), arg("approximate") = "none");
+  for (const char* name : {"softmax", "log_softmax"}) {
+    const bool log = name[0] == 'l';
+    auto f = [log](const Tensor& x, int64_t dim, const py::object& dtype) {
+      const Tensor xi = dtype.is_none() ? x : to_dtype(x, dtype.cast<DType>());
+      return log ? log_softmax(xi, dim) : softmax(xi, dim);
+    };
+    nn.def(name, f, arg("input"), arg("dim"), arg("dtype") = py::none());
+    cls.def(name, f, arg("dim"), arg("dtype") = py::none());
+  }
+  nn.def("maxout", &maxout, arg("input"), arg("pool_size"), arg("dim") = -1);
+
+  // ---- layers ---------------------------------------------------------------------------
+  nn.def(
+      "linear",
+      [](const Tensor& x, const Tensor& w, const py::object& b) { return linear(x, w, optional_tensor(b)); },
+      arg("input"), arg("weight"), arg("bias") = py::none());
+  nn.def("dropout", &dropout, arg("input"), arg("p") = 0.5, arg("training") = true);
+
+  // ---- losses ---------------------------------------------------------------------------
+  // reduction=None (or any non-string) is a ValueError naming the value, as in torch.
+  auto red = [](const py::object& r, const char* op) {
+    return parse_reduction(py::isinstance<py::str>(r) ? r.cast<std::string>() : std::string(py::repr(r)), op);
+  };
+  nn.def(
+      "mse_loss",
+      [red](const Tensor& x, const Tensor& t, const py::object& r) {
+        return mse_loss(x, t, red(r, "mse_loss"));
+      },
+      arg("input"), arg("target"), arg("reduction") = "mean");
+  nn.def(
+      "l1_loss",
+      [red](const Tensor& x, const Tensor& t, const py::object& r) {
+        return l1_loss(x, t, red(r, "l1_loss"));
+      },
+      arg("input"), arg("target"), arg("reduction") = "mean");
+  nn.def(
+      "binary_cross_entropy",
+      [red](const Tensor& x, const Tensor& t, const py::object& w, const py::object& r) {
+        return binary_cross_entropy(x, t, optional_tensor(w), red(r, "binary_cross_entropy"));
+      },
+      arg("input"), arg("target"), arg("weight") = py::none(), arg("reduction") = "mean");
+  nn.def(
+      "binary_cross_entropy_with_logits",
+      [red](const Tensor& x, const Tensor& t, const py::object& w, const py::object& r,
+            const py::object& pw) {
+        return binary_cross_entropy_with_logits(
+            x, t, optional_tensor(w), red(r, "binary_cross_entropy_with_logits"), optional_tensor(pw));
+      },
+      arg("input"), arg("target"), arg("weight") = py::none(), arg("reduction") = "mean",
+      arg("pos_weight") = py::none());
+  nn.def(
+      "nll_loss",
+      [red](const Tensor& x, const Tensor& t, const py::object& w, int64_t ignore_index,
+            const py::object& r) {
+        return nll_loss(x, t, optional_tensor(w), ignore_index, red(r, "nll_loss"));
+      },
+      arg("input"), arg("target"), arg("weight") = py::none(), arg("ignore_index") = -100,
+      arg("reduction") = "mean");
+  nn.def(
+      "cross_entropy",
+      [red](const Tensor& x, const Tensor& t, const py::object& w, int64_t ignore_index, const py::object& r,
+            double label_smoothing) {
+        return cross_entropy(x, t, optional_tensor(w), ignore_index, red(r, "cross_entropy"),
+                             label_smoothing);
+      },
+      arg("input"), arg("target"), arg("weight") = py::none(), arg("ignore_index") = -100,
+      arg("reduction") = "mean", arg("label_smoothing") = 0.0);
+
+  // ---- optimizers -----------------------------------------------------------------------
+  // One SGD step over a param group; returns the momentum buffers (None where there is none).
+  nn.def(
+      "sgd_step",
+      [](const TensorList& params, const std::vector<std::optional<Tensor>>& bufs, double lr, double momentum,
+         double dampening, double weight_decay, bool nesterov, bool maximize) {
+        TensorList b(params.size());
+        for (size_t i = 0; i < bufs.size() && i < b.size(); ++i)
+          if (bufs[i]) b[i] = *bufs[i];
+        optim::sgd_step(params, b, {lr, momentum, dampening, weight_decay, nesterov, maximize});
+        std::vector<std::optional<Tensor>> out(b.size());
+        for (size_t i = 0; i < b.size(); ++i)
+          if (b[i].defined()) out[i] = b[i];
+        return out;
+      },
+      arg("params"), arg("momentum_buffers"), arg("lr"), arg("momentum"), arg("dampening"),
+      arg("weight_decay"), arg("nesterov"), arg("maximize"));
+  nn.def("zero_grad", &optim::zero_grad, arg("params"), arg("set_to_none") = true);
+}
+
+}  // namespace tg::py_bind

@@ -1,0 +1,117 @@
+// Per-element activation math (forward and backward), shared by the CPU loops and the CUDA
+// grid loops. Forward functors take x; backward functors take (grad_out, saved) and return
+// grad_in, where `saved` is the output for sigmoid/tanh/relu and the input otherwise, as in
+// PyTorch's derivatives. Formulas follow PyTorch's exactly (GELU tanh constants included).
+#pragma once
+#include <cmath>
+#include <type_traits>
+
+#include "kernels/common/fast_math.h"
+
+namespace tg::math {
+
+template <class T>
+TG_HD inline T exp_of(T x) {
+  if constexpr (std::is_same_v<T, float>)
+    return fast_expf(x);
+  else
+    return std::exp(x);
+}
+template <class T>
+TG_HD inline T tanh_of(T x) {
+  if constexpr (std::is_same_v<T, float>)
+    return fast_tanhf(x);
+  else
+    return std::tanh(x);
+}
+
+constexpr double kSqrt1_2 = 0.70710678118654752440;      // 1/sqrt(2)
+constexpr double kInvSqrt2Pi = 0.39894228040143267794;   // 1/sqrt(2 pi)
+constexpr double kSqrt2OverPi = 0.79788456080286535588;  // sqrt(2/pi)
+constexpr double kGeluKappa = 0.044715;
+
+// ---- forward --------------------------------------------------------------------------
+struct LeakyRelu {
+  double slope;
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return x > T(0) ? x : x * T(slope);
+  }
+};
+// elu(x) = x for x > 0, alpha (e^x - 1) otherwise (expm1 keeps small x accurate).
+struct Elu {
+  double alpha;
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return x > T(0) ? x : T(alpha) * std::expm1(x);
+  }
+};
+// gelu(x) = x Phi(x) = x/2 (1 + erf(x / sqrt 2))
+struct Gelu {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return T(0.5) * x * (T(1) + std::erf(x * T(kSqrt1_2)));
+  }
+};
+// gelu_tanh(x) = x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+struct GeluTanh {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    const T inner = T(kSqrt2OverPi) * (x + T(kGeluKappa) * x * x * x);
+    return T(0.5) * x * (T(1) + tanh_of(inner));
+  }
+};
+
+// ---- backward: (grad_out, saved) -> grad_in ---------------------------------------------
+struct SigmoidGrad {  // saved: y
+  template <class T>
+  TG_HD T operator()(T g, T y) const {
+    return g * (T(1) - y) * y;
+  }
+};
+struct TanhGrad {  // saved: y
+  template <class T>
+  TG_HD T operator()(T g, T y) const {
+    return g * (T(1) - y * y);
+  }
+};
+struct ReluGrad {  // saved: y (torch's threshold_backward on the result)
+  template <class T>
+  TG_HD T operator()(T g, T y) const {
+    return y > T(0) ? g : T(0);
+  }
+};
+struct LeakyReluGrad {  // saved: x
+  double slope;
+  template <class T>
+  TG_HD T operator()(T g, T x) const {
+    return x > T(0) ? g : g * T(slope);
+  }
+};
+struct EluGrad {  // saved: x
+  double alpha;
+  template <class T>
+  TG_HD T operator()(T g, T x) const {
+    return x > T(0) ? g : g * T(alpha) * std::exp(x);
+  }
+};
+struct GeluGrad {  // saved: x; d/dx x Phi(x) = Phi(x) + x phi(x)
+  template <class T>
+  TG_HD T operator()(T g, T x) const {
+    const T cdf = T(0.5) * (T(1) + std::erf(x * T(kSqrt1_2)));
+    const T pdf = T(kInvSqrt2Pi) * std::exp(T(-0.5) * x * x);
+    return g * (cdf + x * pdf);
+  }
+};
+struct GeluTanhGrad {  // saved: x
+  template <class T>
+  TG_HD T operator()(T g, T x) const {
+    const T x2 = x * x;
+    const T t = tanh_of(T(kSqrt2OverPi) * (x + T(kGeluKappa) * x2 * x));
+    const T left = T(0.5) * x, right = T(1) + t;
+    const T dinner = T(kSqrt2OverPi) * (T(1) + T(3 * kGeluKappa) * x2);
+    return g * (T(0.5) * right + left * (T(1) - t * t) * dinner);
+  }
+};
+
+}  // namespace tg::math

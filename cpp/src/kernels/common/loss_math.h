@@ -1,0 +1,90 @@
+// Per-element loss math (forward and gradients), shared by the CPU loops and the CUDA grid
+// loops. Formulas follow PyTorch's (BCE clamps its logs at -100; BCE-with-logits goes
+// through a stable log-sigmoid, so logits of +-1e4 give finite losses and gradients).
+#pragma once
+#include <cmath>
+
+#include "kernels/common/activation_math.h"
+#include "kernels/kernels.h"
+
+namespace tg::math {
+
+// log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)), never exponentiating a positive number.
+template <class T>
+TG_HD inline T log_sigmoid(T x) {
+  return (x < T(0) ? x : T(0)) - std::log1p(std::exp(-std::fabs(x)));
+}
+template <class T>
+TG_HD inline T sigmoid_of(T x) {
+  const T e = std::exp(-std::fabs(x));
+  return x >= T(0) ? T(1) / (T(1) + e) : e / (T(1) + e);
+}
+template <class T>
+TG_HD inline T clamped_log(T x) {  // BCE's log, clamped at -100 as PyTorch does
+  const T l = std::log(x);
+  return l < T(-100) ? T(-100) : l;
+}
+template <class T>
+TG_HD inline T clamped_log1m(T x) {  // log(1 - x), clamped at -100
+  const T l = std::log1p(-x);
+  return l < T(-100) ? T(-100) : l;
+}
+template <class T>
+TG_HD inline T sign_of(T x) {
+  return T((T(0) < x) - (x < T(0)));
+}
+
+// l(x, t, pw): pw is pos_weight for BceLogits (1 when absent), unused otherwise.
+struct PointwiseLoss {
+  LossOp op;
+  template <class T>
+  TG_HD T operator()(T x, T t, T pw) const {
+    switch (op) {
+      case LossOp::Mse:
+        return (x - t) * (x - t);
+      case LossOp::L1:
+        return std::fabs(x - t);
+      case LossOp::Bce:
+        return (t - T(1)) * clamped_log1m(x) - t * clamped_log(x);
+      case LossOp::BceLogits:
+        return (T(1) - t) * x - ((pw - T(1)) * t + T(1)) * log_sigmoid(x);
+    }
+    return T(0);
+  }
+};
+
+// scale * g * dl/d(wrt) at (x, t, pw). `scale` carries the 1/N of a mean reduction.
+struct PointwiseLossGrad {
+  LossOp op;
+  LossWrt wrt;
+  double scale;
+  template <class T>
+  TG_HD T operator()(T g, T x, T t, T pw) const {
+    const T gs = g * T(scale);
+    switch (op) {
+      case LossOp::Mse: {  // torch: (2 / N) (x - t) g
+        const T d = T(2 * scale) * (x - t) * g;
+        return wrt == LossWrt::Input ? d : -d;
+      }
+      case LossOp::L1: {
+        const T s = sign_of(x - t) * gs;
+        return wrt == LossWrt::Input ? s : -s;
+      }
+      case LossOp::Bce:
+        if (wrt == LossWrt::Input) {  // torch: g (x - t) / max((1 - x) x, 1e-12)
+          const T den = (T(1) - x) * x;
+          return gs * (x - t) / (den > T(1e-12) ? den : T(1e-12));
+        }
+        return gs * (clamped_log1m(x) - clamped_log(x));
+      case LossOp::BceLogits: {
+        const T lw = (pw - T(1)) * t + T(1);
+        if (wrt == LossWrt::Input) return gs * ((T(1) - t) - lw * (T(1) - sigmoid_of(x)));
+        if (wrt == LossWrt::Target) return gs * (-x - (pw - T(1)) * log_sigmoid(x));
+        return gs * (-t * log_sigmoid(x));  // d/d pos_weight
+      }
+    }
+    return T(0);
+  }
+};
+
+}  // namespace tg::math

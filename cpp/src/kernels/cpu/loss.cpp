@@ -1,0 +1,91 @@
+// CPU loss kernels: elementwise losses (MSE, L1, BCE, BCE with logits) and NLL.
+#include "kernels/common/loss_math.h"
+#include "kernels/cpu/loops.h"
+
+namespace tg::cpu {
+
+// out, x, t, aux: any geometry (LoopGeom over out, x, t, aux)
+void pointwise_loss(LossOp op, DType dtype, const LoopGeom& g, void* out, const void* x, const void* t,
+                    const void* aux) {
+  TG_DISPATCH_FLOAT(dtype, "pointwise_loss", [&] {
+    using T = scalar_t;
+    const math::PointwiseLoss f{op};
+    for_each_run<4>(g, {(char*)out, (char*)x, (char*)t, (char*)aux},
+                    {sizeof(T), sizeof(T), sizeof(T), sizeof(T)},
+                    [&](const std::array<char*, 4>& p, int64_t n, const std::array<int64_t, 4>& s) {
+                      T* o = (T*)p[0];
+                      const T *xp = (const T*)p[1], *tp = (const T*)p[2], *ap = (const T*)p[3];
+                      for (int64_t i = 0; i < n; ++i)
+                        o[i * s[0]] = f(xp[i * s[1]], tp[i * s[2]], ap[i * s[3]]);
+                    });
+  });
+}
+
+// d, grad, x, t, aux: any geometry (LoopGeom over d, grad, x, t, aux); grad is usually a
+// broadcast 0-d tensor (mean/sum reductions)
+void pointwise_loss_backward(LossOp op, LossWrt wrt, DType dtype, const LoopGeom& g, void* d,
+                             const void* grad, const void* x, const void* t, const void* aux, double scale) {
+  TG_DISPATCH_FLOAT(dtype, "pointwise_loss_backward", [&] {
+    using T = scalar_t;
+    const math::PointwiseLossGrad f{op, wrt, scale};
+    for_each_run<5>(g, {(char*)d, (char*)grad, (char*)x, (char*)t, (char*)aux},
+                    {sizeof(T), sizeof(T), sizeof(T), sizeof(T), sizeof(T)},
+                    [&](const std::array<char*, 5>& p, int64_t n, const std::array<int64_t, 5>& s) {
+                      T* o = (T*)p[0];
+                      const T *gp = (const T*)p[1], *xp = (const T*)p[2], *tp = (const T*)p[3],
+                              *ap = (const T*)p[4];
+                      for (int64_t i = 0; i < n; ++i)
+                        o[i * s[0]] = f(gp[i * s[1]], xp[i * s[2]], tp[i * s[3]], ap[i * s[4]]);
+                    });
+  });
+}
+
+// logp: [N, C, inner], target: [N, inner], weight: [C] or null, out: [N, inner] or null
+int64_t nll_loss(DType dtype, void* out, double* sums, const void* logp, const int64_t* target,
+                 const void* weight, int64_t N, int64_t C, int64_t inner, int64_t ignore_index) {
+  const int64_t M = N * inner;
+  for (int64_t k = 0; k < M; ++k)
+    if (target[k] != ignore_index && (target[k] < 0 || target[k] >= C)) return k;
+  TG_DISPATCH_FLOAT(dtype, "nll_loss", [&] {
+    using T = scalar_t;
+    const T* lp = (const T*)logp;
+    const T* w = (const T*)weight;
+    T* o = (T*)out;
+    double loss = 0, wsum = 0;
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t i = 0; i < inner; ++i) {
+        const int64_t k = n * inner + i, c = target[k];
+        T l = 0, wc = 0;
+        if (c != ignore_index) {
+          wc = w ? w[c] : T(1);
+          l = -wc * lp[(n * C + c) * inner + i];
+        }
+        if (o) o[k] = l;
+        loss += double(l);
+        wsum += double(wc);
+      }
+    sums[0] = loss;
+    sums[1] = wsum;
+  });
+  return -1;
+}
+
+// dx: [N, C, inner] (zeroed by the caller), grad: [N, inner] or null, target: [N, inner]
+void nll_loss_backward(DType dtype, void* dx, const void* grad, double scale, const int64_t* target,
+                       const void* weight, int64_t N, int64_t C, int64_t inner, int64_t ignore_index) {
+  TG_DISPATCH_FLOAT(dtype, "nll_loss_backward", [&] {
+    using T = scalar_t;
+    T* gx = (T*)dx;
+    const T* g = (const T*)grad;
+    const T* w = (const T*)weight;
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t i = 0; i < inner; ++i) {
+        const int64_t k = n * inner + i, c = target[k];
+        if (c == ignore_index) continue;
+        const T gk = g ? g[k] : T(1);
+        gx[(n * C + c) * inner + i] = -(w ? w[c] : T(1)) * gk * T(scale);
+      }
+  });
+}
+
+}  // namespace tg::cpu

@@ -1,0 +1,116 @@
+// Activations: sigmoid, tanh, relu, leaky_relu, elu, gelu, softmax, log_softmax, maxout.
+// Each records one node whose backward is a fused kernel (no temporaries).
+#include "ops/elementwise_internal.h"
+#include "tetragrad/functional.h"
+
+namespace tg {
+
+namespace {
+
+void check_floating(const Tensor& x, const char* op) {
+  TG_CHECK(is_floating(x.dtype()), TypeError, op, ": expected a floating-point tensor, got ",
+           dtype_name(x.dtype()), " (shape ", x.shape(), ")");
+}
+
+// dx = act'(saved) * g, one pass.
+Tensor activation_grad(ActGrad op, const Tensor& g, const Tensor& saved, double a) {
+  const Tensor gg = g.dtype() == saved.dtype() ? g : to_dtype(g, saved.dtype());
+  Tensor dx = Tensor::empty(saved.shape(), saved.dtype(), saved.device());
+  const LoopGeom geom = make_geom(saved.shape(), {&dx, &gg, &saved});
+  kernels(saved.device())
+      .activation_backward(op, saved.dtype(), geom, dx.raw_data(), gg.raw_data(), saved.raw_data(), a);
+  return dx;
+}
+
+// out = fwd(x), recorded as one node whose backward is `grad` on the saved input or output.
+Tensor activation(const Tensor& x, UnaryOp fwd, ActGrad grad, const char* name, bool saves_output,
+                  double a = 0.0) {
+  Tensor out = unary_raw(fwd, x, a);
+  if (needs_grad({&x}))
+    record(out, name, {&x}, {saves_output ? out : x},
+           [grad, a](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
+             return {activation_grad(grad, g, s[0], a)};
+           });
+  return out;
+}
+
+}  // namespace
+
+Tensor sigmoid(const Tensor& x) {
+  return activation(x, UnaryOp::Sigmoid, ActGrad::Sigmoid, "SigmoidBackward0", true);
+}
+Tensor tanh(const Tensor& x) { return activation(x, UnaryOp::Tanh, ActGrad::Tanh, "TanhBackward0", true); }
+// The gradient is masked by the output (> 0), as torch's threshold_backward: a NaN in the
+// incoming gradient stays out of the zeroed positions.
+Tensor relu(const Tensor& x) { return activation(x, UnaryOp::Relu, ActGrad::Relu, "ReluBackward0", true); }
+
+Tensor leaky_relu(const Tensor& x, double negative_slope) {
+  check_floating(x, "leaky_relu");
+  return activation(x, UnaryOp::LeakyRelu, ActGrad::LeakyRelu, "LeakyReluBackward0", false, negative_slope);
+}
+Tensor elu(const Tensor& x, double alpha) {
+  check_floating(x, "elu");
+  return activation(x, UnaryOp::Elu, ActGrad::Elu, "EluBackward0", false, alpha);
+}
+Tensor gelu(const Tensor& x, bool tanh_approximation) {
+  check_floating(x, "gelu");
+  return tanh_approximation ? activation(x, UnaryOp::GeluTanh, ActGrad::GeluTanh, "GeluBackward0", false)
+                            : activation(x, UnaryOp::Gelu, ActGrad::Gelu, "GeluBackward0", false);
+}
+
+// ---- softmax ------------------------------------------------------------------------------
+namespace {
+
+struct SoftmaxView {
+  int64_t outer = 1, D = 1, inner = 1;
+};
+SoftmaxView softmax_view(const Shape& s, int64_t d) {
+  SoftmaxView v;
+  for (int64_t i = 0; i < int64_t(s.size()); ++i) {
+    if (i < d) v.outer *= s[i];
+    if (i == d) v.D = s[i];
+    if (i > d) v.inner *= s[i];
+  }
+  return v;
+}
+
+Tensor softmax_impl(const Tensor& x, int64_t dim, bool log) {
+  const char* op = log ? "log_softmax" : "softmax";
+  check_floating(x, op);
+  const int64_t d = wrap_dim(dim, x.dim(), op);
+  const SoftmaxView v = softmax_view(x.shape(), d);
+  const Tensor xc = x.is_contiguous() ? x : contiguous(x.detach());
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
+  kernels(x.device()).softmax(x.dtype(), log, out.raw_data(), xc.raw_data(), v.outer, v.D, v.inner);
+  if (needs_grad({&x}))
+    record(out, log ? "LogSoftmaxBackward0" : "SoftmaxBackward0", {&x}, {out},
+           [log, v](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
+             const Tensor& y = s[0];
+             const Tensor gc =
+                 g.is_contiguous() && g.dtype() == y.dtype() ? g : contiguous(to_dtype(g, y.dtype()));
+             Tensor dx = Tensor::empty(y.shape(), y.dtype(), y.device());
+             kernels(y.device())
+                 .softmax_backward(y.dtype(), log, dx.raw_data(), gc.raw_data(), y.raw_data(), v.outer, v.D,
+                                   v.inner);
+             return {dx};
+           });
+  return out;
+}
+
+}  // namespace
+
+Tensor softmax(const Tensor& x, int64_t dim) { return softmax_impl(x, dim, false); }
+Tensor log_softmax(const Tensor& x, int64_t dim) { return softmax_impl(x, dim, true); }
+
+Tensor maxout(const Tensor& x, int64_t pool_size, int64_t dim) {
+  TG_CHECK(x.dim() >= 1, ValueError, "maxout: expected a tensor with at least 1 dim, got shape ", x.shape());
+  const int64_t d = wrap_dim(dim, x.dim(), "maxout");
+  TG_CHECK(pool_size >= 1 && x.size(d) % pool_size == 0, ValueError, "maxout: dim ", d, " of size ",
+           x.size(d), " is not divisible into groups of pool_size ", pool_size, " (shape ", x.shape(), ")");
+  Shape grouped = x.shape();
+  grouped[d] = x.size(d) / pool_size;
+  grouped.insert(grouped.begin() + d + 1, pool_size);
+  return max_dim(reshape(x, grouped), d + 1).first;
+}
+
+}  // namespace tg

@@ -1,0 +1,260 @@
+// Losses: MSE, L1, BCE, BCE with logits (one fused elementwise node each), NLL (one node),
+// cross-entropy (log_softmax + NLL, label smoothing and probability targets composed).
+#include <cmath>
+
+#include "ops/elementwise_internal.h"
+#include "tetragrad/functional.h"
+
+namespace tg {
+
+Reduction parse_reduction(const std::string& name, const char* op) {
+  if (name == "mean") return Reduction::Mean;
+  if (name == "sum") return Reduction::Sum;
+  if (name == "none") return Reduction::None;
+  throw ValueError(
+      msg(op, ": '", name, "' is not a valid value for reduction (expected 'none', 'mean' or 'sum')"));
+}
+
+namespace {
+
+void check_floating_input(const Tensor& x, const char* op) {
+  TG_CHECK(is_floating(x.dtype()), TypeError, op, ": expected a floating-point input, got ",
+           dtype_name(x.dtype()), " (shape ", x.shape(), ")");
+}
+
+Tensor apply_reduction(const Tensor& l, Reduction r) {
+  if (r == Reduction::None) return l;
+  return r == Reduction::Sum ? sum(l) : mean(l);
+}
+
+// An optional per-element tensor (weight, pos_weight) must broadcast to the input's shape.
+void check_broadcasts_to(const Tensor& w, const Shape& shape, const char* what, const char* op) {
+  if (!w.defined()) return;
+  bool ok = w.dim() <= int64_t(shape.size());
+  for (int64_t i = 0; ok && i < w.dim(); ++i) {
+    const int64_t ws = w.size(w.dim() - 1 - i), s = shape[shape.size() - 1 - i];
+    ok = ws == 1 || ws == s;
+  }
+  TG_CHECK(ok, ValueError, op, ": ", what, " of shape ", w.shape(),
+           " does not broadcast to the input's shape ", shape);
+}
+
+// l(input, target, aux) elementwise, reduced, as one node (gradients to all three).
+Tensor pointwise_loss(LossOp op, const char* name, const char* node_name, const Tensor& input,
+                      const Tensor& target, const Tensor& aux, Reduction r) {
+  check_floating_input(input, name);
+  TG_CHECK(input.shape() == target.shape(), ValueError, name, ": input ", input.shape(), " and target ",
+           target.shape(), " have different shapes (PyTorch would broadcast them, which is usually a bug)");
+  const DType dt = input.dtype();
+  const Tensor t = cast(target, dt);
+  const Tensor a = aux.defined() ? cast(aux, dt) : scalar_tensor(1.0, dt);
+  Tensor l = Tensor::empty(input.shape(), dt, input.device());
+  const LoopGeom geom = make_geom(input.shape(), {&l, &input, &t, &a});
+  kernels(input.device())
+      .pointwise_loss(op, dt, geom, l.raw_data(), input.raw_data(), t.raw_data(), a.raw_data());
+  Tensor out;
+  {
+    NoGradGuard ng;
+    out = apply_reduction(l, r);
+  }
+  if (needs_grad({&input, &t, &a})) {
+    const double scale = r == Reduction::Mean ? 1.0 / double(input.numel()) : 1.0;
+    record(out, node_name, {&input, &t, aux.defined() ? &a : nullptr}, {input, t, a},
+           [op, scale, aux_shape = a.shape()](const Tensor& g, const TensorList& s,
+                                              const FunctionNode& n) -> TensorList {
+             const Tensor gg = g.dtype() == s[0].dtype() ? g : to_dtype(g, s[0].dtype());
+             auto grad_wrt = [&](LossWrt wrt) {
+               Tensor d = Tensor::empty(s[0].shape(), s[0].dtype(), s[0].device());
+               const LoopGeom geom = make_geom(s[0].shape(), {&d, &gg, &s[0], &s[1], &s[2]});
+               kernels(d.device())
+                   .pointwise_loss_backward(op, wrt, d.dtype(), geom, d.raw_data(), gg.raw_data(),
+                                            s[0].raw_data(), s[1].raw_data(), s[2].raw_data(), scale);
+               return d;
+             };
+             TensorList grads(3);
+             if (n.needs(0)) grads[0] = grad_wrt(LossWrt::Input);
+             if (n.needs(1)) grads[1] = grad_wrt(LossWrt::Target);
+             if (n.needs(2)) grads[2] = sum_to(grad_wrt(LossWrt::Aux), aux_shape);
+             return grads;
+           });
+  }
+  return out;
+}
+
+// A per-element weight: the unreduced loss times weight, then reduced (autograd composes).
+Tensor weighted(const Tensor& loss, const Tensor& weight, Reduction r) {
+  return apply_reduction(mul(loss, cast(weight, loss.dtype())), r);
+}
+
+}  // namespace
+
+Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction r) {
+  return pointwise_loss(LossOp::Mse, "mse_loss", "MseLossBackward0", input, target, {}, r);
+}
+Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction r) {
+  return pointwise_loss(LossOp::L1, "l1_loss", "L1LossBackward0", input, target, {}, r);
+}
+
+Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight, Reduction r) {
+  const char* op = "binary_cross_entropy";
+  check_broadcasts_to(weight, input.shape(), "weight", op);
+  if (is_floating(input.dtype()) && input.numel() > 0) {
+    NoGradGuard ng;
+    TG_CHECK(min_all(input).item() >= 0.0 && max_all(input).item() <= 1.0, ValueError, op,
+             ": all elements of input should be between 0 and 1 (input shape ", input.shape(), ")");
+  }
+  if (!weight.defined())
+    return pointwise_loss(LossOp::Bce, op, "BinaryCrossEntropyBackward0", input, target, {}, r);
+  return weighted(
+      pointwise_loss(LossOp::Bce, op, "BinaryCrossEntropyBackward0", input, target, {}, Reduction::None),
+      weight, r);
+}
+
+Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target, const Tensor& weight,
+                                        Reduction r, const Tensor& pos_weight) {
+  const char* op = "binary_cross_entropy_with_logits";
+  check_broadcasts_to(weight, input.shape(), "weight", op);
+  check_broadcasts_to(pos_weight, input.shape(), "pos_weight", op);
+  const char* node = "BinaryCrossEntropyWithLogitsBackward0";
+  if (!weight.defined()) return pointwise_loss(LossOp::BceLogits, op, node, input, target, pos_weight, r);
+  return weighted(pointwise_loss(LossOp::BceLogits, op, node, input, target, pos_weight, Reduction::None),
+                  weight, r);
+}
+
+// ---- NLL and cross-entropy ------------------------------------------------------------------
+namespace {
+
+struct ClassLayout {
+  int64_t N, C, inner;
+};
+
+// input [N, C, d...] with target [N, d...], or input [C] with a 0-d target.
+ClassLayout class_layout(const Tensor& input, const Tensor& target, const char* op) {
+  TG_CHECK(input.dim() >= 1, ValueError, op, ": input must have at least 1 dim (classes), got shape ",
+           input.shape());
+  if (input.dim() == 1) {
+    TG_CHECK(target.dim() == 0, ValueError, op, ": for an input of shape ", input.shape(),
+             " (one sample, C classes) the target must be a 0-d class index, got shape ", target.shape());
+    return {1, input.size(0), 1};
+  }
+  Shape expect = input.shape();
+  expect.erase(expect.begin() + 1);
+  TG_CHECK(target.shape() == expect, ValueError, op, ": expected target of shape ", expect,
+           " for input of shape ", input.shape(), " (input [N, C, d...] -> target [N, d...]), got ",
+           target.shape());
+  const int64_t N = input.size(0), C = input.size(1);
+  return {N, C, N * C == 0 ? 0 : input.numel() / (N * C)};
+}
+
+Tensor class_weight(const Tensor& weight, int64_t C, DType dt, const char* op) {
+  if (!weight.defined()) return {};
+  TG_CHECK(weight.dim() == 1 && weight.size(0) == C, ValueError, op, ": weight of shape ", weight.shape(),
+           " does not match the ", C, " classes (expected shape [", C, "])");
+  return contiguous(to_dtype(weight.detach(), dt));
+}
+
+}  // namespace
+
+Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight, int64_t ignore_index,
+                Reduction r) {
+  const char* op = "nll_loss";
+  check_floating_input(input, op);
+  TG_CHECK(target.dtype() == DType::Int64, TypeError, op, ": expected int64 class indices as target, got ",
+           dtype_name(target.dtype()), " (target shape ", target.shape(), ")");
+  const ClassLayout c = class_layout(input, target, op);
+  const DType dt = input.dtype();
+  const Tensor w = class_weight(weight, c.C, dt, op);
+  const Tensor x = input.is_contiguous() ? input : contiguous(input.detach());
+  const Tensor t = contiguous(target.detach());
+  Tensor per_sample = r == Reduction::None ? Tensor::empty(target.shape(), dt, input.device()) : Tensor();
+  double sums[2] = {0, 0};
+  const int64_t bad =
+      kernels(input.device())
+          .nll_loss(dt, per_sample.defined() ? per_sample.raw_data() : nullptr, sums, x.raw_data(),
+                    t.data<int64_t>(), w.defined() ? w.raw_data() : nullptr, c.N, c.C, c.inner, ignore_index);
+  if (bad >= 0)
+    throw IndexError(msg(op, ": target ", t.data<int64_t>()[bad], " is out of bounds for ", c.C,
+                         " classes (input shape ", input.shape(), ", target shape ", target.shape(), ")"));
+  Tensor out = r == Reduction::None ? per_sample
+                                    : scalar_tensor(r == Reduction::Sum ? sums[0] : sums[0] / sums[1], dt);
+  if (needs_grad({&input})) {
+    const double scale = r == Reduction::Mean ? 1.0 / sums[1] : 1.0;
+    record(out, "NllLossBackward0", {&input}, {t},
+           [c, w, r, scale, ignore_index, shape = input.shape()](const Tensor& g, const TensorList& s,
+                                                                 const FunctionNode&) -> TensorList {
+             Tensor dx = zeros(shape, w.defined() ? w.dtype() : g.dtype());
+             const Tensor gc = contiguous(to_dtype(g, dx.dtype()));
+             const bool per_elem = r == Reduction::None;
+             kernels(dx.device())
+                 .nll_loss_backward(dx.dtype(), dx.raw_data(), per_elem ? gc.raw_data() : nullptr,
+                                    per_elem ? scale : scale * gc.item(), s[0].data<int64_t>(),
+                                    w.defined() ? w.raw_data() : nullptr, c.N, c.C, c.inner, ignore_index);
+             return {dx};
+           });
+  }
+  return out;
+}
+
+Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight, int64_t ignore_index,
+                     Reduction r, double label_smoothing) {
+  const char* op = "cross_entropy";
+  TG_CHECK(label_smoothing >= 0.0 && label_smoothing <= 1.0, ValueError, op,
+           ": label_smoothing must be between 0.0 and 1.0, got ", label_smoothing);
+  check_floating_input(input, op);
+  TG_CHECK(input.dim() >= 1, ValueError, op, ": input must have at least 1 dim (classes), got shape ",
+           input.shape());
+  const int64_t class_dim = input.dim() == 1 ? 0 : 1;
+  const int64_t C = input.size(class_dim);
+  const Tensor logp = log_softmax(input, class_dim);
+  // The weight as [C] broadcast along the class dim of an [N, C, d...] tensor.
+  Tensor w_b;
+  if (weight.defined()) {
+    class_weight(weight, C, input.dtype(), op);  // validates
+    Shape ws(input.dim(), 1);
+    ws[class_dim] = C;
+    w_b = reshape(cast(weight, input.dtype()), ws);
+  }
+
+  if (is_floating(target.dtype())) {  // class probabilities
+    TG_CHECK(target.shape() == input.shape(), ValueError, op,
+             ": class-probability target must have the input's shape ", input.shape(), ", got ",
+             target.shape());
+    Tensor tp = cast(target, input.dtype());
+    if (label_smoothing > 0)
+      tp = add(mul(tp, wrap_scalar(1.0 - label_smoothing)), wrap_scalar(label_smoothing / C));
+    Tensor prod = mul(logp, tp);
+    if (w_b.defined()) prod = mul(prod, w_b);
+    Tensor loss = neg(sum(prod, {class_dim}));
+    if (r == Reduction::None) return loss;
+    if (r == Reduction::Sum) return sum(loss);
+    const int64_t batch = C == 0 ? 0 : input.numel() / C;
+    return div(sum(loss), wrap_scalar(double(batch)));
+  }
+
+  Tensor nll = nll_loss(logp, target, weight, ignore_index, r);
+  if (label_smoothing == 0.0) return nll;
+  // PyTorch's label smoothing: (1 - eps) nll + eps / C * smooth, where smooth is the
+  // (weighted) sum of -log p over classes, zero at ignored targets, normalised like nll.
+  const Tensor ignore_mask = compare(BinaryOp::Eq, target, wrap_scalar(ignore_index));
+  Tensor smooth = neg(sum(w_b.defined() ? mul(logp, w_b) : logp, {class_dim}));
+  smooth = masked_fill(smooth, ignore_mask, zeros({}, smooth.dtype()));
+  Tensor ret;
+  if (r == Reduction::None) {
+    ret = smooth;
+  } else if (r == Reduction::Sum) {
+    ret = sum(smooth);
+  } else {
+    Tensor denom;
+    {
+      NoGradGuard ng;
+      const Tensor kept = masked_select(target, unary(UnaryOp::LogicalNot, ignore_mask));
+      denom = w_b.defined() ? sum(index_select(to_dtype(weight.detach(), input.dtype()), 0, kept))
+                            : scalar_tensor(double(kept.numel()), input.dtype());
+    }
+    ret = div(sum(smooth), denom);
+  }
+  return add(mul(nll, wrap_scalar(1.0 - label_smoothing)),
+             mul(ret, wrap_scalar(label_smoothing / double(C))));
+}
+
+}  // namespace tg
