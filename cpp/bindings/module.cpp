@@ -154,6 +154,14 @@ PYBIND11_MODULE(_C, m) {
 
   m.def("is_grad_enabled", &GradMode::is_enabled);
   m.def("set_grad_enabled", &GradMode::set_enabled, py::arg("mode"));
+  m.def(  // set the mode, return the previous one (one call per no_grad enter/exit)
+      "_exchange_grad_mode",
+      [](bool mode) {
+        const bool prev = GradMode::is_enabled();
+        GradMode::set_enabled(mode);
+        return prev;
+      },
+      py::arg("mode"));
   m.def(
       "backward",
       [](const std::vector<Tensor>& roots, const std::vector<std::optional<Tensor>>& grads, bool retain,

@@ -16,7 +16,8 @@ struct SGDOptions {
 
 // One SGD step, PyTorch's rule, for each parameter that has a gradient. `momentum_buffers`
 // runs parallel to `params` (resized if shorter); an undefined buffer is created on the
-// parameter's first step with momentum. Validates the options (ValueError).
+// parameter's first step with momentum. The options are validated by SGD's constructor
+// (as torch validates its defaults only, so a param group may deviate).
 void sgd_step(const TensorList& params, TensorList& momentum_buffers, const SGDOptions& options);
 
 // Set (or zero) the gradients of `params`.

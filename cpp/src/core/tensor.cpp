@@ -1,4 +1,4 @@
-// Storage allocation (64-byte aligned) and the Tensor handle's own methods.
+// Storage allocation (small: inline or malloc; large: 64-byte aligned) and the Tensor handle's own methods.
 #include "tetragrad/tensor.h"
 
 #include <cstdlib>
@@ -40,7 +40,10 @@ std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
   }
   auto s = std::make_shared<Storage>();
   size_t padded = ((nbytes + 63) / 64) * 64;
-  void* p = padded ? std::aligned_alloc(64, padded) : nullptr;
+  // Up to 64 KiB plain malloc (16-byte aligned, served from malloc's fast caches; memalign
+  // bypasses them). Larger buffers are 64-byte aligned for full-width SIMD rows.
+  void* p = nullptr;
+  if (padded) p = padded <= (64u << 10) ? std::malloc(padded) : std::aligned_alloc(64, padded);
   if (padded && !p) throw std::bad_alloc();
   s->data = p;
   s->nbytes = nbytes;

@@ -16,7 +16,6 @@ void check_options(const SGDOptions& o) {
 }  // namespace
 
 void sgd_step(const TensorList& params, TensorList& momentum_buffers, const SGDOptions& o) {
-  check_options(o);
   if (momentum_buffers.size() < params.size()) momentum_buffers.resize(params.size());
   NoGradGuard ng;
   for (size_t i = 0; i < params.size(); ++i) {

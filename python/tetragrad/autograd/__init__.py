@@ -22,12 +22,11 @@ class _GradMode:
         return cls()(orig_func)  # used as @no_grad, without parentheses
 
     def __enter__(self):
-        self._prev = _C.is_grad_enabled()
-        _C.set_grad_enabled(self._mode)
+        self._prev = _C._exchange_grad_mode(self._mode)
         return self
 
     def __exit__(self, *exc):
-        _C.set_grad_enabled(self._prev)
+        _C._exchange_grad_mode(self._prev)
         return False
 
     def __call__(self, fn):

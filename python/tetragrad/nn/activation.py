@@ -7,6 +7,8 @@ from .._C import Tensor
 from . import functional as F
 from .module import Module
 
+_relu = _C.relu
+
 
 class Sigmoid(Module):
     """1 / (1 + exp(-x))"""
@@ -28,7 +30,7 @@ class ReLU(Module):
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return input.relu_() if self.inplace else _C.relu(input)
+        return input.relu_() if self.inplace else _relu(input)
 
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""

@@ -6,7 +6,7 @@ import operator
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 
-from .module import Module
+from .module import Module, _hooks_alive
 
 
 class Sequential(Module):
@@ -23,8 +23,12 @@ class Sequential(Module):
                 self.add_module(str(i), m)
 
     def forward(self, input):
-        for m in self._modules.values():
-            input = m(input)
+        if _hooks_alive[0]:
+            for m in self._modules.values():
+                input = m(input)
+            return input
+        for m in self._modules.values():  # no hooks anywhere: m(x) is m.forward(x)
+            input = m.forward(input) if m._call_is_forward else m(input)
         return input
 
     def _index(self, idx: int) -> int:

@@ -10,6 +10,8 @@ from . import init
 from .module import Module
 from .parameter import Parameter
 
+_linear = _C._nn.linear
+
 
 class Linear(Module):
     """y = x W^T + b. Input [*, in_features] -> output [*, out_features].
@@ -41,7 +43,7 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input: Tensor) -> Tensor:
-        return _C._nn.linear(input, self.weight, self.bias)
+        return _linear(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

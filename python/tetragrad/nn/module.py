@@ -19,6 +19,10 @@ from .._C import Tensor
 from ..autograd import no_grad
 from .parameter import Parameter
 
+# How many forward hooks exist in the process (in any module): Module.__call__ skips its
+# per-module hook checks while it is zero.
+_hooks_alive = [0]
+
 _IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
 
@@ -77,6 +81,13 @@ class Module:
 
     training: bool
     _version: int = 1
+    # Whether calling an instance is just forward() while no hooks exist (containers then
+    # call forward directly); False for subclasses that override __call__.
+    _call_is_forward: bool = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._call_is_forward = cls.__call__ is Module.__call__
 
     def __init__(self, *args, **kwargs) -> None:
         if args or kwargs:
@@ -96,7 +107,8 @@ class Module:
         )
 
     def __call__(self, *args, **kwargs):
-        if self._forward_pre_hooks or self._forward_hooks:
+        # While no hook is registered anywhere (the common case) a call is just forward.
+        if _hooks_alive[0] and (self._forward_pre_hooks or self._forward_hooks):
             return self._call_with_hooks(*args, **kwargs)
         return self.forward(*args, **kwargs)
 
@@ -217,9 +229,6 @@ class Module:
                 self._non_persistent_buffers_set.discard(name)
                 return
         object.__delattr__(self, name)
-
-    def __getattr__(self, name: str):  # only reached when normal lookup fails
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -498,9 +507,11 @@ class _RemovableHandle:
         self.hooks = hooks
         self.id = next(self._ids)
         hooks[self.id] = hook
+        _hooks_alive[0] += 1
 
     def remove(self) -> None:
-        self.hooks.pop(self.id, None)
+        if self.hooks.pop(self.id, None) is not None:
+            _hooks_alive[0] -= 1
 
     def __enter__(self):
         return self

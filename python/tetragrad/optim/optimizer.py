@@ -63,11 +63,7 @@ class Optimizer:
         existing = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in existing for p in params):
             raise ValueError("some parameters appear in more than one parameter group")
-        self._check_group(group)
         self.param_groups.append(group)
-
-    def _check_group(self, group: dict) -> None:
-        """Validate a group's hyper-parameters (subclasses)."""
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         for g in self.param_groups:

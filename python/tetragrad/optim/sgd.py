@@ -45,6 +45,7 @@ class SGD(Optimizer):
             differentiable=differentiable,
             fused=fused,
         )
+        self._check_group(defaults)  # torch validates the defaults, not each group
         super().__init__(params, defaults)
 
     def _check_group(self, g: dict) -> None:
