@@ -7,6 +7,7 @@ Helpers (import them with ``from conftest import ...``):
   assert_close(t, ref, ...)                 shape, dtype and values against a NumPy reference
   check_grad(fn, *arrays)                   tg.autograd.gradcheck on float64 leaves
   randn / rand_away(...)                    deterministic test data
+  make(M, a) / np_of(t) / dtype_name(t)     parity tests: the same data in tetragrad or torch
 
 Self-check of the suite: ``TG_TEST_BACKEND=torch pytest tests`` runs every test against
 PyTorch in place of tetragrad (``import tetragrad`` resolves to ``torch``). Failures there
@@ -132,6 +133,27 @@ def check_grad(fn, *arrays, eps=1e-6, atol=1e-5, rtol=1e-3):
     """gradcheck `fn` at float64 leaves built from `arrays` (tg.autograd.gradcheck)."""
     inputs = tuple(tgt(np.asarray(a, dtype=np.float64), requires_grad=True) for a in arrays)
     assert tg.autograd.gradcheck(fn, inputs, eps=eps, atol=atol, rtol=rtol)
+
+
+# ---- parity helpers (one expression written against a module M: tetragrad or torch) ----------
+
+
+def make(M, a, requires_grad=False):
+    """The same NumPy data as a tensor of module M (tetragrad or torch)."""
+    a = np.asarray(a)
+    dt = getattr(M, str(a.dtype))  # float32 / float64 / int64 / bool
+    t = M.tensor(a.tolist(), dtype=dt) if a.size else M.zeros(a.shape, dtype=dt)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def np_of(t):
+    return np.array(t.detach().tolist(), dtype=np.float64)
+
+
+def dtype_name(t):
+    return str(t.dtype).split(".")[-1]
 
 
 # ---- markers --------------------------------------------------------------------------------------

@@ -5,29 +5,11 @@ gives the same outputs, dtypes and gradients (input, target and weight) in float
 import numpy as np
 import pytest
 import tetragrad as tg
-from conftest import TORCH_BACKEND, distinct, rand_away, randn
+from conftest import TORCH_BACKEND, distinct, dtype_name, make, np_of, rand_away, randn
 
 torch = pytest.importorskip("torch")
 
 REDUCTIONS = ["none", "mean", "sum"]
-
-
-def make(M, a, requires_grad=False):
-    """The same NumPy data as a tensor of module M (tetragrad or torch)."""
-    a = np.asarray(a)
-    dt = getattr(M, str(a.dtype))  # float32 / float64 / int64
-    t = M.tensor(a.tolist(), dtype=dt) if a.size else M.zeros(a.shape, dtype=dt)
-    if requires_grad:
-        t.requires_grad_(True)
-    return t
-
-
-def np_of(t):
-    return np.array(t.detach().tolist(), dtype=np.float64)
-
-
-def dtype_name(t):
-    return str(t.dtype).split(".")[-1]
 
 
 # An argument spec: (kind, shape) for generated data, or an int64 array of class indices.

@@ -4,27 +4,9 @@ against a module `M` (tetragrad or torch), gives the same outputs, dtypes and gr
 import numpy as np
 import pytest
 import tetragrad as tg
-from conftest import distinct, rand_away, randn
+from conftest import distinct, dtype_name, make, np_of, rand_away, randn
 
 torch = pytest.importorskip("torch")
-
-
-def make(M, a, requires_grad=False):
-    """The same NumPy data as a tensor of module M (tetragrad or torch)."""
-    a = np.asarray(a)
-    dt = getattr(M, str(a.dtype))  # float32 / float64 / int64 / bool
-    t = M.tensor(a.tolist(), dtype=dt) if a.size else M.zeros(a.shape, dtype=dt)
-    if requires_grad:
-        t.requires_grad_(True)
-    return t
-
-
-def np_of(t):
-    return np.array(t.detach().tolist(), dtype=np.float64)
-
-
-def dtype_name(t):
-    return str(t.dtype).split(".")[-1]
 
 
 def data(kind, shape, seed):

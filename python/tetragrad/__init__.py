@@ -105,6 +105,7 @@ from ._C import (
     where,
     zeros,
 )
+from ._C._nn import log_softmax, softmax
 from ._tensor import (
     Size,
     empty_like,

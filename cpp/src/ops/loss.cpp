@@ -153,11 +153,9 @@ Tensor class_weight(const Tensor& weight, int64_t C, DType dt, const char* op) {
   return contiguous(to_dtype(weight.detach(), dt));
 }
 
-}  // namespace
-
-Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight, int64_t ignore_index,
-                Reduction r) {
-  const char* op = "nll_loss";
+// `op`: the name errors carry (cross_entropy reaches this through its log-probabilities).
+Tensor nll_loss_named(const Tensor& input, const Tensor& target, const Tensor& weight, int64_t ignore_index,
+                      Reduction r, const char* op) {
   check_floating_input(input, op);
   TG_CHECK(target.dtype() == DType::Int64, TypeError, op, ": expected int64 class indices as target, got ",
            dtype_name(target.dtype()), " (target shape ", target.shape(), ")");
@@ -193,6 +191,13 @@ Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight,
            });
   }
   return out;
+}
+
+}  // namespace
+
+Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight, int64_t ignore_index,
+                Reduction r) {
+  return nll_loss_named(input, target, weight, ignore_index, r, "nll_loss");
 }
 
 Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight, int64_t ignore_index,
@@ -231,7 +236,7 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& we
     return div(sum(loss), wrap_scalar(double(batch)));
   }
 
-  Tensor nll = nll_loss(logp, target, weight, ignore_index, r);
+  Tensor nll = nll_loss_named(logp, target, weight, ignore_index, r, op);
   if (label_smoothing == 0.0) return nll;
   // PyTorch's label smoothing: (1 - eps) nll + eps / C * smooth, where smooth is the
   // (weighted) sum of -log p over classes, zero at ignored targets, normalised like nll.

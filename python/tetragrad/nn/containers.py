@@ -9,6 +9,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from .module import Module, _hooks_alive
 
 
+def _renumber(container: Module, modules: list) -> None:
+    """Re-register `modules` under the keys "0", "1", ... (after an insert or a delete)."""
+    container._modules.clear()
+    for i, m in enumerate(modules):
+        container.add_module(str(i), m)
+
+
 class Sequential(Module):
     """Applies its modules in order: ``Sequential(a, b)(x) == b(a(x))``. Also takes an
     ``OrderedDict`` of named modules."""
@@ -51,10 +58,7 @@ class Sequential(Module):
         keys = list(self._modules.keys())
         for k in keys[idx] if isinstance(idx, slice) else [keys[self._index(idx)]]:
             del self._modules[k]
-        items = list(self._modules.items())  # renumber, as torch does
-        self._modules.clear()
-        for i, (_, m) in enumerate(items):
-            self._modules[str(i)] = m
+        _renumber(self, list(self._modules.values()))  # as torch does
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -77,9 +81,7 @@ class Sequential(Module):
         if not -n <= index <= n:
             raise IndexError(f"Index out of range: {index}")
         mods.insert(index if index >= 0 else index + n, module)
-        self._modules.clear()
-        for i, m in enumerate(mods):
-            self.add_module(str(i), m)
+        _renumber(self, mods)
         return self
 
 
@@ -109,9 +111,7 @@ class ModuleList(Module):
     def __delitem__(self, idx) -> None:
         mods = list(self._modules.values())
         del mods[idx if isinstance(idx, slice) else int(self._index(idx))]
-        self._modules.clear()
-        for i, m in enumerate(mods):
-            self._modules[str(i)] = m
+        _renumber(self, mods)
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -134,9 +134,7 @@ class ModuleList(Module):
     def insert(self, index: int, module: Module) -> None:
         mods = list(self._modules.values())
         mods.insert(index, module)
-        self._modules.clear()
-        for i, m in enumerate(mods):
-            self.add_module(str(i), m)
+        _renumber(self, mods)
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError("ModuleList has no forward; iterate over it instead")

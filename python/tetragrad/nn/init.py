@@ -109,6 +109,13 @@ def _kaiming_std(tensor, a, mode, nonlinearity):
     return calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
 
 
+def _is_empty(tensor: Tensor) -> bool:
+    if 0 in tuple(tensor.shape):
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+        return True
+    return False
+
+
 def kaiming_uniform_(
     tensor: Tensor,
     a: float = 0,
@@ -117,8 +124,7 @@ def kaiming_uniform_(
     generator=None,
 ) -> Tensor:
     """He: U(-b, b), b = gain * sqrt(3 / fan) (gain from ``nonlinearity`` and slope ``a``)."""
-    if 0 in tuple(tensor.shape):
-        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
+    if _is_empty(tensor):
         return tensor
     bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
     return uniform_(tensor, -bound, bound)
@@ -132,7 +138,6 @@ def kaiming_normal_(
     generator=None,
 ) -> Tensor:
     """He: N(0, std^2), std = gain / sqrt(fan)."""
-    if 0 in tuple(tensor.shape):
-        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
+    if _is_empty(tensor):
         return tensor
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity))
