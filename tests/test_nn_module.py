@@ -7,7 +7,9 @@ tetragrad's own contract and say so:
   * Linear shape errors are ValueError naming both shapes (torch: RuntimeError -> torch_differs).
 """
 
+import copy
 import math
+import pickle
 from collections import OrderedDict
 
 import numpy as np
@@ -978,3 +980,39 @@ def test_load_state_dict_numpy_size_mismatch():
     with pytest.raises(RuntimeError) as e:
         s.load_state_dict(sd)
     assert "2.weight" in str(e.value) and "[4, 8]" in str(e.value) and "[3, 8]" in str(e.value)
+
+
+# ---- copies, pickling, assign (added by the lead) ---------------------------------------------
+
+
+def _mlp():
+    return nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+
+
+def test_deepcopy_is_independent_and_consistent():
+    m = _mlp()
+    m2 = copy.deepcopy(m)
+    assert m2[0].weight is not m[0].weight and isinstance(m2[0].weight, nn.Parameter)
+    assert m2[0]._parameters["weight"] is m2[0].weight  # registry and attribute agree
+    with tg.no_grad():
+        m2[0].weight.fill_(0.0)
+    assert m[0].weight.abs().sum().item() > 0
+    assert [k for k, _ in m2.named_parameters()] == [k for k, _ in m.named_parameters()]
+
+
+def test_pickle_round_trip_gives_same_outputs():
+    m = _mlp()
+    m2 = pickle.loads(pickle.dumps(m))
+    x = tg.randn(4, 2)
+    np.testing.assert_array_equal(m2(x).detach().numpy(), m(x).detach().numpy())
+
+
+def test_load_state_dict_assign_takes_the_tensors():
+    m, src = _mlp(), _mlp()
+    sd = src.state_dict()
+    m.load_state_dict(sd, assign=True)
+    assert m[0].weight.data_ptr() == sd["0.weight"].data_ptr()
+    assert isinstance(m[0].weight, nn.Parameter) and m[0].weight.requires_grad
+    assert m[0]._parameters["weight"] is m[0].weight
+    x = tg.randn(4, 2)
+    np.testing.assert_array_equal(m(x).detach().numpy(), src(x).detach().numpy())

@@ -387,17 +387,22 @@ class Module:
         return self
 
     # ---- state dict -------------------------------------------------------------------------
-    def _state_items(self, prefix=""):
-        """(key, tensor) for every parameter and persistent buffer, PyTorch's key order."""
+    def _state_slots(self, prefix=""):
+        """(key, owner, name, tensor) for every parameter and persistent buffer, in
+        PyTorch's key order (own parameters, own buffers, then each child's)."""
         for name, p in self._parameters.items():
             if p is not None:
-                yield prefix + name, p
+                yield prefix + name, self, name, p
         for name, b in self._buffers.items():
             if b is not None and name not in self._non_persistent_buffers_set:
-                yield prefix + name, b
+                yield prefix + name, self, name, b
         for name, m in self._modules.items():
             if m is not None:
-                yield from m._state_items(prefix + name + ".")
+                yield from m._state_slots(prefix + name + ".")
+
+    def _state_items(self, prefix=""):
+        for key, _, _, t in self._state_slots(prefix):
+            yield key, t
 
     def state_dict(
         self, *, destination=None, prefix: str = "", keep_vars: bool = False
@@ -411,11 +416,14 @@ class Module:
     def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
         """Copy values from ``state_dict`` (tensors or NumPy arrays) into this module's
         parameters and buffers. With ``strict``, missing and unexpected keys are errors; a
-        shape mismatch always is. Returns ``(missing_keys, unexpected_keys)``."""
+        shape mismatch always is, and nothing is loaded then. With ``assign``, the module takes
+        the given tensors themselves (their dtype and memory) instead of copying their values.
+        Returns ``(missing_keys, unexpected_keys)``."""
         if not hasattr(state_dict, "keys"):
             raise TypeError(
                 f"Expected state_dict to be dict-like, got {type(state_dict).__name__}."
             )
+        slots = {key: (owner, name) for key, owner, name, _ in self._state_slots()}
         own = OrderedDict(self._state_items())
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
@@ -436,7 +444,7 @@ class Module:
                     f"the shape in current model is {list(t.shape)}."
                 )
             else:
-                updates.append((t, src))
+                updates.append((k, t, src))
         if strict:
             if unexpected:
                 errors.insert(
@@ -456,8 +464,15 @@ class Module:
                 + "\n\t".join(errors)
             )
         with no_grad():  # all checks passed: nothing is half-loaded on an error
-            for t, src in updates:
-                t.copy_(src)
+            for k, t, src in updates:
+                if not assign:
+                    t.copy_(src)
+                    continue
+                owner, name = slots[k]
+                if isinstance(t, Parameter):
+                    owner._parameters[name] = Parameter(src, requires_grad=t.requires_grad)
+                else:
+                    owner._buffers[name] = src.detach()
         return _IncompatibleKeys(missing, unexpected)
 
     # ---- repr ---------------------------------------------------------------------------
