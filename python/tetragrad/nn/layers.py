@@ -25,6 +25,15 @@ class Linear(Module):
         super().__init__()
         from .. import empty, get_default_dtype
 
+        if not (isinstance(in_features, int) and isinstance(out_features, int)):
+            raise TypeError(
+                f"Linear: in_features and out_features must be ints, got {in_features!r}, {out_features!r}"
+            )
+        if in_features < 0 or out_features < 0:
+            raise ValueError(
+                f"Linear: in_features and out_features must be >= 0, got {in_features}, {out_features}"
+            )
+
         self.in_features = in_features
         self.out_features = out_features
         dt = dtype if dtype is not None else get_default_dtype()
