@@ -37,6 +37,14 @@ void bind_nn(py::module_& m, PyTensorClass& cls) {
     cls.def(name, f, arg("dim"), arg("dtype") = py::none());
   }
   nn.def("maxout", &maxout, arg("input"), arg("pool_size"), arg("dim") = -1);
+  nn.def("silu", &silu, arg("input"));
+  nn.def("softplus", &softplus, arg("input"), arg("beta") = 1.0, arg("threshold") = 20.0);
+  nn.def("logsigmoid", &log_sigmoid, arg("input"));
+  nn.def("hardtanh", &hardtanh, arg("input"), arg("min_val") = -1.0, arg("max_val") = 1.0);
+  nn.def("selu", &selu, arg("input"));
+  nn.def("mish", &mish, arg("input"));
+  nn.def("prelu", &prelu, arg("input"), arg("weight"));
+  nn.def("one_hot", &one_hot, arg("tensor"), arg("num_classes") = -1);
 
   // ---- layers ---------------------------------------------------------------------------
   nn.def(
@@ -62,6 +70,18 @@ void bind_nn(py::module_& m, PyTensorClass& cls) {
         return l1_loss(x, t, red(r, "l1_loss"));
       },
       arg("input"), arg("target"), arg("reduction") = "mean");
+  nn.def(
+      "smooth_l1_loss",
+      [red](const Tensor& x, const Tensor& t, const py::object& r, double beta) {
+        return smooth_l1_loss(x, t, red(r, "smooth_l1_loss"), beta);
+      },
+      arg("input"), arg("target"), arg("reduction") = "mean", arg("beta") = 1.0);
+  nn.def(
+      "huber_loss",
+      [red](const Tensor& x, const Tensor& t, const py::object& r, double delta) {
+        return huber_loss(x, t, red(r, "huber_loss"), delta);
+      },
+      arg("input"), arg("target"), arg("reduction") = "mean", arg("delta") = 1.0);
   nn.def(
       "binary_cross_entropy",
       [red](const Tensor& x, const Tensor& t, const py::object& w, const py::object& r) {

@@ -16,6 +16,13 @@ Reduction parse_reduction(const std::string& name, const char* op);
 Tensor leaky_relu(const Tensor& x, double negative_slope = 0.01);
 Tensor elu(const Tensor& x, double alpha = 1.0);
 Tensor gelu(const Tensor& x, bool tanh_approximation = false);
+Tensor silu(const Tensor& x);
+Tensor softplus(const Tensor& x, double beta = 1.0, double threshold = 20.0);
+Tensor log_sigmoid(const Tensor& x);
+Tensor hardtanh(const Tensor& x, double min_val = -1.0, double max_val = 1.0);  // relu6: (0, 6)
+Tensor selu(const Tensor& x);
+Tensor mish(const Tensor& x);
+Tensor prelu(const Tensor& x, const Tensor& weight);  // weight [1] or [C] (dim 1 of x)
 Tensor softmax(const Tensor& x, int64_t dim);
 Tensor log_softmax(const Tensor& x, int64_t dim);
 // Max over groups of `pool_size` consecutive elements along `dim` (size k * pool_size -> k).
@@ -24,12 +31,18 @@ Tensor maxout(const Tensor& x, int64_t pool_size, int64_t dim = -1);
 // ---- layers ---------------------------------------------------------------------------
 // x [*, in], weight [out, in], bias [out] (may be undefined) -> [*, out]
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = {});
+// Class indices (int64, any shape) -> one-hot int64 [..., num_classes]; -1: max + 1.
+Tensor one_hot(const Tensor& indices, int64_t num_classes = -1);
 // Inverted dropout: zeroes each element with probability p, scales the rest by 1/(1-p).
 Tensor dropout(const Tensor& x, double p = 0.5, bool training = true);
 
 // ---- losses (weights may be undefined) --------------------------------------------------
 Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
 Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean,
+                      double beta = 1.0);
+Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean,
+                  double delta = 1.0);
 Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight = {},
                             Reduction reduction = Reduction::Mean);
 Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target, const Tensor& weight = {},

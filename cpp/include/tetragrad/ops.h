@@ -116,6 +116,11 @@ enum class UnaryOp : uint8_t {
   Elu,        // parameter: alpha
   Gelu,
   GeluTanh,
+  Silu,
+  Softplus,  // parameters: beta, threshold
+  LogSigmoid,
+  Selu,
+  Mish,
 };
 Tensor add(const Tensor& a, const Tensor& b, double alpha = 1.0);
 Tensor sub(const Tensor& a, const Tensor& b, double alpha = 1.0);

@@ -43,9 +43,24 @@ enum class ReduceOp : uint8_t {
 
 // Activation backward (grad_out, saved) -> grad_in; `saved` is the output for Sigmoid,
 // Tanh and Relu, the input for the others.
-enum class ActGrad : uint8_t { Sigmoid, Tanh, Relu, LeakyRelu, Elu, Gelu, GeluTanh };
-// Elementwise losses l(x, t[, aux]); aux is BCE-with-logits' pos_weight (1 when absent).
-enum class LossOp : uint8_t { Mse, L1, Bce, BceLogits };
+enum class ActGrad : uint8_t {
+  Sigmoid,
+  Tanh,
+  Relu,
+  LeakyRelu,
+  Elu,
+  Gelu,
+  GeluTanh,
+  Silu,
+  Softplus,  // a: beta, b: threshold
+  LogSigmoid,
+  Hardtanh,  // a: min, b: max
+  Selu,
+  Mish,
+};
+// Elementwise losses l(x, t[, aux]); aux is BCE-with-logits' pos_weight (1 when absent);
+// the parameter p is SmoothL1's beta and Huber's delta.
+enum class LossOp : uint8_t { Mse, L1, Bce, BceLogits, SmoothL1, Huber };
 enum class LossWrt : uint8_t { Input, Target, Aux };
 
 // One SGD step's hyper-parameters (PyTorch's update rule; see kernels/common/optim_math.h).
@@ -94,9 +109,10 @@ struct KernelTable {
   void (*normal)(DType dtype, void* out, int64_t n, double mean, double std, uint64_t seed, uint64_t offset);
 
   // ---- nn: activations, softmax, losses, optimizer updates ----
-  // dx = act'(saved) * grad over a geometry of (dx, grad, saved); `a`: slope / alpha.
+  // dx = act'(saved) * grad over a geometry of (dx, grad, saved); a, b: the activation's
+  // parameters (slope, alpha, beta/threshold, min/max).
   void (*activation_backward)(ActGrad op, DType dtype, const LoopGeom& g, void* dx, const void* grad,
-                              const void* saved, double a);
+                              const void* saved, double a, double b);
   // Softmax (or log-softmax) of contiguous x viewed as [outer, D, inner], over D.
   void (*softmax)(DType dtype, bool log, void* out, const void* x, int64_t outer, int64_t D, int64_t inner);
   // dx from dy and the forward's output y, same views.
@@ -104,10 +120,10 @@ struct KernelTable {
                            int64_t D, int64_t inner);
   // out = l(x, t, aux) over a geometry of (out, x, t, aux).
   void (*pointwise_loss)(LossOp op, DType dtype, const LoopGeom& g, void* out, const void* x, const void* t,
-                         const void* aux);
+                         const void* aux, double p);
   // d = scale * grad * dl/d(wrt) over a geometry of (d, grad, x, t, aux).
   void (*pointwise_loss_backward)(LossOp op, LossWrt wrt, DType dtype, const LoopGeom& g, void* d,
-                                  const void* grad, const void* x, const void* t, const void* aux,
+                                  const void* grad, const void* x, const void* t, const void* aux, double p,
                                   double scale);
   // NLL over contiguous logp [N, C, inner], target [N, inner], weight [C] (may be null):
   // out[n, i] = -w[t] logp[n, t, i] (0 where t == ignore_index; out may be null), sums[0] the

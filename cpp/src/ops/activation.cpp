@@ -13,23 +13,23 @@ void check_floating(const Tensor& x, const char* op) {
 }
 
 // dx = act'(saved) * g, one pass.
-Tensor activation_grad(ActGrad op, const Tensor& g, const Tensor& saved, double a) {
+Tensor activation_grad(ActGrad op, const Tensor& g, const Tensor& saved, double a, double b) {
   const Tensor gg = g.dtype() == saved.dtype() ? g : to_dtype(g, saved.dtype());
   Tensor dx = Tensor::empty(saved.shape(), saved.dtype(), saved.device());
   const LoopGeom geom = make_geom(saved.shape(), {&dx, &gg, &saved});
   kernels(saved.device())
-      .activation_backward(op, saved.dtype(), geom, dx.raw_data(), gg.raw_data(), saved.raw_data(), a);
+      .activation_backward(op, saved.dtype(), geom, dx.raw_data(), gg.raw_data(), saved.raw_data(), a, b);
   return dx;
 }
 
 // out = fwd(x), recorded as one node whose backward is `grad` on the saved input or output.
 Tensor activation(const Tensor& x, UnaryOp fwd, ActGrad grad, const char* name, bool saves_output,
-                  double a = 0.0) {
-  Tensor out = unary_raw(fwd, x, a);
+                  double a = 0.0, double b = 0.0) {
+  Tensor out = unary_raw(fwd, x, a, b);
   if (needs_grad({&x}))
     record(out, name, {&x}, {saves_output ? out : x},
-           [grad, a](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
-             return {activation_grad(grad, g, s[0], a)};
+           [grad, a, b](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
+             return {activation_grad(grad, g, s[0], a, b)};
            });
   return out;
 }
@@ -56,6 +56,53 @@ Tensor gelu(const Tensor& x, bool tanh_approximation) {
   check_floating(x, "gelu");
   return tanh_approximation ? activation(x, UnaryOp::GeluTanh, ActGrad::GeluTanh, "GeluBackward0", false)
                             : activation(x, UnaryOp::Gelu, ActGrad::Gelu, "GeluBackward0", false);
+}
+
+Tensor silu(const Tensor& x) {
+  check_floating(x, "silu");
+  return activation(x, UnaryOp::Silu, ActGrad::Silu, "SiluBackward0", false);
+}
+Tensor softplus(const Tensor& x, double beta, double threshold) {
+  check_floating(x, "softplus");
+  return activation(x, UnaryOp::Softplus, ActGrad::Softplus, "SoftplusBackward0", false, beta, threshold);
+}
+Tensor log_sigmoid(const Tensor& x) {
+  check_floating(x, "log_sigmoid");
+  return activation(x, UnaryOp::LogSigmoid, ActGrad::LogSigmoid, "LogSigmoidBackward0", false);
+}
+Tensor hardtanh(const Tensor& x, double min_val, double max_val) {
+  TG_CHECK(max_val >= min_val, ValueError, "hardtanh: min_val (", min_val, ") must not exceed max_val (",
+           max_val, ")");
+  TG_CHECK(x.dtype() != DType::Bool, TypeError, "hardtanh: not implemented for bool tensors (shape ",
+           x.shape(), ")");
+  return activation(x, UnaryOp::Clamp, ActGrad::Hardtanh, "HardtanhBackward0", false, min_val, max_val);
+}
+Tensor selu(const Tensor& x) {
+  check_floating(x, "selu");
+  return activation(x, UnaryOp::Selu, ActGrad::Selu, "EluBackward0", false);
+}
+Tensor mish(const Tensor& x) {
+  check_floating(x, "mish");
+  return activation(x, UnaryOp::Mish, ActGrad::Mish, "MishBackward0", false);
+}
+
+// prelu(x) = x for x > 0, w x otherwise; w [1] or [C] along dim 1 (composed: where, mul).
+Tensor prelu(const Tensor& x, const Tensor& weight) {
+  check_floating(x, "prelu");
+  TG_CHECK(weight.dim() <= 1, ValueError, "prelu: weight must be 0-d or 1-d, got shape ", weight.shape());
+  const int64_t n = weight.numel(), channels = x.dim() >= 2 ? x.size(1) : 1;
+  TG_CHECK(n == 1 || n == channels, ValueError, "prelu: weight has ", n, " parameters but the input has ",
+           channels, " channels (input ", x.shape(), ", weight ", weight.shape(), "); expected 1 or ",
+           channels);
+  Tensor w = weight;
+  if (n != 1 || x.dim() >= 2) {
+    Shape ws(std::max<int64_t>(x.dim(), 1), 1);
+    if (x.dim() >= 2) ws[1] = n;
+    w = reshape(weight, ws);
+  } else {
+    w = reshape(weight, {});
+  }
+  return where(compare(BinaryOp::Gt, x, wrap_scalar(0.0)), x, mul(w, x));
 }
 
 // ---- softmax ------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 // Dropout (inverted): zero each element with probability p, scale the kept ones by 1/(1-p),
-// so eval mode is the identity.
+// so eval mode is the identity. Also one_hot, the other mask-building layer helper.
 #include "ops/elementwise_internal.h"
 #include "tetragrad/functional.h"
 
@@ -21,6 +21,26 @@ Tensor dropout(const Tensor& x, double p, bool training) {
     }
   }
   return mul(x, mask);
+}
+
+Tensor one_hot(const Tensor& indices, int64_t num_classes) {
+  TG_CHECK(indices.dtype() == DType::Int64, TypeError,
+           "one_hot: expected an int64 tensor of class indices, got ", dtype_name(indices.dtype()),
+           " (shape ", indices.shape(), ")");
+  NoGradGuard ng;
+  if (indices.numel() > 0) {
+    const double lo = min_all(indices).item(), hi = max_all(indices).item();
+    TG_CHECK(lo >= 0, ValueError, "one_hot: class values must be non-negative, got ", int64_t(lo));
+    if (num_classes == -1) num_classes = int64_t(hi) + 1;
+    TG_CHECK(hi < double(num_classes), ValueError, "one_hot: class value ", int64_t(hi),
+             " is out of range for ", num_classes, " classes");
+  }
+  TG_CHECK(num_classes >= 0, ValueError,
+           "one_hot: can not infer the number of classes from an empty tensor; pass "
+           "num_classes (got ",
+           num_classes, ")");
+  const Tensor classes = arange(0, double(num_classes), 1, DType::Int64);
+  return to_dtype(compare(BinaryOp::Eq, unsqueeze(indices, -1), classes), DType::Int64);
 }
 
 }  // namespace tg

@@ -41,7 +41,7 @@ void check_broadcasts_to(const Tensor& w, const Shape& shape, const char* what, 
 
 // l(input, target, aux) elementwise, reduced, as one node (gradients to all three).
 Tensor pointwise_loss(LossOp op, const char* name, const char* node_name, const Tensor& input,
-                      const Tensor& target, const Tensor& aux, Reduction r) {
+                      const Tensor& target, const Tensor& aux, Reduction r, double param = 0.0) {
   check_floating_input(input, name);
   TG_CHECK(input.shape() == target.shape(), ValueError, name, ": input ", input.shape(), " and target ",
            target.shape(), " have different shapes (PyTorch would broadcast them, which is usually a bug)");
@@ -51,7 +51,7 @@ Tensor pointwise_loss(LossOp op, const char* name, const char* node_name, const 
   Tensor l = Tensor::empty(input.shape(), dt, input.device());
   const LoopGeom geom = make_geom(input.shape(), {&l, &input, &t, &a});
   kernels(input.device())
-      .pointwise_loss(op, dt, geom, l.raw_data(), input.raw_data(), t.raw_data(), a.raw_data());
+      .pointwise_loss(op, dt, geom, l.raw_data(), input.raw_data(), t.raw_data(), a.raw_data(), param);
   Tensor out;
   {
     NoGradGuard ng;
@@ -60,15 +60,15 @@ Tensor pointwise_loss(LossOp op, const char* name, const char* node_name, const 
   if (needs_grad({&input, &t, &a})) {
     const double scale = r == Reduction::Mean ? 1.0 / double(input.numel()) : 1.0;
     record(out, node_name, {&input, &t, aux.defined() ? &a : nullptr}, {input, t, a},
-           [op, scale, aux_shape = a.shape()](const Tensor& g, const TensorList& s,
-                                              const FunctionNode& n) -> TensorList {
+           [op, scale, param, aux_shape = a.shape()](const Tensor& g, const TensorList& s,
+                                                     const FunctionNode& n) -> TensorList {
              const Tensor gg = g.dtype() == s[0].dtype() ? g : to_dtype(g, s[0].dtype());
              auto grad_wrt = [&](LossWrt wrt) {
                Tensor d = Tensor::empty(s[0].shape(), s[0].dtype(), s[0].device());
                const LoopGeom geom = make_geom(s[0].shape(), {&d, &gg, &s[0], &s[1], &s[2]});
                kernels(d.device())
                    .pointwise_loss_backward(op, wrt, d.dtype(), geom, d.raw_data(), gg.raw_data(),
-                                            s[0].raw_data(), s[1].raw_data(), s[2].raw_data(), scale);
+                                            s[0].raw_data(), s[1].raw_data(), s[2].raw_data(), param, scale);
                return d;
              };
              TensorList grads(3);
@@ -93,6 +93,16 @@ Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction r) {
 }
 Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction r) {
   return pointwise_loss(LossOp::L1, "l1_loss", "L1LossBackward0", input, target, {}, r);
+}
+
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction r, double beta) {
+  TG_CHECK(beta >= 0.0, ValueError, "smooth_l1_loss: beta must be >= 0, got ", beta);
+  return pointwise_loss(LossOp::SmoothL1, "smooth_l1_loss", "SmoothL1LossBackward0", input, target, {}, r,
+                        beta);
+}
+Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction r, double delta) {
+  TG_CHECK(delta > 0.0, ValueError, "huber_loss: delta must be > 0, got ", delta);
+  return pointwise_loss(LossOp::Huber, "huber_loss", "HuberLossBackward0", input, target, {}, r, delta);
 }
 
 Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight, Reduction r) {

@@ -14,15 +14,25 @@ __all__: list[str] = [
     "dropout",
     "elu",
     "gelu",
+    "hardtanh",
+    "huber_loss",
     "l1_loss",
     "leaky_relu",
     "linear",
     "log_softmax",
+    "logsigmoid",
     "maxout",
+    "mish",
     "mse_loss",
     "nll_loss",
+    "one_hot",
+    "prelu",
+    "selu",
     "sgd_step",
+    "silu",
+    "smooth_l1_loss",
     "softmax",
+    "softplus",
     "zero_grad",
 ]
 
@@ -49,6 +59,17 @@ def dropout(
 ) -> Tensor: ...
 def elu(input: Tensor, alpha: typing.SupportsFloat | typing.SupportsIndex = 1.0) -> Tensor: ...
 def gelu(input: Tensor, approximate: str = "none") -> Tensor: ...
+def hardtanh(
+    input: Tensor,
+    min_val: typing.SupportsFloat | typing.SupportsIndex = -1.0,
+    max_val: typing.SupportsFloat | typing.SupportsIndex = 1.0,
+) -> Tensor: ...
+def huber_loss(
+    input: Tensor,
+    target: Tensor,
+    reduction: typing.Any = "mean",
+    delta: typing.SupportsFloat | typing.SupportsIndex = 1.0,
+) -> Tensor: ...
 def l1_loss(input: Tensor, target: Tensor, reduction: typing.Any = "mean") -> Tensor: ...
 def leaky_relu(
     input: Tensor, negative_slope: typing.SupportsFloat | typing.SupportsIndex = 0.01
@@ -57,11 +78,13 @@ def linear(input: Tensor, weight: Tensor, bias: typing.Any = None) -> Tensor: ..
 def log_softmax(
     input: Tensor, dim: typing.SupportsInt | typing.SupportsIndex, dtype: typing.Any = None
 ) -> Tensor: ...
+def logsigmoid(input: Tensor) -> Tensor: ...
 def maxout(
     input: Tensor,
     pool_size: typing.SupportsInt | typing.SupportsIndex,
     dim: typing.SupportsInt | typing.SupportsIndex = -1,
 ) -> Tensor: ...
+def mish(input: Tensor) -> Tensor: ...
 def mse_loss(input: Tensor, target: Tensor, reduction: typing.Any = "mean") -> Tensor: ...
 def nll_loss(
     input: Tensor,
@@ -70,6 +93,11 @@ def nll_loss(
     ignore_index: typing.SupportsInt | typing.SupportsIndex = -100,
     reduction: typing.Any = "mean",
 ) -> Tensor: ...
+def one_hot(
+    tensor: Tensor, num_classes: typing.SupportsInt | typing.SupportsIndex = -1
+) -> Tensor: ...
+def prelu(input: Tensor, weight: Tensor) -> Tensor: ...
+def selu(input: Tensor) -> Tensor: ...
 def sgd_step(
     params: collections.abc.Sequence[Tensor],
     momentum_buffers: collections.abc.Sequence[Tensor | None],
@@ -80,7 +108,19 @@ def sgd_step(
     nesterov: bool,
     maximize: bool,
 ) -> list[Tensor | None]: ...
+def silu(input: Tensor) -> Tensor: ...
+def smooth_l1_loss(
+    input: Tensor,
+    target: Tensor,
+    reduction: typing.Any = "mean",
+    beta: typing.SupportsFloat | typing.SupportsIndex = 1.0,
+) -> Tensor: ...
 def softmax(
     input: Tensor, dim: typing.SupportsInt | typing.SupportsIndex, dtype: typing.Any = None
+) -> Tensor: ...
+def softplus(
+    input: Tensor,
+    beta: typing.SupportsFloat | typing.SupportsIndex = 1.0,
+    threshold: typing.SupportsFloat | typing.SupportsIndex = 20.0,
 ) -> Tensor: ...
 def zero_grad(params: collections.abc.Sequence[Tensor], set_to_none: bool = True) -> None: ...

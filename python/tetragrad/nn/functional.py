@@ -13,19 +13,26 @@ from .._C._nn import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
+    huber_loss,
     l1_loss,
     linear,
     log_softmax,
+    logsigmoid,
     maxout,
     mse_loss,
     nll_loss,
+    one_hot,
+    prelu,
+    smooth_l1_loss,
     softmax,
+    softplus,
 )
 
 __all__ = [
-    "sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "softmax", "log_softmax", "maxout",
-    "linear", "dropout", "mse_loss", "l1_loss", "cross_entropy", "nll_loss",
-    "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu", "softplus", "logsigmoid",
+    "hardtanh", "relu6", "selu", "mish", "prelu", "softmax", "log_softmax", "maxout",
+    "linear", "dropout", "one_hot", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
+    "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
 ]  # fmt: skip
 
 sigmoid = _C.sigmoid
@@ -66,3 +73,34 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     """Zeroes elements with probability ``p`` and scales the rest by 1/(1-p) (training only)."""
     out = _C._nn.dropout(input, p, training)
     return _inplace(input, out) if inplace and training and not input.requires_grad else out
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * sigmoid(x) (also called swish)."""
+    out = _C._nn.silu(input)
+    return _inplace(input, out) if inplace and not input.requires_grad else out
+
+
+def hardtanh(
+    input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False
+) -> Tensor:
+    """x clamped to [min_val, max_val]; the gradient is zero at and outside the bounds."""
+    out = _C._nn.hardtanh(input, min_val, max_val)
+    return _inplace(input, out) if inplace and not input.requires_grad else out
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """min(max(x, 0), 6)"""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """scale * (x for x > 0, alpha * (exp(x) - 1) otherwise), the self-normalising constants."""
+    out = _C._nn.selu(input)
+    return _inplace(input, out) if inplace and not input.requires_grad else out
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * tanh(softplus(x))"""
+    out = _C._nn.mish(input)
+    return _inplace(input, out) if inplace and not input.requires_grad else out

@@ -34,9 +34,11 @@ TG_HD inline T sign_of(T x) {
   return T((T(0) < x) - (x < T(0)));
 }
 
-// l(x, t, pw): pw is pos_weight for BceLogits (1 when absent), unused otherwise.
+// l(x, t, pw): pw is pos_weight for BceLogits (1 when absent), unused otherwise; p is
+// SmoothL1's beta or Huber's delta.
 struct PointwiseLoss {
   LossOp op;
+  double p;
   template <class T>
   TG_HD T operator()(T x, T t, T pw) const {
     switch (op) {
@@ -48,6 +50,14 @@ struct PointwiseLoss {
         return (t - T(1)) * clamped_log1m(x) - t * clamped_log(x);
       case LossOp::BceLogits:
         return (T(1) - t) * x - ((pw - T(1)) * t + T(1)) * log_sigmoid(x);
+      case LossOp::SmoothL1: {  // 0.5 d^2 / beta inside |d| < beta, |d| - beta / 2 outside
+        const T d = std::fabs(x - t);
+        return d < T(p) ? T(0.5) * d * d / T(p) : d - T(0.5 * p);
+      }
+      case LossOp::Huber: {  // 0.5 d^2 inside |d| < delta, delta (|d| - delta / 2) outside
+        const T d = std::fabs(x - t);
+        return d < T(p) ? T(0.5) * d * d : T(p) * (d - T(0.5 * p));
+      }
     }
     return T(0);
   }
@@ -57,6 +67,7 @@ struct PointwiseLoss {
 struct PointwiseLossGrad {
   LossOp op;
   LossWrt wrt;
+  double p;
   double scale;
   template <class T>
   TG_HD T operator()(T g, T x, T t, T pw) const {
@@ -81,6 +92,18 @@ struct PointwiseLossGrad {
         if (wrt == LossWrt::Input) return gs * ((T(1) - t) - lw * (T(1) - sigmoid_of(x)));
         if (wrt == LossWrt::Target) return gs * (-x - (pw - T(1)) * log_sigmoid(x));
         return gs * (-t * log_sigmoid(x));  // d/d pos_weight
+      }
+      case LossOp::SmoothL1:
+      case LossOp::Huber: {  // the slope is clipped to +-1 (SmoothL1) or +-delta (Huber)
+        const T d = x - t;
+        const T lim = T(p);
+        T slope;
+        if (op == LossOp::SmoothL1)
+          slope = d <= -lim ? T(-1) : d >= lim ? T(1) : d / lim;
+        else
+          slope = d < -lim ? -lim : d > lim ? lim : d;
+        if (op == LossOp::SmoothL1 && p == 0.0) slope = sign_of(d);
+        return wrt == LossWrt::Input ? gs * slope : -gs * slope;
       }
     }
     return T(0);

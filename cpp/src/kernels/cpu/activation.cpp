@@ -10,7 +10,7 @@ namespace tg::cpu {
 
 // dx, grad, saved: any geometry (LoopGeom over dx, grad, saved)
 void activation_backward(ActGrad op, DType dtype, const LoopGeom& g, void* dx, const void* grad,
-                         const void* saved, double a) {
+                         const void* saved, double a, double b) {
   TG_DISPATCH_FLOAT(dtype, "activation_backward", [&] {
     using T = scalar_t;
     switch (op) {
@@ -28,6 +28,18 @@ void activation_backward(ActGrad op, DType dtype, const LoopGeom& g, void* dx, c
         return binary_typed<T, T>(g, dx, grad, saved, math::GeluGrad{});
       case ActGrad::GeluTanh:
         return binary_typed<T, T>(g, dx, grad, saved, math::GeluTanhGrad{});
+      case ActGrad::Silu:
+        return binary_typed<T, T>(g, dx, grad, saved, math::SiluGrad{});
+      case ActGrad::Softplus:
+        return binary_typed<T, T>(g, dx, grad, saved, math::SoftplusGrad{a, b});
+      case ActGrad::LogSigmoid:
+        return binary_typed<T, T>(g, dx, grad, saved, math::LogSigmoidGrad{});
+      case ActGrad::Hardtanh:
+        return binary_typed<T, T>(g, dx, grad, saved, math::HardtanhGrad{a, b});
+      case ActGrad::Selu:
+        return binary_typed<T, T>(g, dx, grad, saved, math::SeluGrad{});
+      case ActGrad::Mish:
+        return binary_typed<T, T>(g, dx, grad, saved, math::MishGrad{});
     }
   });
 }

@@ -61,6 +61,16 @@ void unary_dispatch(UnaryOp op, const LoopGeom& g, void* out, const void* in, do
         return unary_typed<T, T>(g, out, in, math::Gelu{});
       case UnaryOp::GeluTanh:
         return unary_typed<T, T>(g, out, in, math::GeluTanh{});
+      case UnaryOp::Silu:
+        return unary_typed<T, T>(g, out, in, math::Silu{});
+      case UnaryOp::Softplus:
+        return unary_typed<T, T>(g, out, in, math::Softplus{a, b});
+      case UnaryOp::LogSigmoid:
+        return unary_typed<T, T>(g, out, in, math::LogSigmoid{});
+      case UnaryOp::Selu:
+        return unary_typed<T, T>(g, out, in, math::Selu{});
+      case UnaryOp::Mish:
+        return unary_typed<T, T>(g, out, in, math::Mish{});
       default:
         break;
     }
@@ -242,12 +252,12 @@ void index_select(DType, void*, const void*, const int64_t*, int64_t, int64_t, i
 void index_add(DType, void*, const void*, const int64_t*, int64_t, int64_t, int64_t, int64_t);
 void uniform(DType, void*, int64_t, double, double, uint64_t, uint64_t);
 void normal(DType, void*, int64_t, double, double, uint64_t, uint64_t);
-void activation_backward(ActGrad, DType, const LoopGeom&, void*, const void*, const void*, double);
+void activation_backward(ActGrad, DType, const LoopGeom&, void*, const void*, const void*, double, double);
 void softmax(DType, bool, void*, const void*, int64_t, int64_t, int64_t);
 void softmax_backward(DType, bool, void*, const void*, const void*, int64_t, int64_t, int64_t);
-void pointwise_loss(LossOp, DType, const LoopGeom&, void*, const void*, const void*, const void*);
+void pointwise_loss(LossOp, DType, const LoopGeom&, void*, const void*, const void*, const void*, double);
 void pointwise_loss_backward(LossOp, LossWrt, DType, const LoopGeom&, void*, const void*, const void*,
-                             const void*, const void*, double);
+                             const void*, const void*, double, double);
 int64_t nll_loss(DType, void*, double*, const void*, const int64_t*, const void*, int64_t, int64_t, int64_t,
                  int64_t);
 void nll_loss_backward(DType, void*, const void*, double, const int64_t*, const void*, int64_t, int64_t,

@@ -6,10 +6,10 @@ namespace tg::cpu {
 
 // out, x, t, aux: any geometry (LoopGeom over out, x, t, aux)
 void pointwise_loss(LossOp op, DType dtype, const LoopGeom& g, void* out, const void* x, const void* t,
-                    const void* aux) {
+                    const void* aux, double param) {
   TG_DISPATCH_FLOAT(dtype, "pointwise_loss", [&] {
     using T = scalar_t;
-    const math::PointwiseLoss f{op};
+    const math::PointwiseLoss f{op, param};
     for_each_run<4>(g, {(char*)out, (char*)x, (char*)t, (char*)aux},
                     {sizeof(T), sizeof(T), sizeof(T), sizeof(T)},
                     [&](const std::array<char*, 4>& p, int64_t n, const std::array<int64_t, 4>& s) {
@@ -24,10 +24,11 @@ void pointwise_loss(LossOp op, DType dtype, const LoopGeom& g, void* out, const 
 // d, grad, x, t, aux: any geometry (LoopGeom over d, grad, x, t, aux); grad is usually a
 // broadcast 0-d tensor (mean/sum reductions)
 void pointwise_loss_backward(LossOp op, LossWrt wrt, DType dtype, const LoopGeom& g, void* d,
-                             const void* grad, const void* x, const void* t, const void* aux, double scale) {
+                             const void* grad, const void* x, const void* t, const void* aux, double param,
+                             double scale) {
   TG_DISPATCH_FLOAT(dtype, "pointwise_loss_backward", [&] {
     using T = scalar_t;
-    const math::PointwiseLossGrad f{op, wrt, scale};
+    const math::PointwiseLossGrad f{op, wrt, param, scale};
     for_each_run<5>(g, {(char*)d, (char*)grad, (char*)x, (char*)t, (char*)aux},
                     {sizeof(T), sizeof(T), sizeof(T), sizeof(T), sizeof(T)},
                     [&](const std::array<char*, 5>& p, int64_t n, const std::array<int64_t, 5>& s) {
