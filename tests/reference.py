@@ -619,3 +619,105 @@ def binary_cross_entropy_with_logits(
     if weight is not None:
         loss = loss * f64(weight)
     return _reduce(loss, reduction)
+
+
+# ==== nn: more activations and losses ==========================================================
+# silu, softplus (beta/threshold), logsigmoid, hardtanh, relu6, selu, mish, prelu, smooth_l1_loss,
+# huber_loss and one_hot, with torch.nn.functional's exact formulas. ``softplus`` above is the plain
+# log(1 + exp(x)) that the losses use; torch's F.softplus(x, beta, threshold) is ``softplus_beta``.
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _sigmoid_stable(x):
+    """1 / (1 + exp(-x)) without overflow: exp(-|x|) only."""
+    x = f64(x)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def silu(x):
+    """x * sigmoid(x)."""
+    x = f64(x)
+    return x * _sigmoid_stable(x)
+
+
+def softplus_beta(x, beta=1.0, threshold=20.0):
+    """torch's F.softplus: log(1 + exp(beta * x)) / beta, reverting to the identity x where
+    beta * x > threshold (strictly: at beta * x == threshold it is still the log form)."""
+    x = f64(x)
+    bx = beta * x
+    return np.where(bx > threshold, x, softplus(bx) / beta)
+
+
+def logsigmoid(x):
+    """log(sigmoid(x)) = -softplus(-x), stable for large |x|."""
+    return -softplus(-f64(x))
+
+
+def hardtanh(x, min_val=-1.0, max_val=1.0):
+    """x clamped to [min_val, max_val]."""
+    return np.minimum(np.maximum(f64(x), min_val), max_val)
+
+
+def relu6(x):
+    """min(max(x, 0), 6) = hardtanh(x, 0, 6)."""
+    return hardtanh(x, 0.0, 6.0)
+
+
+def selu(x):
+    """scale * (x for x > 0, alpha * (exp(x) - 1) otherwise)."""
+    return SELU_SCALE * elu(x, SELU_ALPHA)
+
+
+def mish(x):
+    """x * tanh(softplus(x)) (softplus without a threshold)."""
+    x = f64(x)
+    return x * np.tanh(softplus(x))
+
+
+def prelu(x, weight):
+    """x for x > 0, w * x otherwise; weight [1] or [C] with C = x.shape[1] (x of 2+ dims)."""
+    x, w = f64(x), f64(weight).reshape(-1)
+    if w.size == 1:
+        w = w.reshape(())  # the output keeps x's shape (0-d too)
+    else:
+        if x.ndim < 2 or x.shape[1] != w.size:
+            raise ValueError(f"prelu: weight of {w.size} values for input of shape {x.shape}")
+        w = w.reshape(_class_shape(x, w.size))
+    return np.where(x > 0, x, w * x)
+
+
+def smooth_l1_loss(input, target, reduction="mean", beta=1.0):  # noqa: A002
+    """d = |input - target|: 0.5 * d^2 / beta where d < beta, d - 0.5 * beta otherwise
+    (beta == 0: plain l1)."""
+    d = np.abs(f64(input) - f64(target))
+    if beta < 0:
+        raise ValueError("smooth_l1_loss: beta must be non-negative")
+    if beta == 0:
+        return _reduce(d, reduction)
+    return _reduce(np.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), reduction)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0):  # noqa: A002
+    """d = |input - target|: 0.5 * d^2 where d < delta, delta * (d - 0.5 * delta) otherwise
+    (= delta * smooth_l1_loss with beta = delta)."""
+    if delta <= 0:
+        raise ValueError("huber_loss: delta must be positive")
+    d = np.abs(f64(input) - f64(target))
+    return _reduce(np.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), reduction)
+
+
+def one_hot(tensor, num_classes=-1):
+    """int64 [*, num_classes]: 1 at each index, 0 elsewhere; num_classes=-1 -> max + 1."""
+    t = np.asarray(tensor)
+    if not np.issubdtype(t.dtype, np.integer):
+        raise TypeError("one_hot: expected an int64 tensor")
+    if num_classes == -1:
+        if t.size == 0:
+            raise ValueError("one_hot: cannot infer num_classes from an empty tensor")
+        num_classes = int(t.max()) + 1
+    if t.size and (t.min() < 0 or t.max() >= num_classes):
+        raise ValueError(f"one_hot: class values must be in [0, {num_classes})")
+    return (t[..., None] == np.arange(num_classes)).astype(np.int64)
