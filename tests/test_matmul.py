@@ -185,3 +185,44 @@ def test_matmul_result_is_fresh():
     z.zero_()
     assert_close(x, a)
     assert_close(y, b)
+
+
+# Products large enough to be split across threads (kernels/cpu/matmul.cpp): row slabs, column
+# slabs cut at multiples of 16 with a ragged last slab, tiny K, a single row, transposed operands.
+SPLIT_SHAPES = [
+    (300, 130, 70),  # tall C: row slabs
+    (40, 100, 200),  # wide C, K >= 64: column slabs, 200 is not a multiple of 16
+    (1, 600, 500),  # one row: column slabs
+    (90, 8, 700),  # wide C, tiny K: row slabs
+    (700, 300, 3),  # narrow C
+]
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@pytest.mark.parametrize("ta", [False, True])
+@pytest.mark.parametrize("tb", [False, True])
+@pytest.mark.parametrize("mkn", SPLIT_SHAPES, ids=str)
+def test_matmul_split_across_threads(mkn, ta, tb, threads):
+    m, k, n = mkn
+    a, b = ab((m, k), (k, n), np.float32)
+    x = tgt(a.T.copy()).t() if ta else tgt(a)
+    y = tgt(b.T.copy()).t() if tb else tgt(b)
+    c = randn(m, n, seed=3).astype(np.float32)
+    old = tg.get_num_threads()
+    tg.set_num_threads(threads)
+    try:
+        got = x @ y
+        got_addmm = tg.addmm(tgt(c), x, y, beta=0.5, alpha=-2.0)
+        got_int = tgt((a * 4).astype(np.int64)) @ tgt((b * 4).astype(np.int64))
+    finally:
+        tg.set_num_threads(old)
+    ref = a.astype(np.float64) @ b
+    assert_close(got, ref, rtol=1e-4, atol=1e-4)
+    assert_close(got_addmm, 0.5 * c - 2.0 * ref, rtol=1e-4, atol=2e-4)
+    want_int = (a * 4).astype(np.int64) @ (b * 4).astype(np.int64)
+    np.testing.assert_array_equal(got_int.numpy(), want_int)
+
+
+def test_bmm_large_products_split():
+    a, b = ab((2, 130, 140), (2, 140, 150), np.float32)
+    assert_close(tg.bmm(tgt(a), tgt(b)), a.astype(np.float64) @ b, rtol=1e-4, atol=1e-4)
