@@ -328,3 +328,26 @@ def test_huge_but_empty_shapes_and_huge_strides():
     with pytest.raises(ValueError):
         tg.ones(2, 3).view(2**32, 2**32, 0)
     assert tg.ones(2, 3)[:, :: 2**62].tolist() == [[1.0], [1.0]]
+
+
+def test_ops_on_huge_but_empty_tensors():
+    # loop geometries multiplied dims of an empty tensor past int64 (undefined behaviour, found
+    # by UBSan); empty results come back with their shapes, impossible ones raise ValueError
+    x = tg.zeros(0).reshape(2**32, 2**32, 0)
+    big = (2**32, 2**32, 0)
+    for fn in [
+        lambda: tg.softmax(x, 2),
+        lambda: tg.log_softmax(x, 0),
+        lambda: tg.cat([x, x], 2),
+        lambda: x + 1,
+        lambda: x.exp(),
+        lambda: tg.nn.functional.relu(x),
+    ]:
+        assert tuple(fn().shape) == big
+    assert tuple(x.flatten().shape) == (0,)
+    assert tuple(x.sum(0).shape) == (2**32, 0)
+    assert tuple(tg.index_select(x, 0, tg.tensor([0])).shape) == (1, 2**32, 0)
+    with pytest.raises(ValueError, match="dims 0..1"):
+        x.flatten(0, 1)
+    with pytest.raises(ValueError, match="int64"):
+        x.sum(2)

@@ -52,6 +52,8 @@ struct TensorImpl {
 };
 
 int64_t shape_numel(const Shape& s);
+// Product of dims [begin, end): 0 if one is 0, else ValueError where int64 cannot hold it.
+int64_t shape_numel(const Shape& s, int64_t begin, int64_t end);
 Shape contiguous_strides(const Shape& s);
 
 class Tensor {

@@ -1,8 +1,10 @@
 // Storage allocation (small: inline or malloc; large: 64-byte aligned) and the Tensor handle's own methods.
 #include "tetragrad/tensor.h"
+#include <string>
 
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "tetragrad/autograd.h"
 #include "tetragrad/ops.h"
@@ -62,22 +64,29 @@ std::shared_ptr<Storage> Storage::wrap(void* data, size_t nbytes, std::shared_pt
   return s;
 }
 
-int64_t shape_numel(const Shape& s) {
-  for (int64_t d : s)
-    if (d == 0) return 0;  // empty, however large the other dims
+int64_t shape_numel(const Shape& s, int64_t begin, int64_t end) {
+  for (int64_t i = begin; i < end; ++i)
+    if (s[i] == 0) return 0;  // empty, however large the other dims
   int64_t n = 1;
-  for (int64_t d : s)
-    TG_CHECK(!__builtin_mul_overflow(n, d, &n), ValueError, "shape ", s,
-             " has more elements than an int64 can count");
+  const bool whole = begin == 0 && end == int64_t(s.size());
+  for (int64_t i = begin; i < end; ++i)
+    TG_CHECK(!__builtin_mul_overflow(n, s[i], &n), ValueError, "shape ", s,
+             whole ? " has more elements than an int64 can count"
+                   : ": the product of its dims " + std::to_string(begin) + ".." + std::to_string(end - 1) +
+                         " does not fit in an int64");
   return n;
 }
 
+int64_t shape_numel(const Shape& s) { return shape_numel(s, 0, int64_t(s.size())); }
+
 Shape contiguous_strides(const Shape& s) {
+  // Unsigned: an empty tensor's dims may multiply past int64 (torch's strides wrap the same way);
+  // a non-empty one cannot, shape_numel has checked it.
   Shape st(s.size());
-  int64_t acc = 1;
+  uint64_t acc = 1;
   for (int64_t i = (int64_t)s.size() - 1; i >= 0; --i) {
-    st[i] = acc;
-    acc *= s[i] > 1 ? s[i] : 1;
+    st[i] = int64_t(acc);
+    acc *= uint64_t(s[i] > 1 ? s[i] : 1);
   }
   return st;
 }

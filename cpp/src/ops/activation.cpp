@@ -112,13 +112,9 @@ struct SoftmaxView {
   int64_t outer = 1, D = 1, inner = 1;
 };
 SoftmaxView softmax_view(const Shape& s, int64_t d) {
-  SoftmaxView v;
-  for (int64_t i = 0; i < int64_t(s.size()); ++i) {
-    if (i < d) v.outer *= s[i];
-    if (i == d) v.D = s[i];
-    if (i > d) v.inner *= s[i];
-  }
-  return v;
+  if (s.empty()) return {};
+  if (shape_numel(s) == 0) return {0, 1, 0};  // nothing to do (other dims may multiply past int64)
+  return {shape_numel(s, 0, d), s[d], shape_numel(s, d + 1, int64_t(s.size()))};
 }
 
 Tensor softmax_impl(const Tensor& x, int64_t dim, bool log) {

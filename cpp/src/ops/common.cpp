@@ -50,6 +50,12 @@ LoopGeom make_geom(const Shape& out_shape, std::initializer_list<const Tensor*> 
 // Drop size-1 dims and merge neighbours that are contiguous with each other in every
 // operand, so most loops become 1-D or 2-D.
 void coalesce(LoopGeom& g) {
+  for (int d = 0; d < g.ndim; ++d)
+    if (g.shape[d] == 0) {  // nothing to loop over (and the other dims may multiply past int64)
+      g.ndim = 1;
+      g.shape[0] = 0;
+      return;
+    }
   int nd = 0;
   for (int d = 0; d < g.ndim; ++d) {
     if (g.shape[d] == 1) continue;

@@ -22,12 +22,6 @@ Tensor checked_indices(const Tensor& index, int64_t size, const char* op) {
   return idx;
 }
 
-int64_t prod_range(const Shape& s, int64_t b, int64_t e) {
-  int64_t n = 1;
-  for (int64_t i = b; i < e; ++i) n *= s[i];
-  return n;
-}
-
 }  // namespace
 
 Tensor cat(const TensorList& tensors, int64_t dim) {
@@ -161,8 +155,8 @@ Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) {
     if (d != dim) src = narrow(src, d, 0, index.shape()[d]);
   src = contiguous(src);
   Tensor out = Tensor::empty(index.shape(), t.dtype());
-  const int64_t outer = t.dim() ? prod_range(index.shape(), 0, dim) : 1;
-  const int64_t inner = t.dim() ? prod_range(index.shape(), dim + 1, index.dim()) : 1;
+  const int64_t outer = t.dim() ? shape_numel(index.shape(), 0, dim) : 1;
+  const int64_t inner = t.dim() ? shape_numel(index.shape(), dim + 1, index.dim()) : 1;
   const int64_t J = index.dim() ? index.shape()[dim] : 1;
   if (out.numel())
     kernels(t.device())
@@ -195,8 +189,8 @@ Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tens
   Tensor s = src.detach();
   for (int64_t d = 0; d < src.dim(); ++d) s = narrow(s, d, 0, index.shape()[d]);
   s = contiguous(s);
-  const int64_t outer = prod_range(index.shape(), 0, dim),
-                inner = prod_range(index.shape(), dim + 1, index.dim());
+  const int64_t outer = shape_numel(index.shape(), 0, dim),
+                inner = shape_numel(index.shape(), dim + 1, index.dim());
   if (s.numel())
     kernels(t.device())
         .scatter_add(t.dtype(), block.raw_data(), s.raw_data(), idx.data<int64_t>(), outer, D,
@@ -238,8 +232,8 @@ Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
   const int64_t J = idx.numel();
   if (t.dim()) shape[dim] = J;
   Tensor out = Tensor::empty(shape, t.dtype());
-  const int64_t outer = t.dim() ? prod_range(t.shape(), 0, dim) : 1;
-  const int64_t inner = t.dim() ? prod_range(t.shape(), dim + 1, t.dim()) : 1;
+  const int64_t outer = t.dim() ? shape_numel(t.shape(), 0, dim) : 1;
+  const int64_t inner = t.dim() ? shape_numel(t.shape(), dim + 1, t.dim()) : 1;
   if (out.numel())
     kernels(t.device())
         .index_select(t.dtype(), out.raw_data(), src.raw_data(), idx.data<int64_t>(), outer, D, J, inner);
@@ -267,8 +261,8 @@ Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor
   Tensor idx = checked_indices(index, D, "index_add");
   Tensor out = contiguous(clone(t.detach()));
   Tensor s = contiguous(src.detach());
-  const int64_t outer = t.dim() ? prod_range(t.shape(), 0, dim) : 1;
-  const int64_t inner = t.dim() ? prod_range(t.shape(), dim + 1, t.dim()) : 1;
+  const int64_t outer = t.dim() ? shape_numel(t.shape(), 0, dim) : 1;
+  const int64_t inner = t.dim() ? shape_numel(t.shape(), dim + 1, t.dim()) : 1;
   if (s.numel())
     kernels(t.device())
         .index_add(t.dtype(), out.raw_data(), s.raw_data(), idx.data<int64_t>(), outer, D, idx.numel(),

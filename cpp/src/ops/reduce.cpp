@@ -49,16 +49,19 @@ ReducePlan plan(const Tensor& t, const Dims& dims_in, bool keepdim, const char* 
   }
   if (adjacent && t.is_contiguous()) {
     p.src = t;
-    for (int64_t i = 0; i < first; ++i) p.outer *= t.shape()[i];
-    for (int64_t i = first; i <= last; ++i) p.R *= t.shape()[i];
-    for (int64_t i = last + 1; i < nd; ++i) p.inner *= t.shape()[i];
+    p.outer = shape_numel(t.shape(), 0, first);
+    p.R = shape_numel(t.shape(), first, last + 1);
+    p.inner = shape_numel(t.shape(), last + 1, nd);
     return p;
   }
   Dims perm;
+  Shape kept, reduced;
   for (int64_t i = 0; i < nd; ++i)
-    if (!p.reduced[i]) perm.push_back(i), p.outer *= t.shape()[i];
+    if (!p.reduced[i]) perm.push_back(i), kept.push_back(t.shape()[i]);
   for (int64_t i = 0; i < nd; ++i)
-    if (p.reduced[i]) perm.push_back(i), p.R *= t.shape()[i];
+    if (p.reduced[i]) perm.push_back(i), reduced.push_back(t.shape()[i]);
+  p.outer = shape_numel(kept);
+  p.R = shape_numel(reduced);
   NoGradGuard ng;
   p.src = contiguous(permute(t.detach(), perm));
   return p;

@@ -196,9 +196,7 @@ Tensor flatten(const Tensor& t, int64_t start_dim, int64_t end_dim) {
            ") cannot come after end_dim (", end_dim, ")");
   Shape sh;
   for (int64_t i = 0; i < start_dim; ++i) sh.push_back(t.shape()[i]);
-  int64_t m = 1;
-  for (int64_t i = start_dim; i <= end_dim; ++i) m *= t.shape()[i];
-  sh.push_back(m);
+  sh.push_back(shape_numel(t.shape(), start_dim, end_dim + 1));
   for (int64_t i = end_dim + 1; i < t.dim(); ++i) sh.push_back(t.shape()[i]);
   return reshape(t, sh);
 }
