@@ -127,7 +127,7 @@ def test_activation_stable(name):
         assert all_finite(xt.grad), to_np(xt.grad)
 
 
-# F.<name>(x, inplace=True) on a tensor without grad: overwrites x and returns it
+# F.<name>(x, inplace=True) on a tensor without grad: overwrites x and returns it (with grad: below)
 INPLACE = {"silu": R.silu, "hardtanh": R.hardtanh, "relu6": R.relu6, "selu": R.selu, "mish": R.mish}
 
 
@@ -142,6 +142,62 @@ def test_activation_inplace(name):
         y = fn(x, inplace=True)
         assert y is x
         assert_close(x, ref(x0.astype(NP[dtype])), dtype=dtype)
+
+
+INPLACE_GRAD = {
+    "relu": {},
+    "leaky_relu": {"negative_slope": 0.1},
+    "elu": {"alpha": 0.7},
+    "silu": {},
+    "hardtanh": {"min_val": -0.5, "max_val": 1.5},
+    "relu6": {},
+    "selu": {},
+    "mish": {},
+}
+
+
+@pytest.mark.parametrize("name", list(INPLACE_GRAD))
+def test_activation_inplace_under_autograd(name):
+    # as torch: the result is written into the (non-leaf) input, which is returned, and the
+    # gradient equals the out-of-place one
+    fn, kw = getattr(F, name), INPLACE_GRAD[name]
+    x0 = data((-3.0, 3.0, (-0.5, 0.0, 1.5)), (3, 4), seed=6)
+    out, grads = [], []
+    for inplace in (False, True):
+        x = tgt(x0, requires_grad=True)
+        h = x * 2.0
+        y = fn(h, inplace=inplace, **kw)
+        assert (y is h) == inplace
+        (y * y).sum().backward()
+        out.append(to_np(y.detach()))
+        grads.append(to_np(x.grad))
+    np.testing.assert_array_equal(out[1], out[0])
+    np.testing.assert_array_equal(grads[1], grads[0])
+
+
+def test_activation_inplace_autograd_errors():
+    leaf = tgt(np.ones(3), requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf"):
+        F.silu(leaf, inplace=True)
+    s = leaf.sigmoid()  # saves its output, which the in-place activation then overwrites
+    F.elu(s, inplace=True)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        s.sum().backward()
+    with tg.no_grad():  # no graph: a leaf may be overwritten
+        assert F.mish(leaf, inplace=True) is leaf
+    assert_close(leaf, R.mish(np.ones(3)))
+
+
+def test_dropout_inplace_under_autograd():
+    x = tgt(np.ones((4, 50)), requires_grad=True)
+    h = x * 1.0
+    y = F.dropout(h, 0.5, training=True, inplace=True)
+    assert y is h
+    y.sum().backward()
+    kept = to_np(h.detach()) != 0
+    np.testing.assert_array_equal(to_np(x.grad), np.where(kept, 2.0, 0.0))
+    z = tgt(np.ones(3))
+    assert_close(F.dropout(z, 0.5, training=False, inplace=True), np.ones(3))
 
 
 @pytest.mark.parametrize("dtype", FLOATS, ids=str)

@@ -44,24 +44,26 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
     return input.relu_() if inplace else _C.relu(input)
 
 
-def _inplace(input: Tensor, out: Tensor) -> Tensor:
-    from ..autograd import no_grad
-
-    with no_grad():
-        input.copy_(out)
-    return input
+def _apply(input: Tensor, inplace: bool, fn) -> Tensor:
+    """fn(input); with ``inplace=True`` the result is written into ``input``, which is returned
+    (as torch does). Under autograd the op runs on a copy, so the tensor its backward saved is
+    not the one overwritten; the gradient flows through the write to ``input``'s history.
+    A leaf that requires grad raises, as in torch."""
+    if not inplace:
+        return fn(input)
+    if input.requires_grad and _C.is_grad_enabled():
+        return input.copy_(fn(input.clone()))
+    return input.copy_(fn(input))
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x for x > 0, negative_slope * x otherwise."""
-    out = _C._nn.leaky_relu(input, negative_slope)
-    return _inplace(input, out) if inplace and not input.requires_grad else out
+    return _apply(input, inplace, lambda x: _C._nn.leaky_relu(x, negative_slope))
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x for x > 0, alpha * (exp(x) - 1) otherwise."""
-    out = _C._nn.elu(input, alpha)
-    return _inplace(input, out) if inplace and not input.requires_grad else out
+    return _apply(input, inplace, lambda x: _C._nn.elu(x, alpha))
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -71,22 +73,19 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zeroes elements with probability ``p`` and scales the rest by 1/(1-p) (training only)."""
-    out = _C._nn.dropout(input, p, training)
-    return _inplace(input, out) if inplace and training and not input.requires_grad else out
+    return _apply(input, inplace and training, lambda x: _C._nn.dropout(x, p, training))
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x * sigmoid(x) (also called swish)."""
-    out = _C._nn.silu(input)
-    return _inplace(input, out) if inplace and not input.requires_grad else out
+    return _apply(input, inplace, lambda x: _C._nn.silu(x))
 
 
 def hardtanh(
     input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False
 ) -> Tensor:
     """x clamped to [min_val, max_val]; the gradient is zero at and outside the bounds."""
-    out = _C._nn.hardtanh(input, min_val, max_val)
-    return _inplace(input, out) if inplace and not input.requires_grad else out
+    return _apply(input, inplace, lambda x: _C._nn.hardtanh(x, min_val, max_val))
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
@@ -96,11 +95,9 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """scale * (x for x > 0, alpha * (exp(x) - 1) otherwise), the self-normalising constants."""
-    out = _C._nn.selu(input)
-    return _inplace(input, out) if inplace and not input.requires_grad else out
+    return _apply(input, inplace, lambda x: _C._nn.selu(x))
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * tanh(softplus(x))"""
-    out = _C._nn.mish(input)
-    return _inplace(input, out) if inplace and not input.requires_grad else out
+    return _apply(input, inplace, lambda x: _C._nn.mish(x))
