@@ -141,6 +141,29 @@ def test_softmax_grad(name, shape, dim):
     check_grad(lambda x: (fn(x, dim=dim) * w).sum(), randn(*shape, seed=5))
 
 
+# torch's deprecated implicit dim: 0 for 0-, 1- and 3-d input, else 1, with a UserWarning
+@pytest.mark.parametrize(
+    "shape,dim", [((), 0), ((5,), 0), ((2, 3), 1), ((2, 3, 4), 0), ((2, 1, 3, 2), 1)], ids=str
+)
+@pytest.mark.parametrize("name", list(SOFTMAX))
+def test_softmax_implicit_dim_warns(name, shape, dim):
+    fn, ref = SOFTMAX[name]
+    module = {"softmax": tg.nn.Softmax, "log_softmax": tg.nn.LogSoftmax}[name]
+    x = randn(*shape, seed=3)
+    with pytest.warns(UserWarning, match=f"Implicit dimension choice for {name}"):
+        assert_close(fn(tgt(x)), ref(x, dim))
+    with pytest.warns(UserWarning, match="Implicit dimension"):
+        assert_close(module()(tgt(x)), ref(x, dim))
+
+
+@pytest.mark.parametrize("dim", ["1", 1.0, [1]], ids=str)
+def test_softmax_dim_type_error(dim):
+    with pytest.raises(TypeError, match="softmax: dim must be an int or None"):
+        F.softmax(tgt(randn(2, 3)), dim)
+    with pytest.raises(TypeError):
+        tgt(randn(2, 3)).softmax()  # the method needs dim, as torch's
+
+
 BIG = np.array([[1e4, -1e4, 0.0], [-1e4, -1e4, 1e4], [5e3, 1e4, -1e4], [1e4, 1e4, 1e4]])
 
 

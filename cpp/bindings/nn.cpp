@@ -10,6 +10,21 @@ namespace {
 
 Tensor optional_tensor(const py::object& o) { return o.is_none() ? Tensor() : o.cast<Tensor>(); }
 
+// softmax's dim: an int, or None for torch's deprecated implicit choice (0 for 0-, 1- and 3-d
+// input, else 1), with torch's warning.
+int64_t softmax_dim(const char* op, const Tensor& x, const py::object& dim) {
+  if (dim.is_none()) {
+    const int64_t d = x.dim() == 0 || x.dim() == 1 || x.dim() == 3 ? 0 : 1;
+    const std::string msg = std::string("Implicit dimension choice for ") + op +
+                            " has been deprecated. Change the call to include dim=X as an argument.";
+    if (PyErr_WarnEx(PyExc_UserWarning, msg.c_str(), 1) < 0) throw py::error_already_set();
+    return d;
+  }
+  TG_CHECK(PyIndex_Check(dim.ptr()), TypeError, op, ": dim must be an int or None, got ",
+           std::string(py::str(py::type::of(dim).attr("__name__"))));
+  return dim.cast<int64_t>();
+}
+
 }  // namespace
 
 void bind_nn(py::module_& m, PyTensorClass& cls) {
@@ -29,11 +44,12 @@ void bind_nn(py::module_& m, PyTensorClass& cls) {
       arg("input"), arg("approximate") = "none");
   for (const char* name : {"softmax", "log_softmax"}) {
     const bool log = name[0] == 'l';
-    auto f = [log](const Tensor& x, int64_t dim, const py::object& dtype) {
+    auto f = [log, name](const Tensor& x, const py::object& dim, const py::object& dtype) {
       const Tensor xi = dtype.is_none() ? x : to_dtype(x, dtype.cast<DType>());
-      return log ? log_softmax(xi, dim) : softmax(xi, dim);
+      const int64_t d = softmax_dim(name, x, dim);
+      return log ? log_softmax(xi, d) : softmax(xi, d);
     };
-    nn.def(name, f, arg("input"), arg("dim"), arg("dtype") = py::none());
+    nn.def(name, f, arg("input"), arg("dim") = py::none(), arg("dtype") = py::none());
     cls.def(name, f, arg("dim"), arg("dtype") = py::none());
   }
   nn.def("maxout", &maxout, arg("input"), arg("pool_size"), arg("dim") = -1);

@@ -80,10 +80,6 @@ class GELU(Module):
         return f"approximate={self.approximate!r}"
 
 
-def _legacy_softmax_dim(ndim: int) -> int:
-    return 0 if ndim in (0, 1, 3) else 1
-
-
 class Softmax(Module):
     """exp(x_i) / sum_j exp(x_j) along ``dim``."""
 
@@ -92,8 +88,7 @@ class Softmax(Module):
         self.dim = dim
 
     def forward(self, input: Tensor) -> Tensor:
-        dim = _legacy_softmax_dim(input.dim()) if self.dim is None else self.dim
-        return _C._nn.softmax(input, dim)
+        return _C._nn.softmax(input, self.dim)  # None: torch's implicit dim, with its warning
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -107,8 +102,7 @@ class LogSoftmax(Module):
         self.dim = dim
 
     def forward(self, input: Tensor) -> Tensor:
-        dim = _legacy_softmax_dim(input.dim()) if self.dim is None else self.dim
-        return _C._nn.log_softmax(input, dim)
+        return _C._nn.log_softmax(input, self.dim)  # None: torch's implicit dim, with its warning
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
