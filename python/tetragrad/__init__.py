@@ -117,6 +117,7 @@ from ._tensor import (
     rand_like,
     randn_like,
     tensor,
+    unflatten,
     zeros_like,
 )
 from .autograd import enable_grad, no_grad, set_grad_enabled

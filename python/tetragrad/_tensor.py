@@ -7,6 +7,7 @@ import builtins
 import collections
 import copy
 import copyreg
+import math
 
 import numpy as np
 
@@ -283,6 +284,31 @@ def _new_tensor(self: Tensor, data, dtype=None, requires_grad=False) -> Tensor:
     return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
+def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
+    """Splits dim ``dim`` into ``sizes`` (one may be -1): [N, 12] -> [N, 3, 4]. A view when the
+    input's strides allow, as torch's."""
+    sizes = tuple(int(s) for s in sizes)
+    nd = input.dim()
+    d = dim + nd if dim < 0 else dim
+    if nd == 0 or not 0 <= d < nd:
+        raise IndexError(f"unflatten: dimension {dim} out of range for a {nd}-d tensor")
+    if not sizes:
+        raise ValueError("unflatten: sizes must be non-empty")
+    shape = list(input.shape)
+    known = math.prod(s for s in sizes if s != -1)
+    infer = sizes.count(-1)
+    if (
+        infer > 1
+        or any(s < -1 for s in sizes)
+        or (known != shape[d] if infer == 0 else (known == 0 or shape[d] % known))
+    ):
+        raise ValueError(
+            f"unflatten: sizes {list(sizes)} don't multiply up to the size of dim {dim} "
+            f"({shape[d]}) of the input (shape {shape})"
+        )
+    return input.reshape(shape[:d] + list(sizes) + shape[d + 1 :])
+
+
 Tensor.__repr__ = _tensor_repr
 Tensor.__str__ = _tensor_repr
 Tensor.tolist = _tolist
@@ -293,6 +319,7 @@ Tensor.__reduce__ = _reduce
 Tensor.__deepcopy__ = _deepcopy
 Tensor.new_tensor = _new_tensor
 Tensor.max = max
+Tensor.unflatten = unflatten
 Tensor.min = min
 Tensor.__module__ = "tetragrad"
 Tensor.new_zeros = lambda self, *size, dtype=None, requires_grad=False: _C.zeros(

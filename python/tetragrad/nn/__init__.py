@@ -20,8 +20,8 @@ from .activation import (
     Softplus,
     Tanh,
 )
-from .containers import ModuleDict, ModuleList, Sequential
-from .layers import Dropout, Flatten, Identity, Linear
+from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .layers import Dropout, Flatten, Identity, Linear, Unflatten
 from .loss import (
     BCELoss,
     BCEWithLogitsLoss,

@@ -1,4 +1,4 @@
-"""Basic layers: ``Linear``, ``Identity``, ``Flatten``, ``Dropout``."""
+"""Basic layers: ``Linear``, ``Identity``, ``Flatten``, ``Unflatten``, ``Dropout``."""
 
 from __future__ import annotations
 
@@ -81,6 +81,25 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Splits dim ``dim`` into ``unflattened_size``: [N, 12] -> [N, 3, 4] (Flatten's inverse)."""
+
+    def __init__(self, dim: int, unflattened_size):
+        super().__init__()
+        if not isinstance(unflattened_size, tuple | list):
+            raise TypeError(
+                f"Unflatten: unflattened_size must be a tuple or list of ints, got {type(unflattened_size).__name__}"
+            )
+        self.dim = dim
+        self.unflattened_size = unflattened_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        return input.unflatten(self.dim, self.unflattened_size)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
 
 
 class Dropout(Module):

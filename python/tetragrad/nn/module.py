@@ -186,6 +186,21 @@ class Module:
             mod = mod._modules[item]
         return mod
 
+    def _get_member(self, target: str, registry: str, kind: str):
+        module_path, _, name = target.rpartition(".")
+        mod = self.get_submodule(module_path)
+        if name not in getattr(mod, registry):
+            raise AttributeError(f"{type(mod).__name__} has no {kind} `{name}`")
+        return getattr(mod, registry)[name]
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at a dotted path, e.g. ``"0.weight"``."""
+        return self._get_member(target, "_parameters", "parameter")
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at a dotted path, e.g. ``"bn.running_mean"``."""
+        return self._get_member(target, "_buffers", "buffer")
+
     def __setattr__(self, name: str, value) -> None:
         d = self.__dict__
         params = d.get("_parameters")
