@@ -156,6 +156,31 @@ def dtype_name(t):
     return str(t.dtype).split(".")[-1]
 
 
+def assert_same_call(tg_call, torch_call, dtype):
+    """One call's (output, inputs) in tetragrad and in torch: same output shape, dtype and values,
+    and the same gradient on every input torch differentiates, to float32/float64 rounding."""
+    (out_tg, in_tg), (out_pt, in_pt) = tg_call, torch_call
+    tol = dict(rtol=2e-5, atol=2e-6) if dtype == np.float32 else dict(rtol=1e-10, atol=1e-12)
+    assert tuple(out_tg.shape) == tuple(out_pt.shape)
+    assert dtype_name(out_tg) == dtype_name(out_pt)
+    np.testing.assert_allclose(np_of(out_tg), np_of(out_pt), **tol)
+    for k, (a, b) in enumerate(zip(in_tg, in_pt, strict=True)):
+        if not b.requires_grad:
+            continue
+        assert a.grad is not None, f"input {k} got no gradient"
+        assert dtype_name(a.grad) == dtype_name(b.grad)
+        np.testing.assert_allclose(
+            np_of(a.grad), np_of(b.grad), err_msg=f"grad of input {k}", **tol
+        )
+
+
+def assert_message_names(msg, ops, shapes):
+    """An error message names one of the ops and shows every shape."""
+    assert any(op in msg for op in ops), f"message does not name the op {ops}: {msg!r}"
+    for s in shapes:
+        assert s in msg, f"message does not show shape {s}: {msg!r}"
+
+
 # ---- markers --------------------------------------------------------------------------------------
 
 

@@ -5,7 +5,15 @@ gives the same outputs, dtypes and gradients (input, target and weight) in float
 import numpy as np
 import pytest
 import tetragrad as tg
-from conftest import TORCH_BACKEND, distinct, dtype_name, make, np_of, rand_away, randn
+from conftest import (
+    TORCH_BACKEND,
+    assert_same_call,
+    distinct,
+    make,
+    np_of,
+    rand_away,
+    randn,
+)
 
 torch = pytest.importorskip("torch")
 
@@ -74,20 +82,7 @@ def run(M, fn, specs, dtype, extra=()):
 
 
 def check_parity(fn, specs, dtype, extra=()):
-    out_tg, in_tg = run(tg, fn, specs, dtype, extra)
-    out_pt, in_pt = run(torch, fn, specs, dtype, extra)
-    tol = dict(rtol=2e-5, atol=2e-6) if dtype == np.float32 else dict(rtol=1e-10, atol=1e-12)
-    assert tuple(out_tg.shape) == tuple(out_pt.shape)
-    assert dtype_name(out_tg) == dtype_name(out_pt)
-    np.testing.assert_allclose(np_of(out_tg), np_of(out_pt), **tol)
-    for k, (a, b) in enumerate(zip(in_tg, in_pt, strict=True)):
-        if not b.requires_grad:
-            continue
-        assert a.grad is not None, f"input {k} got no gradient"
-        assert dtype_name(a.grad) == dtype_name(b.grad)
-        np.testing.assert_allclose(
-            np_of(a.grad), np_of(b.grad), err_msg=f"grad of input {k}", **tol
-        )
+    assert_same_call(run(tg, fn, specs, dtype, extra), run(torch, fn, specs, dtype, extra), dtype)
 
 
 DTYPES = pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["f32", "f64"])
