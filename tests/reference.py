@@ -721,3 +721,54 @@ def one_hot(tensor, num_classes=-1):
     if t.size and (t.min() < 0 or t.max() >= num_classes):
         raise ValueError(f"one_hot: class values must be in [0, {num_classes})")
     return (t[..., None] == np.arange(num_classes)).astype(np.int64)
+
+
+# ==== nn: softmin and kl_div ======================================================================
+# torch.nn.functional's formulas; kl_div's xlogy makes target == 0 contribute exactly 0.
+
+
+def softmin(x, dim):
+    """softmax(-x) along dim."""
+    return softmax(-f64(x), dim)
+
+
+def _kl_scale(x, reduction):
+    """d reduced / d pointwise for each reduction (1, 1 / numel, 1 / batch size)."""
+    with np.errstate(divide="ignore"):
+        if reduction == "mean":
+            return 1.0 / x.size if x.size else np.nan
+        if reduction == "batchmean" and x.ndim:
+            return 1.0 / x.shape[0] if x.shape[0] else np.nan
+    return 1.0
+
+
+def kl_div(input, target, reduction="mean", log_target=False):  # noqa: A002
+    """target * (log(target) - input), 0 where target == 0 (NaN where target < 0, as log);
+    log_target: exp(target) * (target - input). reduction: 'none', 'sum', 'mean' (over all
+    elements) or 'batchmean' (sum / input.shape[0]; the plain sum for 0-d input)."""
+    x, t = f64(input), f64(target)
+    if x.shape != t.shape:
+        raise ValueError(f"kl_div: input {x.shape} and target {t.shape} differ")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if log_target:
+            loss = np.exp(t) * (t - x)
+        else:
+            loss = np.where(t == 0, 0.0, t * np.log(np.where(t == 0, 1.0, t))) - t * x
+        if reduction == "batchmean":
+            s = np.sum(loss)
+            return s * _kl_scale(x, reduction) if x.ndim else s
+    return _reduce(loss, reduction)
+
+
+def kl_div_grads(input, target, reduction="mean", log_target=False):  # noqa: A002
+    """(d L / d input, d L / d target) of L = kl_div(input, target, reduction).sum(), as torch
+    computes them: d/d target is NaN where target == 0 (log_target=False; the one-sided
+    derivative of t log t there is -inf, and torch's xlogy backward gives 0 / 0)."""
+    x, t = f64(input), f64(target)
+    k = _kl_scale(x, reduction)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if log_target:
+            e = np.exp(t)
+            return -e * k, e * (t - x + 1.0) * k
+        gt = np.where(t == 0, np.nan, np.log(np.where(t == 0, 1.0, t)) + 1.0 - x)
+        return -t * k, gt * k

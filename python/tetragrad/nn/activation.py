@@ -94,6 +94,21 @@ class Softmax(Module):
         return f"dim={self.dim}"
 
 
+class Softmin(Module):
+    """exp(-x_i) / sum_j exp(-x_j) along ``dim`` (softmax of -x); output of input's shape."""
+
+    def __init__(self, dim: int | None = None):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input: Tensor) -> Tensor:
+        # None: torch's implicit dim, with its warning pointing at the caller of the module
+        return F.softmin(input, self.dim, _stacklevel=4)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
 class LogSoftmax(Module):
     """log(softmax(x)) along ``dim``, computed stably."""
 

@@ -1,11 +1,15 @@
 """``tetragrad.nn.functional``: PyTorch's functional API (activations, linear, dropout, losses).
 
 The heavy lifting is in C++ (``tetragrad._C._nn``): each function is one fused autograd
-node. Deprecated PyTorch arguments (``size_average``, ``reduce``) are not accepted; use
-``reduction``.
+node; ``softmin`` and ``kl_div`` are Python composites of tetragrad ops. Deprecated PyTorch
+arguments (``size_average``, ``reduce``) are not accepted, except by ``kl_div``, which keeps
+torch's signature; use ``reduction``.
 """
 
 from __future__ import annotations
+
+import operator
+import warnings
 
 from .. import _C
 from .._C import Tensor
@@ -33,6 +37,7 @@ __all__ = [
     "hardtanh", "relu6", "selu", "mish", "prelu", "softmax", "log_softmax", "maxout",
     "linear", "dropout", "one_hot", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
     "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "softmin", "kl_div",
 ]  # fmt: skip
 
 sigmoid = _C.sigmoid
@@ -101,3 +106,106 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * tanh(softplus(x))"""
     return _apply(input, inplace, lambda x: _C._nn.mish(x))
+
+
+def _dtype_name(t: Tensor) -> str:
+    return str(t.dtype).split(".")[-1]
+
+
+def softmin(input: Tensor, dim: int | None = None, dtype=None, *, _stacklevel: int = 2) -> Tensor:
+    """softmax(-x) along ``dim``: exp(-x_i) / sum_j exp(-x_j); output of input's shape.
+
+    ``dim=None`` is torch's deprecated implicit choice (0 for 0-, 1- and 3-d input, else 1),
+    with its UserWarning. ``dtype``: cast to it before the softmax (after the negation, as
+    torch). As tetragrad's ``softmax``, the third positional argument is ``dtype`` (torch's is
+    the private ``_stacklevel``, keyword-only here)."""
+    if dtype is None and not input.is_floating_point():
+        raise TypeError(
+            f"softmin: expected a floating-point tensor, got {_dtype_name(input)} "
+            f"(shape {list(input.shape)})"
+        )
+    if dim is not None:
+        try:
+            dim = operator.index(dim)
+        except TypeError:
+            raise TypeError(
+                f"softmin: dim must be an int or None, got {type(dim).__name__}"
+            ) from None
+    else:
+        warnings.warn(
+            "Implicit dimension choice for softmin has been deprecated. "
+            "Change the call to include dim=X as an argument.",
+            UserWarning,
+            stacklevel=_stacklevel,
+        )
+        dim = 0 if input.dim() in (0, 1, 3) else 1
+    return _C._nn.softmax(_C.neg(input), dim, dtype)
+
+
+_KL_REDUCTIONS = ("none", "batchmean", "sum", "mean")
+
+
+def kl_div(
+    input: Tensor,
+    target: Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> Tensor:
+    """Kullback-Leibler divergence loss; ``input`` holds log-probabilities, ``target``
+    probabilities (log-probabilities with ``log_target=True``), both of the same shape [*].
+
+    Pointwise: target * (log(target) - input), 0 where target == 0 (torch's xlogy; as in torch
+    the gradient w.r.t. such a target is NaN, its one-sided derivative being -inf); with
+    ``log_target``: exp(target) * (target - input). ``reduction``: 'none' ([*]), 'sum',
+    'mean' (over all elements, with torch's UserWarning that 'batchmean' is the true KL) or
+    'batchmean' (sum / input.size(0); the sum for 0-d input). ``size_average``/``reduce``
+    (deprecated) override ``reduction``, as torch documents (torch itself still divides by the
+    batch size when ``reduction='batchmean'`` is given with them). Unlike torch, mismatched
+    shapes raise a ValueError instead of broadcasting, and 'elementwise_mean' is rejected."""
+    if size_average is not None or reduce is not None:
+        from .loss import _legacy_reduction  # loss.py imports this module
+
+        reduction = _legacy_reduction(size_average, reduce, reduction)
+    elif not isinstance(reduction, str) or reduction not in _KL_REDUCTIONS:
+        name = reduction if isinstance(reduction, str) else repr(reduction)
+        raise ValueError(
+            f"kl_div: '{name}' is not a valid value for reduction "
+            "(expected 'none', 'batchmean', 'sum' or 'mean')"
+        )
+    elif reduction == "mean":
+        warnings.warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the support "
+            "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
+            "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
+            "major release.",
+            UserWarning,
+            stacklevel=2,
+        )
+    for what, t in (("input", input), ("target", target)):
+        if not t.is_floating_point():
+            raise TypeError(
+                f"kl_div: expected a floating-point {what}, got {_dtype_name(t)} "
+                f"(shape {list(t.shape)})"
+            )
+    if tuple(input.shape) != tuple(target.shape):
+        raise ValueError(
+            f"kl_div: input {list(input.shape)} and target {list(target.shape)} have different "
+            "shapes (PyTorch would broadcast them, which is usually a bug)"
+        )
+    if log_target:
+        loss = _C.exp(target) * (target - input)
+    else:
+        # xlogy(target, target): 0 where target == 0. The unselected branch is NaN there, so
+        # the gradient w.r.t. target is NaN at 0, as torch's (whose xlogy backward is t / t).
+        xlogx = _C.where(target == 0, 0.0, target * _C.log(target))
+        loss = xlogx - target * input
+    if reduction == "none":
+        return loss
+    if reduction == "mean":
+        return loss.mean()
+    total = loss.sum()
+    if reduction == "batchmean" and input.dim() != 0:
+        return total / input.size(0)
+    return total

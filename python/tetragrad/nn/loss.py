@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .._C import Tensor
 from .._C import _nn as _F
+from .functional import kl_div
 from .module import Module
 
 
@@ -129,3 +130,18 @@ class BCEWithLogitsLoss(_Loss):
         return _F.binary_cross_entropy_with_logits(
             input, target, self.weight, self.reduction, self.pos_weight
         )
+
+
+class KLDivLoss(_Loss):
+    """KL divergence: target * (log(target) - input), or exp(target) * (target - input) with
+    ``log_target``; input: log-probabilities, target of input's shape. ``reduction``: 'none',
+    'mean', 'sum' or 'batchmean' (sum / batch size, the true KL); see ``functional.kl_div``."""
+
+    def __init__(
+        self, size_average=None, reduce=None, reduction: str = "mean", log_target: bool = False
+    ):
+        super().__init__(size_average, reduce, reduction)
+        self.log_target = log_target
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
