@@ -790,3 +790,19 @@ def test_target_out_of_range_message(name, fn, bad, classes):
 def test_gelu_bad_approximate():
     with pytest.raises(ValueError):
         F.gelu(z(3), approximate="fast")
+
+
+def test_mixed_dtype_losses_compute_in_the_promoted_dtype():
+    # as torch: a float64 target makes a float32 input's mse/l1/smooth_l1 loss float64, with
+    # float32 and float64 gradients back to each
+    x = randn(3, 4, seed=1).astype(np.float32)
+    y = randn(3, 4, seed=2)
+    for fn, ref in [(F.mse_loss, lambda d: np.mean(d**2)), (F.l1_loss, lambda d: np.mean(abs(d)))]:
+        xt, yt = tgt(x, requires_grad=True), tgt(y, requires_grad=True)
+        out = fn(xt, yt)
+        assert out.dtype == tg.float64
+        np.testing.assert_allclose(out.item(), ref(x.astype(np.float64) - y), rtol=1e-14)
+        out.backward()
+        assert xt.grad.dtype == tg.float32 and yt.grad.dtype == tg.float64
+    out = F.huber_loss(tgt(x), tgt(y))
+    assert out.dtype == tg.float32  # huber keeps input's dtype, as torch

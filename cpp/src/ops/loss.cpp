@@ -86,19 +86,26 @@ Tensor weighted(const Tensor& loss, const Tensor& weight, Reduction r) {
   return apply_reduction(mul(loss, cast(weight, loss.dtype())), r);
 }
 
+// mse, l1 and smooth_l1 compute in input's and target's promoted dtype, as torch's (float32
+// input, float64 target: a float64 loss); huber and the BCEs keep input's dtype, also as torch.
+Tensor promoted_loss(LossOp op, const char* name, const char* node_name, const Tensor& input,
+                     const Tensor& target, Reduction r, double param = 0.0) {
+  check_floating_input(input, name);
+  return pointwise_loss(op, name, node_name, cast(input, result_type(input, target)), target, {}, r, param);
+}
+
 }  // namespace
 
 Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction r) {
-  return pointwise_loss(LossOp::Mse, "mse_loss", "MseLossBackward0", input, target, {}, r);
+  return promoted_loss(LossOp::Mse, "mse_loss", "MseLossBackward0", input, target, r);
 }
 Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction r) {
-  return pointwise_loss(LossOp::L1, "l1_loss", "L1LossBackward0", input, target, {}, r);
+  return promoted_loss(LossOp::L1, "l1_loss", "L1LossBackward0", input, target, r);
 }
 
 Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction r, double beta) {
   TG_CHECK(beta >= 0.0, ValueError, "smooth_l1_loss: beta must be >= 0, got ", beta);
-  return pointwise_loss(LossOp::SmoothL1, "smooth_l1_loss", "SmoothL1LossBackward0", input, target, {}, r,
-                        beta);
+  return promoted_loss(LossOp::SmoothL1, "smooth_l1_loss", "SmoothL1LossBackward0", input, target, r, beta);
 }
 Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction r, double delta) {
   TG_CHECK(delta > 0.0, ValueError, "huber_loss: delta must be > 0, got ", delta);
@@ -210,12 +217,14 @@ Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight,
   return nll_loss_named(input, target, weight, ignore_index, r, "nll_loss");
 }
 
-Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight, int64_t ignore_index,
+Tensor cross_entropy(const Tensor& input_, const Tensor& target, const Tensor& weight, int64_t ignore_index,
                      Reduction r, double label_smoothing) {
   const char* op = "cross_entropy";
   TG_CHECK(label_smoothing >= 0.0 && label_smoothing <= 1.0, ValueError, op,
            ": label_smoothing must be between 0.0 and 1.0, got ", label_smoothing);
-  check_floating_input(input, op);
+  check_floating_input(input_, op);
+  // Class probabilities: computed in input's and target's promoted dtype, as torch's.
+  const Tensor input = is_floating(target.dtype()) ? cast(input_, result_type(input_, target)) : input_;
   TG_CHECK(input.dim() >= 1, ValueError, op, ": input must have at least 1 dim (classes), got shape ",
            input.shape());
   const int64_t class_dim = input.dim() == 1 ? 0 : 1;
