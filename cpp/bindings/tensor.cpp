@@ -119,7 +119,40 @@ py::object item_of(const Tensor& t) {
 
 }  // namespace
 
+namespace {
+
+// A Python hook as a GradHook. Backward runs without the GIL: the call takes it, and so does
+// dropping the function (a graph may be freed anywhere).
+GradHook python_grad_hook(py::function fn) {
+  std::shared_ptr<py::function> f(new py::function(std::move(fn)), [](py::function* p) {
+    if (!Py_IsInitialized()) return;  // interpreter gone: leak rather than crash
+    py::gil_scoped_acquire gil;
+    delete p;
+  });
+  return [f](const Tensor& grad) -> Tensor {
+    py::gil_scoped_acquire gil;
+    py::object r = (*f)(grad);
+    if (r.is_none()) return Tensor();
+    try {
+      return r.cast<Tensor>();
+    } catch (const py::cast_error&) {
+      TG_CHECK(false, TypeError, "register_hook: a hook must return a Tensor or None, got ",
+               std::string(py::str(py::type::of(r).attr("__name__"))));
+    }
+    return Tensor();
+  };
+}
+
+}  // namespace
+
 void bind_tensor(py::module_& m, PyTensorClass& cls) {
+  py::class_<HookHandle>(m, "RemovableHandle",
+                         "Returned by Tensor.register_hook: remove() unregisters the hook")
+      .def("remove", &HookHandle::remove)
+      .def("__enter__", [](HookHandle& h) { return h; })
+      .def("__exit__", [](HookHandle& h, const py::args&) { h.remove(); })
+      .def_readonly("id", &HookHandle::id);
+
   m.def("_set_size_type", [](py::object t) { g_size_type = t; });
   m.def("from_numpy", &from_numpy, py::arg("ndarray"));
   m.add_object("_cleanup", py::capsule([]() { g_size_type = py::object(); }));
@@ -210,6 +243,12 @@ void bind_tensor(py::module_& m, PyTensorClass& cls) {
                                return t.grad_fn();
                              })
       .def_property_readonly("is_leaf", [](const Tensor& t) { return t.is_leaf(); })
+      .def(
+          "register_hook",
+          [](const Tensor& t, py::function hook) { return register_hook(t, python_grad_hook(hook)); },
+          py::arg("hook"))
+      .def("retain_grad", [](const Tensor& t) { retain_grad(t); })
+      .def_property_readonly("retains_grad", [](const Tensor& t) { return retains_grad(t); })
       // t.data: the values without history; `t.data = x` swaps in x's storage, shape and
       // dtype while t keeps its identity and autograd flags (Module.to(dtype) relies on it).
       .def_property(

@@ -31,6 +31,18 @@ struct Node : std::enable_shared_from_this<Node> {
 
   std::vector<Edge> next_edges;
   uint64_t sequence_nr;
+  // register_hook() on the non-leaf tensors this node made: run on the gradient of output
+  // `output_nr` before apply. They live on the node (as torch's), so they still fire after
+  // the tensor itself is gone.
+  struct GradHookEntry {
+    uint64_t id;
+    uint32_t output_nr;
+    GradHook fn;
+  };
+  std::vector<GradHookEntry> grad_hooks;
+  // retain_grad(): non-leaf tensors whose .grad receives (accumulates) their gradient, after
+  // the hooks.
+  std::vector<std::pair<uint32_t, std::weak_ptr<TensorImpl>>> retained_grads;
 };
 
 // A tensor kept for backward. Stores an alias without history (no reference cycle when an
@@ -81,6 +93,21 @@ TensorList run_backward(const TensorList& roots, const TensorList& grads, bool r
 // A view whose base was written in place since the view's history was recorded gets a
 // fresh history: a strided window into the base's current one (PyTorch regenerates these too).
 void refresh_view_history(const Tensor& view);
+
+// t.register_hook(hook): `hook` sees the gradient w.r.t. t in every backward (a leaf's before
+// it reaches t.grad, another's before t's grad_fn uses it) and may return a replacement of
+// the same shape. remove() unregisters it; the handle does not keep t alive.
+struct HookHandle {
+  std::weak_ptr<TensorImpl> leaf;
+  std::weak_ptr<Node> node;
+  uint64_t id = 0;
+  void remove() const;
+};
+HookHandle register_hook(const Tensor& t, GradHook hook);
+
+// t.retain_grad(): a non-leaf t gets .grad too (accumulated like a leaf's); no-op on a leaf.
+void retain_grad(const Tensor& t);
+bool retains_grad(const Tensor& t);
 
 // Gradient of a broadcast input: sum `grad` down to `shape`.
 Tensor sum_to(const Tensor& grad, const Shape& shape);

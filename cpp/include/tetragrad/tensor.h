@@ -3,7 +3,9 @@
 #pragma once
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "tetragrad/dtype.h"
@@ -28,6 +30,8 @@ struct Storage {
 
 struct Node;
 class Tensor;
+// A hook on a gradient: returns a replacement, or an undefined tensor to keep it.
+using GradHook = std::function<Tensor(const Tensor&)>;
 
 struct TensorImpl {
   std::shared_ptr<Storage> storage;
@@ -42,6 +46,8 @@ struct TensorImpl {
   std::shared_ptr<Node> grad_fn;  // null for leaves
   uint32_t output_nr = 0;
   std::weak_ptr<Node> grad_accumulator;
+  // A leaf's register_hook()s (by id), run on its gradient before it reaches .grad.
+  std::vector<std::pair<uint64_t, GradHook>> grad_hooks;
   // The tensor this one is a view of (the root of a chain of views), for autograd of
   // in-place writes through views. Null when not a view.
   std::shared_ptr<TensorImpl> view_base;

@@ -202,9 +202,11 @@ Tensor& commit_inplace(Tensor& self, const Tensor& result, const char* op, bool 
           });
       node->next_edges = {gradient_edge(self), gradient_edge(result)};
       set_history(self, node);
+    } else if (result.requires_grad() && result.grad_fn()) {
+      set_history(self, result.grad_fn(), result.impl()->output_nr);
     } else if (result.requires_grad()) {
       self.impl()->requires_grad = true;
-      self.impl()->grad_fn = result.grad_fn();
+      self.impl()->grad_fn = nullptr;
       self.impl()->output_nr = result.impl()->output_nr;
     } else {
       set_history(self, overwritten_node(self));
