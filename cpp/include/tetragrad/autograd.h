@@ -28,6 +28,8 @@ struct Node : std::enable_shared_from_this<Node> {
   // Drop saved tensors once the graph has been used without retain_graph.
   virtual void release_saved() {}
   virtual uint32_t num_outputs() const { return 1; }
+  // The leaf whose .grad this node accumulates into (its hooks run first); null for others.
+  virtual TensorImpl* hooked_leaf() const { return nullptr; }
 
   std::vector<Edge> next_edges;
   uint64_t sequence_nr;

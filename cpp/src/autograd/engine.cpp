@@ -68,6 +68,7 @@ struct AccumulateGrad : Node {
   explicit AccumulateGrad(std::shared_ptr<TensorImpl> leaf) : leaf(std::move(leaf)) {}
   std::shared_ptr<TensorImpl> leaf;
   std::string name() const override { return "AccumulateGrad"; }
+  TensorImpl* hooked_leaf() const override { return leaf.get(); }
   TensorList apply(TensorList&& grads) override {
     Tensor g = std::move(grads[0]);
     if (!g.defined()) return {};
@@ -103,9 +104,11 @@ void apply_hook(const GradHook& hook, Tensor& grad) {
 // The tensor hooks on `node`'s incoming gradients, then retain_grad, then (for a leaf's
 // accumulator) the leaf's own hooks. Copies of the lists: a hook may (un)register hooks.
 void run_grad_hooks(Node& node, TensorList& in) {
-  const auto hooks = node.grad_hooks;
-  for (const auto& h : hooks)
-    if (h.output_nr < in.size() && in[h.output_nr].defined()) apply_hook(h.fn, in[h.output_nr]);
+  if (!node.grad_hooks.empty()) {
+    const auto hooks = node.grad_hooks;
+    for (const auto& h : hooks)
+      if (h.output_nr < in.size() && in[h.output_nr].defined()) apply_hook(h.fn, in[h.output_nr]);
+  }
   for (const auto& [nr, weak] : node.retained_grads) {
     auto impl = weak.lock();
     if (!impl || nr >= in.size() || !in[nr].defined()) continue;
@@ -116,8 +119,9 @@ void run_grad_hooks(Node& node, TensorList& in) {
       binary_(BinaryOp::Add, acc, in[nr]);
     }
   }
-  if (auto* acc = dynamic_cast<AccumulateGrad*>(&node); acc && !in.empty() && in[0].defined()) {
-    const auto leaf_hooks = acc->leaf->grad_hooks;
+  if (TensorImpl* leaf = node.hooked_leaf();
+      leaf && !leaf->grad_hooks.empty() && !in.empty() && in[0].defined()) {
+    const auto leaf_hooks = leaf->grad_hooks;
     for (const auto& h : leaf_hooks) apply_hook(h.second, in[0]);
   }
 }
