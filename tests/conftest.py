@@ -152,6 +152,12 @@ def np_of(t):
     return np.array(t.detach().tolist(), dtype=np.float64)
 
 
+# The float dtypes most tests sweep, and the NumPy dtype of each.
+F32, F64 = tg.float32, tg.float64
+FLOATS = [F32, F64]
+NP = {F32: np.float32, F64: np.float64}
+
+
 def dtype_name(t):
     return str(t.dtype).split(".")[-1]
 

@@ -14,6 +14,10 @@ import pytest
 import reference as R
 import tetragrad as tg
 from conftest import (
+    F32,
+    F64,
+    FLOATS,
+    NP,
     assert_close,
     assert_message_names,
     assert_same_call,
@@ -29,9 +33,6 @@ from conftest import (
 
 F = tg.nn.functional
 nn = tg.nn
-F32, F64 = tg.float32, tg.float64
-FLOATS = [F32, F64]
-NP = {F32: np.float32, F64: np.float64}
 REDUCTIONS = ["none", "mean", "sum"]
 
 

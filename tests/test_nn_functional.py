@@ -7,6 +7,10 @@ import pytest
 import reference as R
 import tetragrad as tg
 from conftest import (
+    F32,
+    F64,
+    FLOATS,
+    NP,
     TORCH_BACKEND,
     assert_close,
     assert_message_names,
@@ -21,9 +25,6 @@ from conftest import (
 )
 
 F = tg.nn.functional
-F32, F64 = tg.float32, tg.float64
-FLOATS = [F32, F64]
-NP = {F32: np.float32, F64: np.float64}
 REDUCTIONS = ["none", "mean", "sum"]
 tetragrad_only = pytest.mark.skipif(TORCH_BACKEND, reason="tetragrad-only API (not in torch)")
 
@@ -159,7 +160,7 @@ def test_softmax_implicit_dim_warns(name, shape, dim):
 
 @pytest.mark.parametrize("dim", ["1", 1.0, [1]], ids=str)
 def test_softmax_dim_type_error(dim):
-    with pytest.raises(TypeError, match="softmax: dim must be an int or None"):
+    with pytest.raises(TypeError, match="softmax"):  # ours: "softmax: dim must be an int or None"
         F.softmax(tgt(randn(2, 3)), dim)
     with pytest.raises(TypeError):
         tgt(randn(2, 3)).softmax()  # the method needs dim, as torch's

@@ -4,7 +4,7 @@ against a module `M` (tetragrad or torch), gives the same outputs, dtypes and gr
 import numpy as np
 import pytest
 import tetragrad as tg
-from conftest import distinct, dtype_name, make, np_of, rand_away, randn
+from conftest import assert_same_call, distinct, dtype_name, make, np_of, rand_away, randn
 
 torch = pytest.importorskip("torch")
 
@@ -138,18 +138,11 @@ def run_case(M, fn, arrays, dtype, grad):
 @pytest.mark.parametrize("name,fn,specs", CASES, ids=[c[0] for c in CASES])
 def test_parity(name, fn, specs, dtype):
     arrays = [data(kind, shape, seed=i + 1) for i, (shape, kind) in enumerate(specs)]
-    out_tg, in_tg = run_case(tg, fn, arrays, dtype, grad=True)
-    out_pt, in_pt = run_case(torch, fn, arrays, dtype, grad=True)
-    tol = dict(rtol=2e-5, atol=2e-6) if dtype == np.float32 else dict(rtol=1e-10, atol=1e-12)
-    assert tuple(out_tg.shape) == tuple(out_pt.shape)
-    assert dtype_name(out_tg) == dtype_name(out_pt)
-    np.testing.assert_allclose(np_of(out_tg), np_of(out_pt), **tol)
-    for k, (a, b) in enumerate(zip(in_tg, in_pt, strict=True)):
-        assert a.grad is not None, f"input {k} got no gradient"
-        assert dtype_name(a.grad) == dtype_name(b.grad)
-        np.testing.assert_allclose(
-            np_of(a.grad), np_of(b.grad), err_msg=f"grad of input {k}", **tol
-        )
+    assert_same_call(
+        run_case(tg, fn, arrays, dtype, grad=True),
+        run_case(torch, fn, arrays, dtype, grad=True),
+        dtype,
+    )
 
 
 @pytest.mark.parametrize("name,fn,specs,index", IDX_CASES, ids=[c[0] for c in IDX_CASES])
