@@ -323,13 +323,13 @@ class ParameterDict(Module):
         return key in self._keys
 
     def keys(self):
-        return list(self._keys)
+        return self._keys.keys()
 
-    def values(self):
-        return [self[k] for k in self._keys]
+    def values(self):  # generators, as torch's
+        return (self[k] for k in self._keys)
 
     def items(self):
-        return [(k, self[k]) for k in self._keys]
+        return ((k, self[k]) for k in self._keys)
 
     def get(self, key: str, default=None):
         return self[key] if key in self else default
