@@ -1,6 +1,6 @@
 """``tetragrad.nn``: layers, losses and initialisers with PyTorch's names and defaults."""
 
-from . import functional, init
+from . import functional, init, utils
 from .activation import (
     ELU,
     GELU,
