@@ -174,6 +174,30 @@ PYBIND11_MODULE(_C, m) {
       py::arg("tensors"), py::arg("grad_tensors"), py::arg("retain_graph") = false,
       py::arg("inputs") = std::vector<Tensor>{});
 
+  m.def(
+      "_record_function",
+      [](const std::string& name, const std::vector<std::optional<Tensor>>& inputs,
+         const std::vector<std::optional<Tensor>>& outputs, py::function backward) {
+        TensorList in, out;
+        for (auto& x : inputs) in.push_back(x ? *x : Tensor());
+        for (auto& x : outputs) out.push_back(x ? *x : Tensor());
+        // Backward runs without the GIL: the call takes it, and so does dropping the function.
+        std::shared_ptr<py::function> f(new py::function(std::move(backward)), [](py::function* p) {
+          if (!Py_IsInitialized()) return;
+          py::gil_scoped_acquire gil;
+          delete p;
+        });
+        record_function(name, in, out, [f](const TensorList& grads) {
+          py::gil_scoped_acquire gil;
+          py::list gs;
+          for (const Tensor& g : grads) gs.append(g.defined() ? py::cast(g) : py::none());
+          TensorList r;
+          for (py::handle h : (*f)(gs)) r.push_back(h.is_none() ? Tensor() : h.cast<Tensor>());
+          return r;
+        });
+      },
+      py::arg("name"), py::arg("inputs"), py::arg("outputs"), py::arg("backward"));
+
   m.def("manual_seed", [](int64_t s) { manual_seed(uint64_t(s)); }, py::arg("seed"));
   m.def("set_num_threads", &set_num_threads, py::arg("n"));
   m.def("get_num_threads", &get_num_threads);

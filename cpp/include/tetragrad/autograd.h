@@ -111,6 +111,16 @@ HookHandle register_hook(const Tensor& t, GradHook hook);
 void retain_grad(const Tensor& t);
 bool retains_grad(const Tensor& t);
 
+// A custom autograd function (torch.autograd.Function): `outputs`, computed without history,
+// get one node whose backward is `backward`: gradients w.r.t. the outputs (undefined where an
+// output got none) -> one gradient per entry of `inputs` (undefined: none). Gradients of
+// another shape are summed down to the input's shape when they broadcast to it, else it
+// raises; undefined inputs or ones without requires_grad get no edge. After a backward
+// without retain_graph, `backward` is dropped (its saved state with it).
+using CustomBackwardFn = std::function<TensorList(const TensorList&)>;
+void record_function(const std::string& name, const TensorList& inputs, TensorList& outputs,
+                     CustomBackwardFn backward);
+
 // Gradient of a broadcast input: sum `grad` down to `shape`.
 Tensor sum_to(const Tensor& grad, const Shape& shape);
 

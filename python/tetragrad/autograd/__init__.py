@@ -8,7 +8,16 @@ from .. import _C
 from . import graph
 from .gradcheck import gradcheck
 
-__all__ = ["backward", "enable_grad", "grad", "gradcheck", "no_grad", "set_grad_enabled"]
+__all__ = [
+    "Function",
+    "FunctionCtx",
+    "backward",
+    "enable_grad",
+    "grad",
+    "gradcheck",
+    "no_grad",
+    "set_grad_enabled",
+]
 
 
 class _GradMode:
@@ -120,3 +129,6 @@ def grad(
                     f"grad: input {i} was not used in the graph; pass allow_unused=True if this is intended"
                 )
     return tuple(result)
+
+
+from .function import Function, FunctionCtx  # noqa: E402 - it uses no_grad above
