@@ -100,6 +100,8 @@ class Module:
         d["_modules"] = _Registry(self)
         d["_forward_hooks"] = OrderedDict()
         d["_forward_pre_hooks"] = OrderedDict()
+        d["_backward_hooks"] = OrderedDict()
+        d["_backward_pre_hooks"] = OrderedDict()
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(
@@ -108,7 +110,12 @@ class Module:
 
     def __call__(self, *args, **kwargs):
         # While no hook is registered anywhere (the common case) a call is just forward.
-        if _hooks_alive[0] and (self._forward_pre_hooks or self._forward_hooks):
+        if _hooks_alive[0] and (
+            self._forward_pre_hooks
+            or self._forward_hooks
+            or self._backward_hooks
+            or self._backward_pre_hooks
+        ):
             return self._call_with_hooks(*args, **kwargs)
         return self.forward(*args, **kwargs)
 
@@ -117,7 +124,12 @@ class Module:
             res = hook(self, args)
             if res is not None:
                 args = res if isinstance(res, tuple) else (res,)
-        out = self.forward(*args, **kwargs)
+        if (self._backward_hooks or self._backward_pre_hooks) and _C.is_grad_enabled():
+            from ._backward_hooks import call_with_backward_hooks
+
+            out = call_with_backward_hooks(self, self.forward, args, kwargs)
+        else:
+            out = self.forward(*args, **kwargs)
         for hook in list(self._forward_hooks.values()):
             res = hook(self, args, out)
             if res is not None:
@@ -131,6 +143,17 @@ class Module:
     def register_forward_pre_hook(self, hook: Callable) -> _RemovableHandle:
         """``hook(module, args)`` runs before forward; a non-None result replaces the args."""
         return _RemovableHandle(self._forward_pre_hooks, hook)
+
+    def register_full_backward_hook(self, hook: Callable) -> _RemovableHandle:
+        """``hook(module, grad_input, grad_output)`` runs once the gradients w.r.t. the
+        module's tensor inputs are known (one entry per positional tensor argument, None where
+        none is needed); a non-None result replaces grad_input."""
+        return _RemovableHandle(self._backward_hooks, hook)
+
+    def register_full_backward_pre_hook(self, hook: Callable) -> _RemovableHandle:
+        """``hook(module, grad_output)`` runs when the gradients w.r.t. the module's outputs
+        are known; a non-None result replaces grad_output."""
+        return _RemovableHandle(self._backward_pre_hooks, hook)
 
     # ---- registration ----------------------------------------------------------------------
     def _forget(self, name, keep):
@@ -247,6 +270,8 @@ class Module:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        for name in ("_backward_hooks", "_backward_pre_hooks"):  # modules pickled before these
+            self.__dict__.setdefault(name, OrderedDict())
 
     def __dir__(self):
         return sorted(set(super().__dir__()))
