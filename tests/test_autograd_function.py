@@ -240,3 +240,31 @@ def test_parity_with_torch_functions(torch):
 
     for got, want in zip(run(tg, Exp, ScaleMul), run(torch, TExp, TScaleMul), strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+def test_setup_context_style_and_once_differentiable():
+    # torch 2's style: forward without ctx, setup_context fills it
+    class Cube(tg.autograd.Function):
+        @staticmethod
+        def forward(x, k):
+            return x**3 * k
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            x, k = inputs
+            ctx.save_for_backward(x)
+            ctx.k = k
+
+        @staticmethod
+        @tg.autograd.function.once_differentiable
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return grad * 3 * x**2 * ctx.k, None
+
+    a = randn(4, seed=11)
+    x = tgt(a, requires_grad=True)
+    y = Cube.apply(x, 2.0)
+    assert_close(y, a**3 * 2)
+    y.sum().backward()
+    assert_close(x.grad, 6 * a**2)
+    check_grad(lambda t: Cube.apply(t, 0.5), randn(3, seed=12))

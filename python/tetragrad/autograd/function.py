@@ -25,7 +25,7 @@ from .. import _C
 from .._C import Tensor
 from . import no_grad  # autograd/__init__ imports this module last
 
-__all__ = ["Function", "FunctionCtx"]
+__all__ = ["Function", "FunctionCtx", "once_differentiable"]
 
 
 class FunctionCtx:
@@ -102,12 +102,22 @@ class Function(metaclass=_FunctionMeta):
             "You must implement the backward function for custom autograd.Function."
         )
 
+    # torch 2's other style: forward(*args) without ctx, and setup_context(ctx, inputs, output)
+    # to fill ctx. Used when a subclass overrides it.
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        raise NotImplementedError("setup_context is not overridden")
+
     @classmethod
     def apply(cls, *args, **kwargs):
         ctx = FunctionCtx()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
         with no_grad():
-            result = cls.forward(ctx, *args, **kwargs)
+            if cls.setup_context is Function.setup_context:
+                result = cls.forward(ctx, *args, **kwargs)
+            else:
+                result = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, result)
         if not (_C.is_grad_enabled() and any(ctx.needs_input_grad)):
             return result
         single = not isinstance(result, tuple)
@@ -154,3 +164,9 @@ class Function(metaclass=_FunctionMeta):
             backward,
         )
         return kept[0] if single else tuple(kept)
+
+
+def once_differentiable(backward):
+    """Marks a backward as not differentiable itself. tetragrad has no higher-order gradients
+    (create_graph), so every backward already is: this returns ``backward`` unchanged."""
+    return backward
