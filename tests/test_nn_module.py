@@ -1016,3 +1016,24 @@ def test_load_state_dict_assign_takes_the_tensors():
     assert m[0]._parameters["weight"] is m[0].weight
     x = tg.randn(4, 2)
     np.testing.assert_array_equal(m(x).detach().numpy(), src(x).detach().numpy())
+
+
+@pytest.mark.parametrize(
+    "copier", [copy.deepcopy, copy.copy, lambda m: pickle.loads(pickle.dumps(m))]
+)
+def test_a_copys_hooks_fire_after_the_originals_are_removed(copier):
+    # the no-hook fast path is gated by a count of hook handles; a copy's hooks have none
+    m = nn.Linear(2, 2)
+    handle = m.register_forward_hook(_count_call)
+    m2 = copier(m)
+    handle.remove()
+    _CALLS.clear()
+    m2(tg.ones(1, 2))
+    assert len(_CALLS) == (0 if copier is copy.copy else 1)  # copy.copy shares the hook dict
+
+
+_CALLS = []
+
+
+def _count_call(module, args, output):  # module level: picklable
+    _CALLS.append(1)

@@ -19,9 +19,10 @@ from .._C import Tensor
 from ..autograd import no_grad
 from .parameter import Parameter
 
-# How many forward hooks exist in the process (in any module): Module.__call__ skips its
+# How many module hooks exist in the process (in any module): Module.__call__ skips its
 # per-module hook checks while it is zero.
 _hooks_alive = [0]
+_HOOK_DICTS = ("_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backward_pre_hooks")
 
 _IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
@@ -272,6 +273,9 @@ class Module:
         self.__dict__.update(state)
         for name in ("_backward_hooks", "_backward_pre_hooks"):  # modules pickled before these
             self.__dict__.setdefault(name, OrderedDict())
+        # A copy's hooks have no handle of their own: count them as alive for good, so calls
+        # keep checking for hooks (the count only gates the no-hook fast path).
+        _hooks_alive[0] += sum(len(self.__dict__[n]) for n in _HOOK_DICTS)
 
     def __dir__(self):
         return sorted(set(super().__dir__()))
