@@ -144,6 +144,11 @@ def test_linear_shape_error():
     with pytest.raises(ValueError) as e:
         nn.Linear(4, 5)(tg.zeros(2, 3))
     assert "[2, 3]" in str(e.value) and "[5, 4]" in str(e.value)
+    assert str(e.value).startswith(
+        "Linear(in_features=4, out_features=5, bias=True): linear: input has 3"
+    )
+    with pytest.raises(TypeError, match=r"^Linear\(in_features=4.*linear: .*float64"):
+        nn.Linear(4, 5)(tg.zeros(2, 4, dtype=tg.float64))
 
 
 # ---- registration --------------------------------------------------------------------------------------

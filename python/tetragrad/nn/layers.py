@@ -52,7 +52,12 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input: Tensor) -> Tensor:
-        return _linear(input, self.weight, self.bias)
+        try:  # free in Python 3.11+ until something raises
+            return _linear(input, self.weight, self.bias)
+        except (ValueError, TypeError) as e:  # name the layer, not only the op
+            if type(e) not in (ValueError, TypeError):
+                raise
+            raise type(e)(f"{self!r}: {e}") from None
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
