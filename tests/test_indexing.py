@@ -331,3 +331,18 @@ def test_where_grad_masks():
     tg.where(tgt(c), a, b).sum().backward()
     assert_close(a.grad, c.astype(np.float64))
     assert_close(b.grad, (~c).sum(0).astype(np.float64))  # broadcast operand: gradient summed
+
+
+def test_numpy_array_indices():
+    # a 1-d NumPy int array passed __index__'s check and failed to cast (a pybind error);
+    # now it is an advanced index, and a 0-d array is an int, as in torch
+    a = np.arange(12).reshape(3, 4)
+    x = tg.tensor(a)
+    np.testing.assert_array_equal(x[np.array([0, 2])].numpy(), a[[0, 2]])
+    np.testing.assert_array_equal(x[:, np.array([1, 3])].numpy(), a[:, [1, 3]])
+    np.testing.assert_array_equal(x[np.array(2)].numpy(), a[2])
+    np.testing.assert_array_equal(x[np.int64(1)].numpy(), a[1])
+    np.testing.assert_array_equal(x[np.array([True, False, True])].numpy(), a[[0, 2]])
+    x[np.array([0, 2])] = 0
+    a[[0, 2]] = 0
+    np.testing.assert_array_equal(x.numpy(), a)

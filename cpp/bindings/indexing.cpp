@@ -11,6 +11,11 @@ namespace {
 
 // ---- indexing ----------------------------------------------------------------------------------
 
+// A NumPy array of one or more dims: an advanced index (a 0-d one is an int, via __index__).
+bool is_nd_array(const py::handle& h) {
+  return py::isinstance<py::array>(h) && py::reinterpret_borrow<py::array>(h).ndim() > 0;
+}
+
 bool is_bool_mask(const py::handle& h) {
   if (py::isinstance<TensorImpl>(h)) return h.cast<Tensor>().dtype() == DType::Bool;
   return false;
@@ -71,7 +76,8 @@ IndexResult apply_basic(const Tensor& self, const py::object& index) {
       r.view = unsqueeze(r.view, d);
       r.adv = h.ptr() == Py_True ? zeros({1}, DType::Int64) : zeros({0}, DType::Int64);
       r.adv_dim = d++;
-    } else if (PyLong_Check(h.ptr()) || (PyIndex_Check(h.ptr()) && !py::isinstance<TensorImpl>(h))) {
+    } else if (PyLong_Check(h.ptr()) ||
+               (PyIndex_Check(h.ptr()) && !py::isinstance<TensorImpl>(h) && !is_nd_array(h))) {
       r.view = select(r.view, d, py::cast<int64_t>(h));
     } else if (PySlice_Check(h.ptr())) {
       Py_ssize_t start, stop, step;
