@@ -22,6 +22,7 @@ from .activation import (
     Tanh,
 )
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .distance import CosineSimilarity, PairwiseDistance
 from .layers import Dropout, Flatten, Identity, Linear, Unflatten
 from .loss import (
     BCELoss,

@@ -37,7 +37,7 @@ __all__ = [
     "hardtanh", "relu6", "selu", "mish", "prelu", "softmax", "log_softmax", "maxout",
     "linear", "dropout", "one_hot", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
     "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-    "softmin", "kl_div",
+    "softmin", "kl_div", "normalize", "cosine_similarity", "pairwise_distance",
 ]  # fmt: skip
 
 sigmoid = _C.sigmoid
@@ -209,3 +209,26 @@ def kl_div(
     if reduction == "batchmean" and input.dim() != 0:
         return total / input.size(0)
     return total
+
+
+# ---- distances (Python composites of tetragrad ops) -------------------------------------------
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None) -> Tensor:
+    """input / max(||input||_p along dim, eps): unit p-norm vectors along ``dim``."""
+    if out is not None:
+        raise TypeError("normalize: out= is not supported")
+    return input / input.norm(p, dim, True).clamp(min=eps)
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """sum(x1 / max(||x1||, eps) * x2 / max(||x2||, eps)) along ``dim`` (inputs broadcast),
+    torch's formula (each vector normalised first, for precision)."""
+    n1 = x1.norm(2, dim, True).clamp(min=eps)
+    n2 = x2.norm(2, dim, True).clamp(min=eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+def pairwise_distance(
+    x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False
+) -> Tensor:
+    """||x1 - x2 + eps||_p over the last dim (inputs broadcast)."""
+    return (x1 - x2 + eps).norm(p, -1, keepdim)
