@@ -98,6 +98,17 @@ Device device_from(const py::object& obj);
 
 Tensor from_numpy(const py::array& a);  // shares memory
 
+// A Python object owned from C++ (a NumPy buffer, a hook): C++ may drop the last reference
+// without the GIL (backward runs without it), so release takes it; after interpreter shutdown
+// the object is leaked rather than touched.
+inline std::shared_ptr<py::object> hold_from_cpp(py::object o) {
+  return std::shared_ptr<py::object>(new py::object(std::move(o)), [](py::object* p) {
+    if (!Py_IsInitialized()) return;
+    py::gil_scoped_acquire gil;
+    delete p;
+  });
+}
+
 void bind_tensor(py::module_& m, PyTensorClass& cls);
 void bind_indexing(PyTensorClass& cls);
 void bind_creation(py::module_& m);

@@ -181,12 +181,7 @@ PYBIND11_MODULE(_C, m) {
         TensorList in, out;
         for (auto& x : inputs) in.push_back(x ? *x : Tensor());
         for (auto& x : outputs) out.push_back(x ? *x : Tensor());
-        // Backward runs without the GIL: the call takes it, and so does dropping the function.
-        std::shared_ptr<py::function> f(new py::function(std::move(backward)), [](py::function* p) {
-          if (!Py_IsInitialized()) return;
-          py::gil_scoped_acquire gil;
-          delete p;
-        });
+        auto f = hold_from_cpp(std::move(backward));  // backward runs without the GIL: the call takes it
         record_function(name, in, out, [f](const TensorList& grads) {
           py::gil_scoped_acquire gil;
           py::list gs;

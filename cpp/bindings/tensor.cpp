@@ -65,12 +65,7 @@ Tensor from_numpy(const py::array& a) {
     extent += (a.shape(i) - 1) * (a.strides(i) / isz);
   }
   if (shape_numel(shape) == 0) extent = 0;
-  // Keep the array alive as long as the storage; dropping it needs the GIL.
-  auto* keep = new py::object(a);
-  std::shared_ptr<void> owner(keep, [](void* p) {
-    py::gil_scoped_acquire gil;
-    delete static_cast<py::object*>(p);
-  });
+  std::shared_ptr<void> owner = hold_from_cpp(a);  // the array lives as long as the storage
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = Storage::wrap(const_cast<void*>(a.data()), size_t(extent) * isz, owner);
   impl->shape = shape;
@@ -121,14 +116,9 @@ py::object item_of(const Tensor& t) {
 
 namespace {
 
-// A Python hook as a GradHook. Backward runs without the GIL: the call takes it, and so does
-// dropping the function (a graph may be freed anywhere).
+// A Python hook as a GradHook. Backward runs without the GIL: the call takes it.
 GradHook python_grad_hook(py::function fn) {
-  std::shared_ptr<py::function> f(new py::function(std::move(fn)), [](py::function* p) {
-    if (!Py_IsInitialized()) return;  // interpreter gone: leak rather than crash
-    py::gil_scoped_acquire gil;
-    delete p;
-  });
+  auto f = hold_from_cpp(std::move(fn));
   return [f](const Tensor& grad) -> Tensor {
     py::gil_scoped_acquire gil;
     py::object r = (*f)(grad);

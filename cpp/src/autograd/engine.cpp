@@ -63,6 +63,19 @@ Tensor SavedTensor::unpack(const char* node_name) const {
   return data_;
 }
 
+void accumulate_grad(TensorImpl& t, Tensor g) {
+  if (g.dtype() != t.dtype) g = to_dtype(g, t.dtype);
+  if (!t.grad) {
+    // Keep the incoming buffer when nobody else can see it; otherwise copy.
+    const bool owned = g.impl_ptr().use_count() == 1 && g.storage().use_count() == 1 && g.is_contiguous() &&
+                       g.shape() == t.shape;
+    t.grad = owned ? g.impl_ptr() : contiguous(clone(expand(g, t.shape))).impl_ptr();
+  } else {
+    Tensor acc(t.grad);
+    binary_(BinaryOp::Add, acc, g);
+  }
+}
+
 namespace {
 // The sink for a leaf: adds the incoming gradient to leaf.grad.
 struct AccumulateGrad : Node {
@@ -71,18 +84,7 @@ struct AccumulateGrad : Node {
   std::string name() const override { return "AccumulateGrad"; }
   TensorImpl* hooked_leaf() const override { return leaf.get(); }
   TensorList apply(TensorList&& grads) override {
-    Tensor g = std::move(grads[0]);
-    if (!g.defined()) return {};
-    if (g.dtype() != leaf->dtype) g = to_dtype(g, leaf->dtype);
-    if (!leaf->grad) {
-      // Keep the incoming buffer when nobody else can see it; otherwise copy.
-      const bool owned = g.impl_ptr().use_count() == 1 && g.storage().use_count() == 1 && g.is_contiguous() &&
-                         g.shape() == leaf->shape;
-      leaf->grad = owned ? g.impl_ptr() : contiguous(clone(expand(g, leaf->shape))).impl_ptr();
-    } else {
-      Tensor acc(leaf->grad);
-      binary_(BinaryOp::Add, acc, g);
-    }
+    if (grads[0].defined()) accumulate_grad(*leaf, std::move(grads[0]));
     return {};
   }
 };

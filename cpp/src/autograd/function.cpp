@@ -1,7 +1,6 @@
 // Custom autograd functions (torch.autograd.Function): a node whose backward is a callback,
 // with the gradients it returns checked against its inputs.
-#include "tetragrad/autograd.h"
-#include "tetragrad/ops.h"
+#include "ops/common.h"
 
 namespace tg {
 
@@ -39,15 +38,6 @@ struct CallbackNode : Node {
       if (r[i].dtype() != input_dtypes[i]) r[i] = to_dtype(r[i], input_dtypes[i]);
     }
     return r;
-  }
-
-  // `from` broadcasts to `to` (numpy rules, trailing dims aligned).
-  static bool broadcasts_to(const Shape& from, const Shape& to) {
-    if (from.size() > to.size()) return false;
-    const size_t lead = to.size() - from.size();
-    for (size_t i = 0; i < from.size(); ++i)
-      if (from[i] != 1 && from[i] != to[lead + i]) return false;
-    return true;
   }
 };
 }  // namespace

@@ -35,13 +35,8 @@ void run_grad_hooks(Node& node, TensorList& in) {
   }
   for (const auto& [nr, weak] : node.retained_grads) {
     auto impl = weak.lock();
-    if (!impl || nr >= in.size() || !in[nr].defined()) continue;
-    if (!impl->grad)
-      impl->grad = contiguous(clone(in[nr])).impl_ptr();
-    else {
-      Tensor acc(impl->grad);
-      binary_(BinaryOp::Add, acc, in[nr]);
-    }
+    if (impl && nr < in.size() && in[nr].defined())
+      accumulate_grad(*impl, in[nr]);  // in[nr] flows on: copied
   }
   if (TensorImpl* leaf = node.hooked_leaf();
       leaf && !leaf->grad_hooks.empty() && !in.empty() && in[0].defined()) {

@@ -1,6 +1,5 @@
 // Storage allocation (small: inline or malloc; large: 64-byte aligned) and the Tensor handle's own methods.
 #include "tetragrad/tensor.h"
-#include <string>
 
 #include <cstdlib>
 #include <cstring>

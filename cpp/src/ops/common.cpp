@@ -24,6 +24,14 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
   return out;
 }
 
+bool broadcasts_to(const Shape& from, const Shape& to) {
+  if (from.size() > to.size()) return false;
+  const size_t lead = to.size() - from.size();
+  for (size_t i = 0; i < from.size(); ++i)
+    if (from[i] != 1 && from[i] != to[lead + i]) return false;
+  return true;
+}
+
 void broadcast_strides(const Tensor& t, const Shape& out_shape, int64_t* strides) {
   const int64_t lead = (int64_t)out_shape.size() - t.dim();
   for (int64_t i = 0; i < (int64_t)out_shape.size(); ++i) {

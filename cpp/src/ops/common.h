@@ -11,6 +11,8 @@ namespace tg {
 
 int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op);
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
+// Whether `from` broadcasts to `to` (trailing dims aligned, each 1 or equal).
+bool broadcasts_to(const Shape& from, const Shape& to);
 
 // A backward node defined by a function: fn(grad_out, saved tensors, node) -> input grads
 // (one per input; undefined where not needed). `node.needs(i)` says whether input i wants one.

@@ -30,12 +30,7 @@ Tensor apply_reduction(const Tensor& l, Reduction r) {
 // An optional per-element tensor (weight, pos_weight) must broadcast to the input's shape.
 void check_broadcasts_to(const Tensor& w, const Shape& shape, const char* what, const char* op) {
   if (!w.defined()) return;
-  bool ok = w.dim() <= int64_t(shape.size());
-  for (int64_t i = 0; ok && i < w.dim(); ++i) {
-    const int64_t ws = w.size(w.dim() - 1 - i), s = shape[shape.size() - 1 - i];
-    ok = ws == 1 || ws == s;
-  }
-  TG_CHECK(ok, ValueError, op, ": ", what, " of shape ", w.shape(),
+  TG_CHECK(broadcasts_to(w.shape(), shape), ValueError, op, ": ", what, " of shape ", w.shape(),
            " does not broadcast to the input's shape ", shape);
 }
 

@@ -134,7 +134,10 @@ class Function(metaclass=_FunctionMeta):
             else:
                 recorded.append(None)
             kept.append(o)
+        # The closure keeps shapes and flags, not tensors: no output (a cycle through the node)
+        # and no input (its memory) stays alive because of it.
         shapes = [(tuple(o.shape), o.dtype) if isinstance(o, Tensor) else None for o in kept]
+        is_tensor = [isinstance(a, Tensor) for a in args]
 
         def backward(grads):
             if ctx._materialize_grads:
@@ -144,10 +147,10 @@ class Function(metaclass=_FunctionMeta):
                 ]
             res = cls.backward(ctx, *grads)
             res = res if isinstance(res, tuple) else (res,)
-            if len(res) != len(args):
+            if len(res) != len(is_tensor):
                 raise RuntimeError(
                     f"{cls._backward_name}: backward returned an incorrect number of gradients "
-                    f"(expected {len(args)}, got {len(res)})"
+                    f"(expected {len(is_tensor)}, got {len(res)})"
                 )
             for i, g in enumerate(res):
                 if g is not None and not isinstance(g, Tensor):
@@ -155,7 +158,7 @@ class Function(metaclass=_FunctionMeta):
                         f"{cls._backward_name}: backward must return Tensors or None, got "
                         f"{type(g).__name__} for input {i}"
                     )
-            return [g if isinstance(a, Tensor) else None for a, g in zip(args, res, strict=True)]
+            return [g if t else None for t, g in zip(is_tensor, res, strict=True)]
 
         _C._record_function(
             cls._backward_name,

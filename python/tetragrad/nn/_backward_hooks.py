@@ -4,6 +4,7 @@ whose backward sees the gradients w.r.t. all of them at once."""
 
 from __future__ import annotations
 
+from .. import _C
 from .._C import Tensor
 from ..autograd.function import Function
 
@@ -51,6 +52,9 @@ def call_with_backward_hooks(module, forward, args: tuple, kwargs: dict):
     requires grad, zeros for another tensor, None for a non-tensor (all None when no input
     requires grad)."""
     state = {"grad_output": None}
+    # Per positional argument: (shape, dtype) of a tensor (for its zeros), None otherwise; the
+    # closures keep these, not the inputs themselves.
+    specs = [(list(a.shape), a.dtype) if isinstance(a, Tensor) else None for a in args]
 
     def run_hooks(grad_input: tuple) -> tuple:
         for hook in list(module._backward_hooks.values()):
@@ -62,8 +66,8 @@ def call_with_backward_hooks(module, forward, args: tuple, kwargs: dict):
     def on_grad_input(grads: tuple) -> tuple:
         by_pos = dict(zip(in_idx, grads, strict=True))
         grad_input = tuple(
-            by_pos[i] if i in by_pos else (a.detach() * 0 if isinstance(a, Tensor) else None)
-            for i, a in enumerate(args)
+            by_pos[i] if i in by_pos else (None if s is None else _C.zeros(s[0], dtype=s[1]))
+            for i, s in enumerate(specs)
         )
         grad_input = run_hooks(grad_input)
         return tuple(grad_input[i] for i in in_idx)
@@ -75,7 +79,7 @@ def call_with_backward_hooks(module, forward, args: tuple, kwargs: dict):
                 grads = _as_tuple(res, len(grads), "grad_output")
         state["grad_output"] = grads
         if not in_idx:  # no input needs a gradient: the hooks run now, with grad_input None
-            run_hooks(tuple(None for _ in args))
+            run_hooks(tuple(None for _ in specs))
         return grads
 
     wrapped_args, in_idx = _wrap(args, on_grad_input)
