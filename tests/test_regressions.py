@@ -104,8 +104,11 @@ def test_integer_rules():
     assert (tg.tensor([-7, 7]) // 2).tolist() == [-4, 3]
     assert (tg.tensor([-7, 7]) % -3).tolist() == [-1, -2]
     close(tg.tensor([-7.0, 7.0]) % 3, [2, 1])
-    with pytest.raises(ValueError):
+    # torch raises RuntimeError("ZeroDivisionError"); tetragrad's error is both
+    with pytest.raises(ZeroDivisionError):
         tg.tensor([7]) // 0
+    with pytest.raises(RuntimeError):
+        tg.tensor([7]) % 0
 
 
 def test_masked_fill_value_gradient_and_broadcast():
@@ -365,3 +368,98 @@ def test_sum_does_not_depend_on_the_data_address(dtype, n):
         sums.add(buf[off:].sum().item())
         means.add(buf[off:].mean().item())
     assert len(sums) == 1 and len(means) == 1
+
+
+# ---- outside probing (issue 8): crashes ---------------------------------------------------------
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda x: x.__ifloordiv__(0),
+        lambda x: x.__imod__(0),
+        lambda x: x.floor_divide_(0),
+        lambda x: x.remainder_(0),
+        lambda x: x.floor_divide_(tg.tensor([1, 0])),
+    ],
+)
+def test_inplace_integer_division_by_zero_raises(write):
+    x = tg.tensor([5, 6])
+    with pytest.raises(ZeroDivisionError, match="division by zero"):
+        write(x)
+    assert x.tolist() == [5, 6]  # nothing written
+
+
+@pytest.mark.parametrize("call", [lambda t: t.size(0), lambda t: t.size(-1), lambda t: t.stride(0)])
+def test_size_and_stride_of_0d_tensor_raise(call):
+    with pytest.raises(IndexError, match="no dimensions"):
+        call(tg.tensor(1.0))
+
+
+def test_gather_and_scatter_add_treat_0d_as_one_dim():
+    assert tg.tensor(1.0).scatter_add(0, tg.tensor(0), tg.tensor(2.0)).item() == 3.0
+    assert tg.tensor(1.0).scatter_add(0, tg.tensor([0, 0]), tg.tensor([2.0, 3.0])).item() == 6.0
+    assert tg.tensor([1.0, 2.0]).scatter_add(0, tg.tensor(1), tg.tensor(2.0)).tolist() == [1.0, 4.0]
+    x = tg.tensor(1.5, requires_grad=True)
+    y = tg.gather(x, 0, tg.tensor(0))
+    assert y.shape == () and y.item() == 1.5
+    y.backward()
+    assert x.grad.item() == 1.0
+    assert tg.gather(x, -1, tg.tensor([0, 0])).tolist() == [1.5, 1.5]
+    with pytest.raises(IndexError):
+        tg.gather(x, 0, tg.tensor(1))
+    s = tg.tensor(2.0, requires_grad=True)
+    tg.tensor(1.0).scatter_add(0, tg.tensor(0), s).backward()
+    assert s.grad.item() == 1.0
+
+
+def test_from_numpy_of_read_only_memory_is_read_only(tmp_path):
+    buf = np.frombuffer(b"\x00" * 16, dtype=np.float32)
+    with pytest.warns(UserWarning, match="not writable"):
+        t = tg.from_numpy(buf)
+    path = tmp_path / "m.bin"
+    np.arange(4, dtype=np.float64).tofile(path)
+    with pytest.warns(UserWarning):
+        m = tg.from_numpy(np.memmap(path, dtype=np.float64, mode="r"))
+    for x in (t, m, m[1:], m.view(2, 2).t()):
+        for write in (
+            lambda x: x.add_(1),
+            lambda x: x.fill_(1),
+            lambda x: x.zero_(),
+            lambda x: x.copy_(tg.ones(x.shape, dtype=x.dtype)),
+            lambda x: x.__setitem__(..., 2),
+            lambda x: x.__setitem__(x >= 0, 2),
+            lambda x: x.clamp_(0, 1),
+            lambda x: x.exp_(),
+            lambda x: x.uniform_(),
+        ):
+            with pytest.raises(RuntimeError, match="read-only"):
+                write(x)
+        assert not x.numpy().flags.writeable
+    assert m.tolist() == [0.0, 1.0, 2.0, 3.0] and t.tolist() == [0.0] * 4
+    assert (m + 1).tolist() == [1.0, 2.0, 3.0, 4.0]  # reading is fine
+    w = m.clone()
+    w.add_(1)  # a copy is writable
+    p = tg.nn.Parameter(m)  # shares the read-only memory: an optimizer step may not write it
+    p.grad = tg.ones(4, dtype=tg.float64)
+    with pytest.raises(RuntimeError, match="read-only"):
+        tg.optim.SGD([p], lr=0.1).step()
+
+
+def test_operand_from_read_only_array_does_not_warn(recwarn):
+    ro = np.arange(3.0)
+    ro.flags.writeable = False
+    assert (tg.tensor([1.0, 1.0, 1.0], dtype=tg.float64) + ro).tolist() == [1.0, 2.0, 3.0]
+    assert not [w for w in recwarn if "writable" in str(w.message)]
+
+
+def test_parameter_survives_pickle():
+    import pickle
+
+    lin = tg.nn.Linear(2, 3)
+    p = pickle.loads(pickle.dumps(lin.weight))
+    assert type(p) is tg.nn.Parameter and p.requires_grad
+    assert p.tolist() == lin.weight.tolist()
+    lin.weight = p  # registers as a parameter again
+    q = pickle.loads(pickle.dumps(tg.nn.Parameter(tg.ones(2), requires_grad=False)))
+    assert type(q) is tg.nn.Parameter and not q.requires_grad
+    m2 = pickle.loads(pickle.dumps(lin))
+    assert all(type(v) is tg.nn.Parameter for v in m2.parameters())

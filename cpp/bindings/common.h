@@ -15,6 +15,9 @@ namespace tg::py_bind {
 struct Operand {
   Tensor t;
 };
+// Shares memory. A non-writable array gives a read-only tensor, with torch's warning unless
+// `warn_read_only` is off (an operand that is only read).
+Tensor from_numpy(const pybind11::array& a, bool warn_read_only = true);
 }  // namespace tg::py_bind
 
 namespace pybind11::detail {
@@ -64,8 +67,7 @@ struct type_caster<tg::py_bind::Operand> {
     }
     // NumPy arrays: a tensor operand (shares memory; kernels only read it).
     if (isinstance<array>(src) && reinterpret_borrow<array>(src).ndim() > 0) {
-      object t = module_::import("tetragrad._C").attr("from_numpy")(src);
-      value.t = pybind11::cast<tg::Tensor>(t);
+      value.t = tg::py_bind::from_numpy(reinterpret_borrow<array>(src), /*warn_read_only=*/false);
       return true;
     }
     // NumPy scalars (and 0-d arrays): take their Python value.
@@ -95,8 +97,6 @@ Shape shape_from_object(const py::handle& obj, const char* op);
 Dims dims_from(const py::object& obj);
 DType dtype_or(const py::object& obj, DType fallback);
 Device device_from(const py::object& obj);
-
-Tensor from_numpy(const py::array& a);  // shares memory
 
 // A Python object owned from C++ (a NumPy buffer, a hook): C++ may drop the last reference
 // without the GIL (backward runs without it), so release takes it; after interpreter shutdown

@@ -165,33 +165,14 @@ Tensor getitem(const Tensor& self, const py::object& index) {
 void setitem(Tensor& self, const py::object& index, const Operand& value) {
   IndexResult r = apply_basic(self, index);
   Tensor v = value.t;
-  // Leading size-1 dims of the value beyond the target's rank are dropped, as in torch.
-  while (v.dim() > r.view.dim() && v.shape()[0] == 1) v = squeeze(v, 0);
+  // Leading size-1 dims of the value never matter for broadcasting; dropped, as in torch.
+  while (v.dim() > 0 && v.shape()[0] == 1) v = squeeze(v, 0);
   if (!r.adv.defined()) {
     copy_(r.view, v);
     return;
   }
-  Tensor idx = r.adv;
-  int64_t d = r.adv_dim;
-  Tensor target = r.view;
-  if (idx.dtype() == DType::Bool) {
-    auto [flat, pos] = mask_to_positions(r.view, r.adv, d);
-    target = flat;
-    idx = pos;
-  }
-  // index_put: write each selected slice (value broadcasts over the selected block).
-  Tensor flat_idx = contiguous(reshape(idx, {-1}));
-  const int64_t n = flat_idx.numel();
-  Shape block = target.shape();
-  block[d] = n;
-  Tensor vb = contiguous(expand(v.dtype() == target.dtype() ? v : to_dtype(v, target.dtype()), block));
-  for (int64_t j = 0; j < n; ++j) {
-    int64_t i = flat_idx.data<int64_t>()[j];
-    TG_CHECK(i >= -target.size(d) && i < target.size(d), IndexError, "index ", i,
-             " is out of bounds for dimension ", d, " with size ", target.size(d));
-    Tensor dst = select(target, d, i);
-    copy_(dst, select(vb, d, j));
-  }
+  // index_put_ writes through the view's own strides (a transposed or strided view included).
+  index_put_(r.view, {r.adv}, v, /*accumulate=*/false, r.adv_dim);
 }
 
 }  // namespace

@@ -76,7 +76,18 @@ using namespace tg::py_bind;
 PYBIND11_MODULE(_C, m) {
   m.doc() = "tetragrad C++ core";
 
-  // Typed C++ errors -> Python exceptions.
+  // Typed C++ errors -> Python exceptions. Integer division by zero is a RuntimeError in torch
+  // and a ZeroDivisionError in Python: its class is both.
+  static py::handle zero_division = [] {
+    py::object type = py::reinterpret_borrow<py::object>((PyObject*)&PyType_Type);
+    py::dict ns;
+    ns["__module__"] = "tetragrad";
+    py::object cls =
+        type("ZeroDivisionError",
+             py::make_tuple(py::handle(PyExc_RuntimeError), py::handle(PyExc_ZeroDivisionError)), ns);
+    return cls.release();
+  }();
+  m.attr("ZeroDivisionError") = zero_division;
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
@@ -88,6 +99,8 @@ PYBIND11_MODULE(_C, m) {
       PyErr_SetString(PyExc_IndexError, e.what());
     } catch (const tg::IOError& e) {
       PyErr_SetString(PyExc_OSError, e.what());
+    } catch (const tg::ZeroDivisionError& e) {
+      PyErr_SetString(zero_division.ptr(), e.what());
     } catch (const tg::Error& e) {
       PyErr_SetString(PyExc_RuntimeError, e.what());
     }

@@ -195,6 +195,27 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
       },
       Release(), py::arg("value"));
   cls.def("copy_", [](Tensor& x, const Operand& src) { return copy_(x, src.t); }, Release(), py::arg("src"));
+  auto index_list = [](const py::object& indices) {
+    TG_CHECK(!py::isinstance<TensorImpl>(indices), TypeError,
+             "index_put: indices must be a tuple or list of tensors, got a single Tensor");
+    return indices.cast<std::vector<Tensor>>();
+  };
+  cls.def(
+      "index_put_",
+      [index_list](Tensor& x, const py::object& indices, const Operand& v, bool accumulate) {
+        TensorList idx = index_list(indices);
+        py::gil_scoped_release nogil;
+        return index_put_(x, idx, v.t, accumulate);
+      },
+      py::arg("indices"), py::arg("values"), py::arg("accumulate") = false);
+  def_both(
+      m, cls, "index_put",
+      [index_list](const Tensor& x, const py::object& indices, const Operand& v, bool accumulate) {
+        TensorList idx = index_list(indices);
+        py::gil_scoped_release nogil;
+        return index_put(x, idx, v.t, accumulate);
+      },
+      py::arg("indices"), py::arg("values"), py::arg("accumulate") = false);
   cls.def(
       "masked_fill_",
       [](Tensor& x, const Tensor& mask, const Operand& v) { return masked_fill_(x, mask, v.t); }, Release(),

@@ -32,7 +32,7 @@ py::dtype numpy_dtype(DType d) {
 
 }  // namespace
 
-Tensor from_numpy(const py::array& a) {
+Tensor from_numpy(const py::array& a, bool warn_read_only) {
   const char kind = a.dtype().kind();
   const ssize_t isz = a.itemsize();
   DType dt;
@@ -68,6 +68,18 @@ Tensor from_numpy(const py::array& a) {
   std::shared_ptr<void> owner = hold_from_cpp(a);  // the array lives as long as the storage
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = Storage::wrap(const_cast<void*>(a.data()), size_t(extent) * isz, owner);
+  if (!a.writeable()) {
+    // torch shares it and warns that writes are undefined (a read-only mapping crashes); here the
+    // tensor is read-only: in-place writes raise, and numpy() gives a read-only array back.
+    impl->storage->read_only = true;
+    if (warn_read_only &&
+        PyErr_WarnEx(PyExc_UserWarning,
+                     "The given NumPy array is not writable: the tensor shares its memory and is "
+                     "read-only (in-place operations on it raise). Copy the array, or clone() the "
+                     "tensor, to get a writable one.",
+                     1) < 0)
+      throw py::error_already_set();
+  }
   impl->shape = shape;
   impl->strides = strides;
   impl->dtype = dt;
@@ -93,7 +105,9 @@ py::array to_numpy(const Tensor& t) {
   }
   auto* keep = new std::shared_ptr<Storage>(t.storage());
   py::capsule base(keep, [](void* p) { delete static_cast<std::shared_ptr<Storage>*>(p); });
-  return py::array(numpy_dtype(t.dtype()), shape, strides, t.raw_data(), base);
+  py::array a(numpy_dtype(t.dtype()), shape, strides, t.raw_data(), base);
+  if (t.storage()->read_only) a.attr("flags").attr("writeable") = false;
+  return a;
 }
 
 py::object item_of(const Tensor& t) {
@@ -144,7 +158,7 @@ void bind_tensor(py::module_& m, PyTensorClass& cls) {
       .def_readonly("id", &HookHandle::id);
 
   m.def("_set_size_type", [](py::object t) { g_size_type = t; });
-  m.def("from_numpy", &from_numpy, py::arg("ndarray"));
+  m.def("from_numpy", [](const py::array& a) { return from_numpy(a); }, py::arg("ndarray"));
   m.add_object("_cleanup", py::capsule([]() { g_size_type = py::object(); }));
 
   bind_creation(m);

@@ -44,6 +44,7 @@ from ._C import (
     get_num_threads,
     gt,
     index_add,
+    index_put,
     index_select,
     is_grad_enabled,
     isfinite,

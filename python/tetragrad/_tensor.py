@@ -249,7 +249,11 @@ def _to(self: Tensor, *args, **kwargs) -> Tensor:
 
 
 def _reduce(self: Tensor):
-    return (_rebuild, (self.detach().numpy().copy(), self.requires_grad))
+    data = self.detach().numpy().copy()
+    if type(self) is Tensor:
+        return (_rebuild, (data, self.requires_grad))
+    # A subclass (nn.Parameter, a user's): same class and attributes back, as torch's.
+    return (_rebuild_subclass, (type(self), data, self.requires_grad, self.__dict__))
 
 
 def _rebuild(array, requires_grad):
@@ -257,6 +261,14 @@ def _rebuild(array, requires_grad):
     if requires_grad:
         t.requires_grad_(True)
     return t
+
+
+def _rebuild_subclass(cls, array, requires_grad, state):
+    new = cls.__new__(cls)
+    Tensor.__init__(new, _C.from_numpy(array))
+    new.requires_grad_(requires_grad)
+    new.__dict__.update(state)
+    return new
 
 
 def _deepcopy(self: Tensor, memo):

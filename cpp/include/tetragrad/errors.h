@@ -1,5 +1,6 @@
 // Typed errors. The Python bindings map them to ValueError, TypeError, IndexError,
-// RuntimeError and OSError; every message names the op and the offending shapes.
+// RuntimeError, OSError and a ZeroDivisionError that is also a RuntimeError (as torch's); every message names
+// the op and the offending shapes.
 #pragma once
 #include <cstdint>
 #include <sstream>
@@ -25,6 +26,9 @@ struct StateError : Error {  // misuse of state (autograd graph freed, ...): Pyt
   using Error::Error;
 };
 struct IOError : Error {  // files
+  using Error::Error;
+};
+struct ZeroDivisionError : Error {  // integer division by zero: Python RuntimeError and ZeroDivisionError
   using Error::Error;
 };
 

@@ -64,6 +64,15 @@ Tensor gather(const Tensor& t, int64_t dim, const Tensor& index);
 Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src);
 Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index);
 Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src, double alpha = 1.0);
+// t[indices] = values (+= with accumulate), torch's index_put_: int64 index tensors broadcast
+// together, a bool mask stands for its true positions (k of them index dims dim, dim+1, ...;
+// torch's API has dim = 0); negatives wrap; values broadcast to the shape of t[indices] and
+// are a Python number or of t's dtype. The in-place form writes through any view; among
+// duplicate indices the last write wins (accumulate adds them all).
+Tensor index_put(const Tensor& t, const TensorList& indices, const Tensor& values, bool accumulate = false,
+                 int64_t dim = 0);
+Tensor& index_put_(Tensor& t, const TensorList& indices, const Tensor& values, bool accumulate = false,
+                   int64_t dim = 0);
 Tensor masked_fill(const Tensor& t, const Tensor& mask, const Tensor& value);  // value 0-d
 Tensor& masked_fill_(Tensor& t, const Tensor& mask, const Tensor& value);
 Tensor masked_select(const Tensor& t, const Tensor& mask);

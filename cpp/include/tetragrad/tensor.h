@@ -22,6 +22,8 @@ struct Storage {
   std::shared_ptr<void> owner;  // frees `data` (our allocator, or a NumPy array kept alive)
   // Bumped by every in-place write; saved tensors compare it to catch stale graphs.
   std::atomic<uint64_t> version{0};
+  // Memory the tensor may not write (a non-writable NumPy array): in-place ops raise.
+  bool read_only = false;
 
   static std::shared_ptr<Storage> allocate(size_t nbytes, Device device = {});
   static std::shared_ptr<Storage> wrap(void* data, size_t nbytes, std::shared_ptr<void> owner,

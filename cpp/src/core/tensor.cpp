@@ -103,13 +103,16 @@ Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
   return Tensor(std::move(impl));
 }
 
-static int64_t wrap_dim_(int64_t d, int64_t nd, const char* op) {
-  int64_t n = nd > 0 ? nd : 1;
-  TG_CHECK(d >= -n && d < n, IndexError, op, ": dimension ", d, " out of range for a ", nd, "-d tensor");
-  return d < 0 ? d + n : d;
+// size(d) and stride(d) index the shape itself: a 0-d tensor has no dim to name (unlike the ops
+// that treat it as one dim of size 1), as in torch.
+static int64_t shape_index(int64_t d, int64_t nd, const char* op) {
+  TG_CHECK(nd > 0, IndexError, op, ": dimension specified as ", d, " but tensor has no dimensions");
+  TG_CHECK(d >= -nd && d < nd, IndexError, op, ": dimension out of range (expected to be in range of [", -nd,
+           ", ", nd - 1, "], but got ", d, ")");
+  return d < 0 ? d + nd : d;
 }
-int64_t Tensor::size(int64_t d) const { return shape()[wrap_dim_(d, dim(), "size")]; }
-int64_t Tensor::stride(int64_t d) const { return strides()[wrap_dim_(d, dim(), "stride")]; }
+int64_t Tensor::size(int64_t d) const { return shape()[shape_index(d, dim(), "size")]; }
+int64_t Tensor::stride(int64_t d) const { return strides()[shape_index(d, dim(), "stride")]; }
 
 bool Tensor::is_contiguous() const {
   if (numel() == 0) return true;

@@ -102,6 +102,10 @@ struct KernelTable {
                        int64_t J, int64_t inner);
   void (*index_add)(DType dtype, void* out, const void* src, const int64_t* idx, int64_t outer, int64_t D,
                     int64_t J, int64_t inner);
+  // index_put: for j < n, dst[slice + offsets[j]] = src[slice + j * src_j] (+= with accumulate),
+  // `g` one slice's geometry (operand 0: dst, 1: src); duplicates: last write wins / all add.
+  void (*index_put)(DType dtype, const LoopGeom& g, void* dst, const int64_t* offsets, int64_t n,
+                    const void* src, int64_t src_j, bool accumulate);
   // Fill contiguous memory.
   void (*fill)(DType dtype, void* out, int64_t n, double value);
   void (*arange)(DType dtype, void* out, int64_t n, double start, double step);

@@ -175,7 +175,13 @@ void refresh_view_history(const Tensor& t) {
   set_as_strided_history(t, "view");
 }
 
-void check_no_internal_overlap(const Tensor& t, const char* op) {
+void check_not_read_only(const Tensor& t, const char* op) {
+  TG_CHECK(!t.storage()->read_only, StateError, op, ": the tensor (shape ", t.shape(),
+           ") is read-only: it shares memory with a non-writable NumPy array; clone() it first");
+}
+
+void check_writable(const Tensor& t, const char* op) {
+  check_not_read_only(t, op);
   if (t.numel() == 0) return;
   for (int64_t d = 0; d < t.dim(); ++d)
     TG_CHECK(t.shape()[d] <= 1 || t.strides()[d] != 0, ValueError, op,
@@ -190,7 +196,7 @@ bool inplace_records(const Tensor& self, const Tensor* other) {
 }
 
 Tensor& commit_inplace(Tensor& self, const Tensor& result, const char* op, bool result_uses_self) {
-  check_no_internal_overlap(self, op);
+  check_writable(self, op);
   const bool track = inplace_records(self, &result);
   if (track) check_inplace(self, op);
   {

@@ -49,9 +49,11 @@ void check_inplace(const Tensor& t, const char* op);
 // `result_uses_self`: false when result does not derive from self's old value (copy_), so
 // self's old history still gets its (zero) gradient, as torch's CopyBackwards gives it.
 Tensor& commit_inplace(Tensor& self, const Tensor& result, const char* op, bool result_uses_self = true);
-// Throw if several elements of `t` share memory (an expanded tensor): writing it in place
-// would give each memory location several results.
-void check_no_internal_overlap(const Tensor& t, const char* op);
+// Throw if `t` may not be written in place: its memory is read-only (from_numpy of a
+// non-writable array), or several of its elements share memory (an expanded tensor), so
+// each memory location would get several results.
+void check_writable(const Tensor& t, const char* op);
+void check_not_read_only(const Tensor& t, const char* op);
 // Whether an in-place write of `self` (from `other`, may be null) must go through autograd.
 bool inplace_records(const Tensor& self, const Tensor* other);
 

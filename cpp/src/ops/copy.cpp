@@ -44,7 +44,7 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
   Shape b = broadcast_shapes(dst.shape(), src.shape(), "copy_");
   TG_CHECK(b == dst.shape(), ValueError, "copy_: source of shape ", src.shape(),
            " cannot be broadcast to the destination shape ", dst.shape());
-  check_no_internal_overlap(dst, "copy_");
+  check_writable(dst, "copy_");
   if (dst.dtype() == DType::Int64 && is_floating(src.dtype()) && src.numel() == 1)
     check_int_value(src.item(), "copy_");
   if (!inplace_records(dst, &src)) {
@@ -60,6 +60,7 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
 }
 
 Tensor& fill_(Tensor& t, double value) {
+  check_not_read_only(t, "fill_");
   if (t.dtype() == DType::Int64) check_int_value(value, "fill_");
   Tensor v = scalar_tensor(value, t.dtype());
   if (inplace_records(t, nullptr)) return commit_inplace(t, expand(v, t.shape()), "fill_");

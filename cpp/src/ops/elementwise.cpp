@@ -120,6 +120,20 @@ DType compute_dtype(BinaryOp op, const Tensor& a, const Tensor& b) {
   return ct;
 }
 
+Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, double alpha);
+
+// Integer division by zero has no result (torch raises ZeroDivisionError); checked before any
+// kernel runs, the in-place forms included (the CPU would trap).
+void check_integer_divisor(BinaryOp op, DType ct, const Tensor& a, const Tensor& b) {
+  if (is_floating(ct) || !(op == BinaryOp::FloorDiv || op == BinaryOp::TruncDiv || op == BinaryOp::Remainder))
+    return;
+  Tensor zero = binary_raw(BinaryOp::Eq, cast(b, ct), scalar_tensor(0, ct), 1.0);
+  const bool* p = zero.data<bool>();
+  for (int64_t i = 0; i < zero.numel(); ++i)
+    TG_CHECK(!p[i], ZeroDivisionError, op_name(op), ": integer division by zero (shapes ", a.shape(), " and ",
+             b.shape(), ")");
+}
+
 // An operand's data in dtype `ct`: itself, a converted copy in `keep`, or, for a 0-d operand
 // (a Python scalar, typically), one element converted into `buf` with no allocation.
 const void* operand_data(const Tensor& t, DType ct, Tensor& keep, void* buf) {
@@ -145,15 +159,7 @@ Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, double alpha) {
   TG_CHECK(is_floating(ct) || alpha == std::floor(alpha), TypeError, name,
            ": for integral input tensors, argument alpha must not be a floating point number (got ", alpha,
            ")");
-  if ((op == BinaryOp::FloorDiv || op == BinaryOp::TruncDiv || op == BinaryOp::Remainder) &&
-      !is_floating(ct)) {
-    // Integer division by zero has no result (torch raises ZeroDivisionError).
-    Tensor zero = binary_raw(BinaryOp::Eq, cast(b, ct), scalar_tensor(0, ct), 1.0);
-    const bool* p = zero.data<bool>();
-    for (int64_t i = 0; i < zero.numel(); ++i)
-      TG_CHECK(!p[i], ValueError, name, ": integer division by zero (shapes ", a.shape(), " and ", b.shape(),
-               ")");
-  }
+  check_integer_divisor(op, ct, a, b);
   Tensor keep_a, keep_b;
   alignas(8) unsigned char buf_a[8], buf_b[8];
   const void* pa = operand_data(a, ct, keep_a, buf_a);
@@ -349,7 +355,8 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, double alpha) {
   Shape shape = broadcast_shapes(self.shape(), other.shape(), name);
   TG_CHECK(shape == self.shape(), ValueError, name, "_: output with shape ", self.shape(),
            " doesn't match the broadcast shape ", shape);
-  check_no_internal_overlap(self, name);
+  check_writable(self, name);
+  check_integer_divisor(op, ct, self, other);
   if (inplace_records(self, &other))
     return commit_inplace(self, binary_dispatch(op, clone(self), other, alpha), name);
   if (ct == self.dtype() && !bool_result(op)) {

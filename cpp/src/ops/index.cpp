@@ -1,6 +1,6 @@
 // Joining and indexing: cat, stack, chunk, split, gather/scatter_add,
 // index_select/index_add, masked_fill, masked_select, where.
-#include "ops/common.h"
+#include "ops/elementwise_internal.h"
 
 namespace tg {
 
@@ -138,29 +138,36 @@ TensorList chunk(const Tensor& t, int64_t chunks, int64_t dim) {
   return split(t, size, dim);
 }
 
+// gather and scatter_add treat a 0-d tensor as one dim of size 1 (torch's rule for these ops).
+static Tensor as_1d(const Tensor& t) { return t.dim() ? t : reshape(t, {1}); }
+
 Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) {
   check_index_tensor(index, "gather");
+  if (t.dim() == 0 || index.dim() == 0) {
+    Tensor r = gather(as_1d(t), dim, as_1d(index));
+    return index.dim() ? r : reshape(r, {});
+  }
   dim = wrap_dim(dim, t.dim(), "gather");
-  TG_CHECK(index.dim() == t.dim() || (t.dim() == 0 && index.dim() <= 1), ValueError,
+  TG_CHECK(index.dim() == t.dim(), ValueError,
            "gather: index tensor must have the same number of dimensions as input (input ", t.shape(),
            ", index ", index.shape(), ")");
   for (int64_t d = 0; d < index.dim(); ++d)
     TG_CHECK(d == dim || index.shape()[d] <= t.shape()[d], ValueError, "gather: size of index ",
              index.shape(), " does not fit input ", t.shape(), " at dimension ", d);
-  const int64_t D = t.dim() ? t.shape()[dim] : 1;
+  const int64_t D = t.shape()[dim];
   Tensor idx = checked_indices(index, D, "gather");
   // The input restricted to index's extent on the non-gathered dims, made contiguous.
   Tensor src = t.detach();
-  for (int64_t d = 0; d < index.dim() && t.dim(); ++d)
+  for (int64_t d = 0; d < index.dim(); ++d)
     if (d != dim) src = narrow(src, d, 0, index.shape()[d]);
   src = contiguous(src);
   Tensor out = Tensor::empty(index.shape(), t.dtype());
-  const int64_t outer = t.dim() ? shape_numel(index.shape(), 0, dim) : 1;
-  const int64_t inner = t.dim() ? shape_numel(index.shape(), dim + 1, index.dim()) : 1;
-  const int64_t J = index.dim() ? index.shape()[dim] : 1;
+  const int64_t outer = shape_numel(index.shape(), 0, dim);
+  const int64_t inner = shape_numel(index.shape(), dim + 1, index.dim());
   if (out.numel())
     kernels(t.device())
-        .gather(t.dtype(), out.raw_data(), src.raw_data(), idx.data<int64_t>(), outer, D, J, inner);
+        .gather(t.dtype(), out.raw_data(), src.raw_data(), idx.data<int64_t>(), outer, D, index.shape()[dim],
+                inner);
   if (needs_grad({&t}))
     record(out, "GatherBackward0", {&t}, {idx},
            [s = t.shape(), dim](const Tensor& g, const TensorList& sv, const FunctionNode&) -> TensorList {
@@ -171,6 +178,10 @@ Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) {
 
 Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src) {
   check_index_tensor(index, "scatter_add");
+  if (t.dim() == 0 || index.dim() == 0 || src.dim() == 0) {
+    Tensor r = scatter_add(as_1d(t), dim, as_1d(index), as_1d(src));
+    return t.dim() ? r : reshape(r, {});
+  }
   dim = wrap_dim(dim, t.dim(), "scatter_add");
   TG_CHECK(src.dtype() == t.dtype(), TypeError, "scatter_add: self and src must have the same dtype (",
            dtype_name(t.dtype()), " vs ", dtype_name(src.dtype()), ")");
@@ -180,7 +191,7 @@ Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tens
   for (int64_t d = 0; d < t.dim(); ++d)
     TG_CHECK(index.shape()[d] <= src.shape()[d] && (d == dim || index.shape()[d] <= t.shape()[d]), ValueError,
              "scatter_add: index ", index.shape(), " does not fit src ", src.shape(), " or self ", t.shape());
-  const int64_t D = t.dim() ? t.shape()[dim] : 1;
+  const int64_t D = t.shape()[dim];
   Tensor idx = checked_indices(index, D, "scatter_add");
   // Scatter into a contiguous block shaped like index on the other dims, then add it in.
   Shape block_shape = index.shape();
@@ -273,6 +284,189 @@ Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor
              return {n.needs(0) ? g : Tensor(), n.needs(1) ? index_select(g, dim, sv[0]) : Tensor()};
            });
   return out;
+}
+
+namespace {
+// Coordinates [n, k] into dims dim..dim+k-1 of `shape`, Python-style negatives wrapped and
+// range-checked; a contiguous copy.
+Tensor checked_coords(const Tensor& coords, const Shape& shape, int64_t dim, const char* op) {
+  check_index_tensor(coords, op);
+  TG_CHECK(coords.dim() == 2 && coords.shape()[1] >= 1, ValueError, op,
+           ": expected coordinates of shape [n, k] with k >= 1, got ", coords.shape());
+  const int64_t n = coords.shape()[0], k = coords.shape()[1];
+  TG_CHECK(dim >= 0 && dim + k <= int64_t(shape.size()), IndexError, op, ": ", k, " indexed dims from dim ",
+           dim, " do not fit a tensor of shape ", shape);
+  Tensor c = clone(coords.detach());
+  int64_t* p = c.data<int64_t>();
+  for (int64_t j = 0; j < n; ++j)
+    for (int64_t q = 0; q < k; ++q) {
+      const int64_t size = shape[dim + q];
+      int64_t& v = p[j * k + q];
+      TG_CHECK(v >= -size && v < size, IndexError, op, ": index ", v, " is out of bounds for dimension ",
+               dim + q, " with size ", size);
+      if (v < 0) v += size;
+    }
+  return c;
+}
+
+// Element offsets (in `strides`) of each coordinate row.
+std::vector<int64_t> coord_offsets(const Tensor& coords, const Shape& strides, int64_t dim) {
+  const int64_t n = coords.shape()[0], k = coords.shape()[1];
+  const int64_t* p = coords.data<int64_t>();
+  std::vector<int64_t> off(n, 0);
+  for (int64_t j = 0; j < n; ++j)
+    for (int64_t q = 0; q < k; ++q) off[j] += p[j * k + q] * strides[dim + q];
+  return off;
+}
+
+// self's shape with the k indexed dims replaced by one of size n.
+Shape put_block_shape(const Shape& shape, int64_t dim, int64_t k, int64_t n) {
+  Shape b(shape.begin(), shape.begin() + dim);
+  b.push_back(n);
+  b.insert(b.end(), shape.begin() + dim + k, shape.end());
+  return b;
+}
+
+// The raw write (no autograd, no checks): dst[coords] (=|+=) src, src of dst's dtype broadcast to
+// the block. Writes through dst's own strides, so any view takes it.
+void index_put_raw(const Tensor& dst, int64_t dim, const Tensor& coords, const Tensor& src, bool accumulate) {
+  const int64_t n = coords.shape()[0], k = coords.shape()[1];
+  if (n == 0) return;
+  Tensor se = expand(src, put_block_shape(dst.shape(), dim, k, n));
+  LoopGeom g;
+  g.nops = 2;
+  for (int64_t d = 0; d < dst.dim(); ++d) {
+    if (d >= dim && d < dim + k) continue;
+    const int64_t sd = d < dim ? d : d - k + 1;  // the same dim in the block
+    g.shape[g.ndim] = dst.shape()[d];
+    g.stride[0][g.ndim] = dst.strides()[d];
+    g.stride[1][g.ndim] = se.strides()[sd];
+    ++g.ndim;
+  }
+  coalesce(g);
+  std::vector<int64_t> off = coord_offsets(coords, dst.strides(), dim);
+  kernels(dst.device())
+      .index_put(dst.dtype(), g, dst.raw_data(), off.data(), n, se.raw_data(), se.strides()[dim], accumulate);
+  dst.bump_version();
+}
+
+// g[coords] as a block [..., n, ...] (the values' gradient).
+Tensor index_get(const Tensor& g, int64_t dim, const Tensor& coords) {
+  const int64_t n = coords.shape()[0], k = coords.shape()[1];
+  Tensor c = contiguous(g);
+  Tensor flat = reshape(c, put_block_shape(c.shape(), dim, k, shape_numel(c.shape(), dim, dim + k)));
+  Shape inner_strides = contiguous_strides(Shape(c.shape().begin() + dim, c.shape().begin() + dim + k));
+  std::vector<int64_t> lin = coord_offsets(coords, inner_strides, 0);
+  Tensor idx = Tensor::empty({n}, DType::Int64);
+  std::copy(lin.begin(), lin.end(), idx.data<int64_t>());
+  return index_select(flat, dim, idx);
+}
+
+void check_put_values(const Tensor& self, int64_t dim, const Tensor& coords, const Tensor& values,
+                      const char* op) {
+  // As torch: a tensor of values has self's dtype; a Python number is converted.
+  TG_CHECK(values.dtype() == self.dtype() || values.impl()->is_wrapped_number, TypeError, op,
+           ": index put requires the source and destination dtypes match, got ", dtype_name(self.dtype()),
+           " for the destination and ", dtype_name(values.dtype()), " for the source");
+  const Shape block = put_block_shape(self.shape(), dim, coords.shape()[1], coords.shape()[0]);
+  TG_CHECK(broadcasts_to(values.shape(), block), ValueError, op, ": shape mismatch: value tensor of shape ",
+           values.shape(), " cannot be broadcast to indexing result of shape ", block, " (self ",
+           self.shape(), ")");
+}
+}  // namespace
+
+namespace {
+// The coordinate-level put: coords [n, k] into dims dim..dim+k-1, values laid out as the block.
+Tensor put_coords(const Tensor& self, int64_t dim, const Tensor& coords, const Tensor& values,
+                  bool accumulate) {
+  check_put_values(self, dim, coords, values, "index_put");
+  Tensor out = clone(self.detach());
+  index_put_raw(out, dim, coords, cast(values.detach(), self.dtype()), accumulate);
+  if (needs_grad({&self, &values}))
+    record(out, "IndexPutBackward0", {&self, &values}, {coords},
+           [dim, accumulate, vs = values.shape(), vd = values.dtype()](const Tensor& g, const TensorList& s,
+                                                                       const FunctionNode& n) -> TensorList {
+             Tensor gs, gv;
+             if (n.needs(0)) {
+               gs = g;
+               if (!accumulate) {  // the overwritten elements got nothing from self
+                 gs = clone(g);
+                 index_put_raw(gs, dim, s[0], zeros({}, g.dtype()), false);
+               }
+             }
+             if (n.needs(1)) gv = cast(sum_to(index_get(g, dim, s[0]), vs), vd);
+             return {gs, gv};
+           });
+  return out;
+}
+
+Tensor& put_coords_(Tensor& self, int64_t dim, const Tensor& coords, const Tensor& values, bool accumulate) {
+  check_writable(self, "index_put_");
+  if (inplace_records(self, &values))
+    return commit_inplace(self, put_coords(self, dim, coords, values, accumulate), "index_put_");
+  check_put_values(self, dim, coords, values, "index_put_");
+  Tensor v = values.storage() == self.storage() ? clone(values.detach()) : values.detach();
+  index_put_raw(self, dim, coords, cast(v, self.dtype()), accumulate);
+  return self;
+}
+
+// torch's index tensors for dims dim.. of `self` -> checked coordinates [n, k] (int64 indices
+// broadcast together, a bool mask standing for its true positions), and `values` laid out as
+// the block [..., n, ...] (broadcast first to what self[indices] would be).
+std::pair<Tensor, Tensor> coords_and_block(const Tensor& self, int64_t dim, const TensorList& indices,
+                                           const Tensor& values, const char* op) {
+  TG_CHECK(!indices.empty(), ValueError, op, ": expected at least one index tensor");
+  TensorList cols;  // one int64 index per indexed dim (a bool mask gives one per dim it covers)
+  int64_t d = dim;
+  for (const Tensor& idx : indices) {
+    TG_CHECK(idx.dtype() == DType::Int64 || idx.dtype() == DType::Bool, TypeError, op,
+             ": tensors used as indices must be long or bool tensors, got ", dtype_name(idx.dtype()));
+    if (idx.dtype() == DType::Int64) {
+      cols.push_back(idx);
+      ++d;
+      continue;
+    }
+    TG_CHECK(idx.dim() > 0, ValueError, op, ": a 0-d bool index is not supported here");
+    for (int64_t q = 0; q < idx.dim(); ++q)
+      TG_CHECK(d + q < self.dim() && idx.shape()[q] == self.shape()[d + q], IndexError, op,
+               ": the shape of the mask ", idx.shape(), " at index ", q,
+               " does not match the shape of the indexed tensor ", self.shape(), " at index ", d + q);
+    Tensor nz = nonzero(idx);
+    for (int64_t q = 0; q < idx.dim(); ++q) cols.push_back(select(nz, 1, q));
+    d += idx.dim();
+  }
+  const int64_t k = int64_t(cols.size());
+  TG_CHECK(dim + k <= self.dim(), IndexError, op, ": too many indices (", k, " from dim ", dim,
+           ") for tensor of shape ", self.shape());
+  Shape b = cols[0].shape();
+  for (const Tensor& c : cols) b = broadcast_shapes(b, c.shape(), op);
+  const int64_t n = shape_numel(b);
+  TensorList flat;
+  for (const Tensor& c : cols) flat.push_back(reshape(expand(c, b), {n}));
+  Tensor coords = checked_coords(stack(flat, 1), self.shape(), dim, op);
+  Tensor v = values;
+  if (b.size() != 1 && v.dim() > 0) {  // index dims other than one: flatten them in the values too
+    Shape result(self.shape().begin(), self.shape().begin() + dim);
+    result.insert(result.end(), b.begin(), b.end());
+    result.insert(result.end(), self.shape().begin() + dim + k, self.shape().end());
+    TG_CHECK(broadcasts_to(v.shape(), result), ValueError, op, ": shape mismatch: value tensor of shape ",
+             v.shape(), " cannot be broadcast to indexing result of shape ", result);
+    v = reshape(expand(v, result), put_block_shape(self.shape(), dim, k, n));
+  }
+  return {coords, v};
+}
+}  // namespace
+
+Tensor index_put(const Tensor& self, const TensorList& indices, const Tensor& values, bool accumulate,
+                 int64_t dim) {
+  auto [coords, block] = coords_and_block(self, dim, indices, values, "index_put");
+  return put_coords(self, dim, coords, block, accumulate);
+}
+
+Tensor& index_put_(Tensor& self, const TensorList& indices, const Tensor& values, bool accumulate,
+                   int64_t dim) {
+  auto [coords, block] = coords_and_block(self, dim, indices, values, "index_put_");
+  return put_coords_(self, dim, coords, block, accumulate);
 }
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {

@@ -38,6 +38,7 @@ void sgd_step(const TensorList& params, TensorList& momentum_buffers, const SGDO
     TG_CHECK(!buf.defined() || (buf.is_contiguous() && buf.shape() == p.shape() && buf.dtype() == p.dtype()),
              ValueError, "SGD: momentum buffer of parameter ", i, " has shape ", buf.shape(), ", expected ",
              p.shape());
+    check_writable(p, "SGD.step");
     kernels(p.device())
         .sgd_update(p.dtype(), p.numel(), target.raw_data(), g.raw_data(),
                     o.momentum != 0.0 ? buf.raw_data() : nullptr, hp);

@@ -250,6 +250,7 @@ void gather(DType, void*, const void*, const int64_t*, int64_t, int64_t, int64_t
 void scatter_add(DType, void*, const void*, const int64_t*, int64_t, int64_t, int64_t, int64_t);
 void index_select(DType, void*, const void*, const int64_t*, int64_t, int64_t, int64_t, int64_t);
 void index_add(DType, void*, const void*, const int64_t*, int64_t, int64_t, int64_t, int64_t);
+void index_put(DType, const LoopGeom&, void*, const int64_t*, int64_t, const void*, int64_t, bool);
 void uniform(DType, void*, int64_t, double, double, uint64_t, uint64_t);
 void normal(DType, void*, int64_t, double, double, uint64_t, uint64_t);
 void activation_backward(ActGrad, DType, const LoopGeom&, void*, const void*, const void*, double, double);
@@ -264,27 +265,17 @@ void nll_loss_backward(DType, void*, const void*, double, const int64_t*, const 
                        int64_t, int64_t);
 void sgd_update(DType, int64_t, void*, const void*, void*, const SgdParams&);
 
-const KernelTable table = {unary,
-                           binary,
-                           copy,
-                           where,
-                           reduce,
-                           gemm,
-                           gather,
-                           scatter_add,
-                           index_select,
-                           index_add,
-                           fill,
-                           arange,
-                           uniform,
-                           normal,
-                           activation_backward,
-                           softmax,
-                           softmax_backward,
-                           pointwise_loss,
-                           pointwise_loss_backward,
-                           nll_loss,
-                           nll_loss_backward,
+const KernelTable table = {unary,          binary,
+                           copy,           where,
+                           reduce,         gemm,
+                           gather,         scatter_add,
+                           index_select,   index_add,
+                           index_put,      fill,
+                           arange,         uniform,
+                           normal,         activation_backward,
+                           softmax,        softmax_backward,
+                           pointwise_loss, pointwise_loss_backward,
+                           nll_loss,       nll_loss_backward,
                            sgd_update};
 
 }  // namespace tg::cpu

@@ -1,8 +1,9 @@
 // CPU indexing kernels along one dim. x viewed as [outer, D, inner] (contiguous); indices
 // are already range-checked by the op. Forward and backward sit side by side:
-// gather <-> scatter_add, index_select <-> index_add.
+// gather <-> scatter_add, index_select <-> index_add. index_put writes through strides.
 #include <cstring>
 
+#include "kernels/common/elementwise_math.h"
 #include "kernels/cpu/loops.h"
 
 namespace tg::cpu {
@@ -68,6 +69,37 @@ void index_add(DType dtype, void* out, const void* src, const int64_t* idx, int6
         for (int64_t i = 0; i < inner; ++i) dst[i] += s[i];
       }
     });
+  });
+}
+
+// dst[slice + offsets[j]] = src[slice + j * src_j]  (or += with accumulate), j < n: `g` is the
+// geometry of one slice (operand 0: dst's strides, 1: src's, 0 where src broadcasts). j runs in
+// order, so among duplicate offsets the last write wins and sums accumulate without races.
+void index_put(DType dtype, const LoopGeom& g, void* dst, const int64_t* offsets, int64_t n, const void* src,
+               int64_t src_j, bool accumulate) {
+  TG_DISPATCH_ALL(dtype, "index_put", [&] {
+    using T = scalar_t;
+    T* d = (T*)dst;
+    const T* s = (const T*)src;
+    if (g.numel() == 1) {  // one element per index (a full bool mask): no per-slice loop
+      if (accumulate) {
+        for (int64_t j = 0; j < n; ++j) d[offsets[j]] = math::Add{}(d[offsets[j]], s[j * src_j]);
+      } else {
+        parallel_for(n, threads_for(n), [&](int64_t j) { d[offsets[j]] = s[j * src_j]; });
+      }
+      return;
+    }
+    for (int64_t j = 0; j < n; ++j)
+      for_each_run<2>(g, {(char*)(d + offsets[j]), (char*)(s + j * src_j)}, {sizeof(T), sizeof(T)},
+                      [&](const std::array<char*, 2>& p, int64_t m, const std::array<int64_t, 2>& st) {
+                        T* o = (T*)p[0];
+                        const T* x = (const T*)p[1];
+                        if (accumulate)
+                          for (int64_t i = 0; i < m; ++i)
+                            o[i * st[0]] = math::Add{}(o[i * st[0]], x[i * st[1]]);
+                        else
+                          for (int64_t i = 0; i < m; ++i) o[i * st[0]] = x[i * st[1]];
+                      });
   });
 }
 
