@@ -463,3 +463,96 @@ def test_parameter_survives_pickle():
     assert type(q) is tg.nn.Parameter and not q.requires_grad
     m2 = pickle.loads(pickle.dumps(lin))
     assert all(type(v) is tg.nn.Parameter for v in m2.parameters())
+
+
+# ---- outside probing (issue 8): silent wrong results -------------------------------------------
+BIG = 2**53 + 1  # the first integer float64 cannot hold
+
+
+def test_int64_arange_clamp_and_alpha_are_exact_above_2_53():
+    assert tg.arange(BIG, BIG + 3).tolist() == [BIG, BIG + 1, BIG + 2]
+    assert tg.arange(BIG, BIG + 6, 2).tolist() == [BIG, BIG + 2, BIG + 4]
+    assert tg.tensor([2**53]).clamp(min=BIG).tolist() == [BIG]
+    assert tg.tensor([2**60]).clamp(max=BIG).tolist() == [BIG]
+    assert tg.tensor([2**53]).clamp_(min=BIG).tolist() == [BIG]
+    one = tg.tensor([1])
+    assert tg.add(one, one, alpha=BIG).tolist() == [BIG + 1]
+    assert tg.sub(one, one, alpha=BIG).tolist() == [1 - BIG]
+    assert one.clone().add_(one, alpha=BIG).tolist() == [BIG + 1]
+    z = tg.zeros(2, dtype=tg.int64).index_add(0, tg.tensor([1]), one, alpha=BIG)
+    assert z.tolist() == [0, BIG]
+
+
+def test_alpha_type_rules_match_torch():
+    with pytest.raises(TypeError):
+        tg.add(tg.tensor([1]), tg.tensor([1]), alpha=0.5)  # float alpha, integer result
+    assert tg.add(tg.tensor([1.0]), tg.tensor([1.0]), alpha=0.5).tolist() == [1.5]
+    assert tg.add(tg.tensor([1]), tg.tensor([1.0]), alpha=2).tolist() == [3.0]
+
+
+@pytest.mark.parametrize(
+    "args", [(0, 1, 1e-300), (0, 2**63 - 1), (0, float("inf")), (-(2**63), 2**63 - 1, 1)]
+)
+def test_arange_whose_size_overflows_raises(args):
+    with pytest.raises((ValueError, RuntimeError)):
+        tg.arange(*args)
+
+
+def test_integer_pow_promotes_and_rejects_negative_exponents():
+    r = tg.tensor([2]) ** 2.0
+    assert r.dtype == tg.float32 and r.tolist() == [4.0]
+    assert (tg.tensor([2]) ** 1e20).tolist() == [float("inf")]
+    assert (tg.tensor([2]) ** 3).dtype == tg.int64
+    assert tg.pow(tg.tensor([3]), 2).tolist() == [9]
+    for f in (lambda x: x.pow_(-1), lambda x: x**-1, lambda x: tg.pow(x, -2)):
+        with pytest.raises((ValueError, RuntimeError), match="negative"):
+            f(tg.tensor([2]))
+    assert (tg.tensor([1.0, 2.0]) ** -1).tolist() == [1.0, 0.5]  # floats take negative powers
+    assert tg.pow(tg.tensor(0.0), 1e-310).item() == 0.0  # a denormal exponent is not 0
+    assert tg.pow(tg.tensor(0.0, dtype=tg.float64), 1e-310).item() == 0.0
+
+
+def test_sum_and_prod_with_dtype_bool():
+    for f in (lambda x: x.sum(dtype=tg.bool), lambda x: x.prod(dtype=tg.bool)):
+        r = f(tg.ones(3))
+        assert r.dtype == tg.bool and r.item() is True
+    assert tg.tensor([0.0, 0.0]).sum(dtype=tg.bool).item() is False
+    assert tg.tensor([1.0, 0.0]).prod(dtype=tg.bool).item() is False
+    assert tg.ones(2, 3).sum(1, dtype=tg.float64).dtype == tg.float64
+
+
+def test_max_gradient_goes_to_the_nan():
+    nan = float("nan")
+    for reduce in (lambda x: x.max(), lambda x: x.min(), lambda x: x.amax()):
+        x = tg.tensor([1.0, nan, 3.0], requires_grad=True)
+        reduce(x).backward()
+        assert x.grad.tolist() == [0.0, 1.0, 0.0]
+
+
+def test_norm_below_one_has_zero_gradient_at_zero():
+    x = tg.tensor([0.0, 1.0, 2.0], requires_grad=True)
+    x.norm(p=0.5).backward()
+    g = x.grad.tolist()
+    assert g[0] == 0.0 and np.isfinite(g).all()
+    s = 1 + 2**0.5
+    np.testing.assert_allclose(g[1:], [s, s / 2**0.5], rtol=1e-6)
+
+
+def test_bce_with_logits_promotes_mixed_precision():
+    F = tg.nn.functional
+    x32, t64 = tg.tensor([0.3, -1.2]), tg.tensor([1.0, 0.0], dtype=tg.float64)
+    r = F.binary_cross_entropy_with_logits(x32, t64)
+    assert r.dtype == tg.float64
+    xd = np.array([0.3, -1.2], np.float32).astype(np.float64)
+    want = np.mean(np.log1p(np.exp(-np.abs(xd))) + np.maximum(xd, 0) - xd * [1, 0])
+    assert abs(r.item() - want) < 1e-12
+    # torch's rule: the result takes the target's dtype
+    assert F.binary_cross_entropy_with_logits(t64, x32.sigmoid()).dtype == tg.float32
+
+
+def test_index_put_with_many_duplicate_indices_keeps_the_last_write():
+    n = 200_000  # large enough for the threaded path
+    x = tg.zeros(4)
+    idx = tg.from_numpy(np.tile(np.arange(4), n // 4))
+    x[idx] = tg.arange(n, dtype=tg.float32)
+    assert x.tolist() == [n - 4, n - 3, n - 2, n - 1]

@@ -41,6 +41,44 @@ struct type_caster<tg::Tensor> {
   }
 };
 
+// A Python number (bool, int, float, or a NumPy scalar) as a tg::Scalar, ints exactly.
+template <>
+struct type_caster<tg::Scalar> {
+  PYBIND11_TYPE_CASTER(tg::Scalar, const_name("float | int | bool"));
+  type_caster() : value(0) {}
+  bool load(handle src, bool convert) {
+    if (PyBool_Check(src.ptr())) {
+      value = tg::Scalar(src.ptr() == Py_True);
+      return true;
+    }
+    if (PyFloat_Check(src.ptr())) {
+      value = tg::Scalar(PyFloat_AS_DOUBLE(src.ptr()));
+      return true;
+    }
+    if (PyLong_Check(src.ptr()) || (PyIndex_Check(src.ptr()) && !isinstance<tg::TensorImpl>(src))) {
+      object i = reinterpret_steal<object>(PyNumber_Index(src.ptr()));
+      if (!i) throw error_already_set();
+      int overflow = 0;
+      long long v = PyLong_AsLongLongAndOverflow(i.ptr(), &overflow);
+      if (overflow) throw tg::ValueError("integer argument out of int64 range");
+      value = tg::Scalar(int64_t(v));
+      return true;
+    }
+    // A NumPy float32 scalar and the like: anything with a float value that is not a tensor.
+    if (convert && !isinstance<tg::TensorImpl>(src) && PyObject_HasAttrString(src.ptr(), "__float__")) {
+      value = tg::Scalar(PyFloat_AsDouble(src.ptr()));
+      if (PyErr_Occurred()) throw error_already_set();
+      return true;
+    }
+    return false;
+  }
+  static handle cast(const tg::Scalar& s, return_value_policy, handle) {
+    if (s.is_bool()) return bool_(s.to<bool>()).release();
+    if (s.is_integral()) return int_(s.to<int64_t>()).release();
+    return float_(s.to_double()).release();
+  }
+};
+
 template <>
 struct type_caster<tg::py_bind::Operand> {
   PYBIND11_TYPE_CASTER(tg::py_bind::Operand, const_name("Tensor | float | int | bool"));

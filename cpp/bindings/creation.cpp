@@ -79,7 +79,7 @@ void bind_creation(py::module_& m) {
         const bool any_float = is_floating(s.dtype()) || is_floating(e.dtype()) || is_floating(st.dtype());
         device_from(device);
         DType dt = dtype_or(dtype, any_float ? default_dtype() : DType::Int64);
-        return finish(arange(s.item(), e.item(), st.item(), dt), requires_grad);
+        return finish(arange(to_scalar(s), to_scalar(e), to_scalar(st), dt), requires_grad);
       },
       py::arg("start"), py::arg("end") = py::none(), py::arg("step") = 1, py::kw_only(),
       py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false);

@@ -209,6 +209,10 @@ PYBIND11_MODULE(_C, m) {
   m.def("manual_seed", [](int64_t s) { manual_seed(uint64_t(s)); }, py::arg("seed"));
   m.def("set_num_threads", &set_num_threads, py::arg("n"));
   m.def("get_num_threads", &get_num_threads);
+  m.def("_use_deterministic_algorithms", &use_deterministic_algorithms, py::arg("mode"));
+  m.def("are_deterministic_algorithms_enabled", &are_deterministic_algorithms_enabled);
+  m.def("_parallel_team_size", &parallel_team_size, py::arg("work"),
+        "Threads a parallel kernel over `work` elements runs on from the calling thread (tests).");
   m.def("get_default_dtype", &default_dtype);
   m.def("set_default_dtype", &set_default_dtype, py::arg("d"));
 

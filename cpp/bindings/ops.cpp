@@ -33,11 +33,13 @@ Tensor maybe_cast(const Tensor& t, const py::object& dtype) {
 void bind_ops(py::module_& m, PyTensorClass& cls) {
   // ---- binary -------------------------------------------------------------------------------
   def_both(
-      m, cls, "add", [](const Tensor& x, const Operand& y, double alpha) { return add(x, y.t, alpha); },
-      Release(), py::arg("other"), py::kw_only(), py::arg("alpha") = 1.0);
+      m, cls, "add",
+      [](const Tensor& x, const Operand& y, const Scalar& alpha) { return add(x, y.t, alpha); }, Release(),
+      py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
   def_both(
-      m, cls, "sub", [](const Tensor& x, const Operand& y, double alpha) { return sub(x, y.t, alpha); },
-      Release(), py::arg("other"), py::kw_only(), py::arg("alpha") = 1.0);
+      m, cls, "sub",
+      [](const Tensor& x, const Operand& y, const Scalar& alpha) { return sub(x, y.t, alpha); }, Release(),
+      py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
   def_both(
       m, cls, "mul", [](const Tensor& x, const Operand& y) { return mul(x, y.t); }, Release(),
       py::arg("other"));
@@ -55,12 +57,8 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
       m, cls, "true_divide", [](const Tensor& x, const Operand& y) { return div(x, y.t); }, Release(),
       py::arg("other"));
   def_both(
-      m, cls, "pow",
-      [](const Tensor& x, const Operand& y) {
-        if (y.t.impl()->is_wrapped_number && y.t.dtype() != DType::Bool) return pow(x, y.t.item());
-        return pow(x, y.t);
-      },
-      Release(), py::arg("exponent"));
+      m, cls, "pow", [](const Tensor& x, const Operand& y) { return pow(x, y.t); }, Release(),
+      py::arg("exponent"));
   def_both(
       m, cls, "maximum", [](const Tensor& x, const Tensor& y) { return maximum(x, y); }, Release(),
       py::arg("other"));
@@ -156,11 +154,13 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
                                                           {"bitwise_or_", BinaryOp::BitOr},
                                                           {"bitwise_xor_", BinaryOp::BitXor}};
   cls.def(
-      "add_", [](Tensor& x, const Operand& y, double alpha) { return binary_(BinaryOp::Add, x, y.t, alpha); },
-      Release(), py::arg("other"), py::kw_only(), py::arg("alpha") = 1.0);
+      "add_",
+      [](Tensor& x, const Operand& y, const Scalar& alpha) { return binary_(BinaryOp::Add, x, y.t, alpha); },
+      Release(), py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
   cls.def(
-      "sub_", [](Tensor& x, const Operand& y, double alpha) { return binary_(BinaryOp::Sub, x, y.t, alpha); },
-      Release(), py::arg("other"), py::kw_only(), py::arg("alpha") = 1.0);
+      "sub_",
+      [](Tensor& x, const Operand& y, const Scalar& alpha) { return binary_(BinaryOp::Sub, x, y.t, alpha); },
+      Release(), py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
   for (auto [name, op] : inplace_bin)
     cls.def(
         name, [op = op](Tensor& x, const Operand& y) { return binary_(op, x, y.t); }, Release(),
@@ -236,11 +236,7 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
       {"and", [](const Tensor& x, const Tensor& y) { return bitwise(BinaryOp::BitAnd, x, y); }},
       {"or", [](const Tensor& x, const Tensor& y) { return bitwise(BinaryOp::BitOr, x, y); }},
       {"xor", [](const Tensor& x, const Tensor& y) { return bitwise(BinaryOp::BitXor, x, y); }},
-      {"pow",
-       [](const Tensor& x, const Tensor& y) {
-         if (y.impl()->is_wrapped_number && y.dtype() != DType::Bool) return pow(x, y.item());
-         return pow(x, y);
-       }},
+      {"pow", [](const Tensor& x, const Tensor& y) { return pow(x, y); }},
   };
   for (auto [name, fn] : forward_ops) {
     const std::string n = name;
@@ -276,7 +272,8 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
   def_both(
       m, cls, "sum",
       [](const Tensor& x, py::object dim, bool keepdim, py::object dtype) {
-        return sum(maybe_cast(x, dtype), dims_from(dim), keepdim);
+        return sum(x, dims_from(dim), keepdim,
+                   dtype.is_none() ? std::nullopt : std::optional<DType>(dtype_or(dtype, x.dtype())));
       },
       py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(), py::arg("dtype") = py::none());
   def_both(
@@ -288,7 +285,8 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
   def_both(
       m, cls, "prod",
       [](const Tensor& x, py::object dim, bool keepdim, py::object dtype) {
-        return prod(maybe_cast(x, dtype), dims_from(dim), keepdim);
+        return prod(x, dims_from(dim), keepdim,
+                    dtype.is_none() ? std::nullopt : std::optional<DType>(dtype_or(dtype, x.dtype())));
       },
       py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(), py::arg("dtype") = py::none());
   def_both(
@@ -472,10 +470,10 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
       py::arg("dim"), py::arg("index"));
   def_both(
       m, cls, "index_add",
-      [](const Tensor& x, int64_t d, const Tensor& i, const Tensor& s, double alpha) {
+      [](const Tensor& x, int64_t d, const Tensor& i, const Tensor& s, const Scalar& alpha) {
         return index_add(x, d, i, s, alpha);
       },
-      Release(), py::arg("dim"), py::arg("index"), py::arg("source"), py::kw_only(), py::arg("alpha") = 1.0);
+      Release(), py::arg("dim"), py::arg("index"), py::arg("source"), py::kw_only(), py::arg("alpha") = 1);
   def_both(
       m, cls, "masked_fill",
       [](const Tensor& x, const Tensor& mask, const Operand& v) { return masked_fill(x, mask, v.t); },

@@ -260,7 +260,7 @@ void bind_tensor(py::module_& m, PyTensorClass& cls) {
           [](Tensor& t, const Tensor& x) {
             TensorImpl* i = t.impl();
             const TensorImpl* o = x.impl();
-            if (o->dtype != i->dtype || o->shape != i->shape) i->grad = nullptr;
+            if (o->dtype != i->dtype || o->shape != i->shape) t.set_grad(Tensor());
             i->storage = o->storage;
             i->shape = o->shape;
             i->strides = o->strides;

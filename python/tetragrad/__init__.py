@@ -3,6 +3,8 @@
 ``import tetragrad as tg`` and use it like ``torch``: tensors, autograd, ``tg.nn``, ``tg.optim``.
 """
 
+import builtins as _builtins
+
 from . import _C, autograd, nn, optim
 from ._C import (
     Tensor,
@@ -12,6 +14,7 @@ from ._C import (
     amax,
     amin,
     arange,
+    are_deterministic_algorithms_enabled,
     argmax,
     argmin,
     bitwise_and,
@@ -129,6 +132,22 @@ int64 = long = dtype.int64
 bool = dtype.bool  # noqa: A001  (torch.bool)
 
 __version__ = "0.1.0"
+
+
+def use_deterministic_algorithms(
+    mode: _builtins.bool, *, warn_only: _builtins.bool = False
+) -> None:
+    """Make every result bit-identical for any thread count (torch's switch, stronger).
+
+    Reductions of long rows split at fixed chunks and matrix products at slabs fixed by the
+    shape, so no summation order follows ``set_num_threads``. Every tetragrad op has a
+    deterministic form, so ``warn_only`` changes nothing; it is accepted for torch's code.
+    """
+    _C._use_deterministic_algorithms(_builtins.bool(mode))
+
+
+def is_deterministic_algorithms_warn_only_enabled() -> _builtins.bool:
+    return False
 
 
 def is_tensor(obj) -> "builtins.bool":  # noqa: F821

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tetragrad/autograd.h"
+#include "tetragrad/scalar.h"
 #include "tetragrad/tensor.h"
 
 namespace tg {
@@ -16,7 +17,10 @@ Tensor empty(const Shape& shape, DType dtype = DType::Float32, Device device = {
 Tensor zeros(const Shape& shape, DType dtype = DType::Float32, Device device = {});
 Tensor ones(const Shape& shape, DType dtype = DType::Float32, Device device = {});
 Tensor full(const Shape& shape, double value, DType dtype = DType::Float32, Device device = {});
-Tensor arange(double start, double end, double step, DType dtype);
+// torch's arange: for an int64 result, start/end/step are taken as int64 (truncated) and the
+// values are exact; for a floating one, computed in double. An element count that does not fit
+// an int64 raises.
+Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, DType dtype);
 Tensor linspace(double start, double end, int64_t steps, DType dtype = DType::Float32);
 Tensor eye(int64_t n, int64_t m = -1, DType dtype = DType::Float32);
 Tensor rand(const Shape& shape, DType dtype = DType::Float32);
@@ -30,6 +34,9 @@ Tensor scalar_tensor(double value, DType dtype, bool wrapped = false);
 Tensor wrap_scalar(double value);   // float scalar
 Tensor wrap_scalar(int64_t value);  // int scalar
 Tensor wrap_scalar(bool value);
+Tensor wrap_scalar(const Scalar& value);
+// The value of a one-element tensor: an int64 exactly, a float as a double, a bool.
+Scalar to_scalar(const Tensor& t);
 
 // ---- copy and conversion ----------------------------------------------------------------
 Tensor contiguous(const Tensor& t);
@@ -63,7 +70,8 @@ TensorList split(const Tensor& t, const std::vector<int64_t>& sizes, int64_t dim
 Tensor gather(const Tensor& t, int64_t dim, const Tensor& index);
 Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src);
 Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index);
-Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src, double alpha = 1.0);
+Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src,
+                 const Scalar& alpha = 1);
 // t[indices] = values (+= with accumulate), torch's index_put_: int64 index tensors broadcast
 // together, a bool mask stands for its true positions (k of them index dims dim, dim+1, ...;
 // torch's API has dim = 0); negatives wrap; values broadcast to the shape of t[indices] and
@@ -131,12 +139,15 @@ enum class UnaryOp : uint8_t {
   Selu,
   Mish,
 };
-Tensor add(const Tensor& a, const Tensor& b, double alpha = 1.0);
-Tensor sub(const Tensor& a, const Tensor& b, double alpha = 1.0);
+// a + alpha * b; alpha is an int (or bool, for bool results) unless the result is floating.
+Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha = 1);
+Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha = 1);
 Tensor mul(const Tensor& a, const Tensor& b);
 Tensor div(const Tensor& a, const Tensor& b);
+// A wrapped Python number as exponent takes the scalar path: torch's promotion (an int tensor
+// to a float power is float), and integers to negative integer powers raise.
 Tensor pow(const Tensor& a, const Tensor& b);
-Tensor pow(const Tensor& a, double exponent);
+Tensor pow(const Tensor& a, double exponent);  // a float exponent: pow(a, wrap_scalar(exponent))
 Tensor maximum(const Tensor& a, const Tensor& b);
 Tensor minimum(const Tensor& a, const Tensor& b);
 Tensor compare(BinaryOp op, const Tensor& a, const Tensor& b);  // Eq..Ge -> bool
@@ -162,16 +173,17 @@ Tensor remainder(const Tensor& a, const Tensor& b);
 Tensor bitwise(BinaryOp op, const Tensor& a, const Tensor& b);  // BitAnd/BitOr/BitXor
 Tensor bitwise_not(const Tensor& t);
 // In place: self = op(self, other); the result keeps self's dtype (error if it would not fit).
-Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, double alpha = 1.0);
+Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, const Scalar& alpha = 1);
 Tensor& unary_(UnaryOp op, Tensor& self, double a = 0.0, double b = 0.0);
 Tensor& clamp_(Tensor& self, std::optional<double> min, std::optional<double> max);
 Tensor& clamp_(Tensor& self, const Tensor& min, const Tensor& max);
 DType result_type(const Tensor& a, const Tensor& b);
 
 // ---- reductions -------------------------------------------------------------------------
-Tensor sum(const Tensor& t, const Dims& dims = {}, bool keepdim = false);
+// `dtype`: the input is cast to it first and the result has it (sum to bool: any, prod: all).
+Tensor sum(const Tensor& t, const Dims& dims = {}, bool keepdim = false, std::optional<DType> dtype = {});
 Tensor mean(const Tensor& t, const Dims& dims = {}, bool keepdim = false);
-Tensor prod(const Tensor& t, const Dims& dims = {}, bool keepdim = false);
+Tensor prod(const Tensor& t, const Dims& dims = {}, bool keepdim = false, std::optional<DType> dtype = {});
 Tensor amax(const Tensor& t, const Dims& dims = {}, bool keepdim = false);
 Tensor amin(const Tensor& t, const Dims& dims = {}, bool keepdim = false);
 std::pair<Tensor, Tensor> max_dim(const Tensor& t, int64_t dim, bool keepdim = false);
@@ -205,7 +217,17 @@ inline Tensor operator/(const Tensor& a, double s) { return div(a, wrap_scalar(s
 inline Tensor operator*(double s, const Tensor& a) { return mul(wrap_scalar(s), a); }
 
 // ---- threads ----------------------------------------------------------------------------
+// The intra-op thread count is process-wide (as torch's): kernels started from any OS thread
+// follow the last set_num_threads.
 void set_num_threads(int n);
 int get_num_threads();
+// Deterministic algorithms (off by default): every result is bit-identical for any thread
+// count. Long-row reductions split at fixed chunks and GEMMs at slabs fixed by the shape, so
+// no summation order follows the threads. Costs little on large ops; see README.
+void use_deterministic_algorithms(bool on);
+bool are_deterministic_algorithms_enabled();
+// The number of threads a parallel kernel over `work` elements, started from the calling OS
+// thread, runs on (for tests of set_num_threads).
+int parallel_team_size(int64_t work);
 
 }  // namespace tg

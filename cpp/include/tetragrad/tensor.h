@@ -102,8 +102,9 @@ class Tensor {
   // autograd
   bool requires_grad() const { return impl_->requires_grad; }
   Tensor& set_requires_grad(bool r);
-  Tensor grad() const { return Tensor(impl_->grad); }
-  void set_grad(const Tensor& g) { impl_->grad = g.impl_; }
+  // Atomic: another thread's backward may be accumulating into this leaf.
+  Tensor grad() const { return Tensor(std::atomic_load(&impl_->grad)); }
+  void set_grad(const Tensor& g) { std::atomic_store(&impl_->grad, g.impl_); }
   const std::shared_ptr<Node>& grad_fn() const { return impl_->grad_fn; }
   bool is_leaf() const { return impl_->grad_fn == nullptr; }
   void backward(const Tensor& gradient = Tensor(), bool retain_graph = false) const;

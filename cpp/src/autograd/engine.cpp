@@ -3,6 +3,7 @@
 // PyTorch does), accumulating gradients per (node, output) and into leaves' .grad.
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <queue>
 #include <unordered_map>
 #include <unordered_set>
@@ -63,15 +64,27 @@ Tensor SavedTensor::unpack(const char* node_name) const {
   return data_;
 }
 
+namespace {
+// Two threads running backward through graphs that share a leaf (a parameter) accumulate
+// into the same .grad: one lock per accumulation, as torch's. Striped by the leaf's address
+// so unrelated leaves rarely contend and no mutex lives in every TensorImpl.
+std::mutex& leaf_mutex(const TensorImpl* t) {
+  static std::mutex stripes[64];
+  return stripes[(reinterpret_cast<uintptr_t>(t) >> 4) % 64];
+}
+}  // namespace
+
 void accumulate_grad(TensorImpl& t, Tensor g) {
   if (g.dtype() != t.dtype) g = to_dtype(g, t.dtype);
-  if (!t.grad) {
+  std::lock_guard<std::mutex> lock(leaf_mutex(&t));
+  std::shared_ptr<TensorImpl> current = std::atomic_load(&t.grad);
+  if (!current) {
     // Keep the incoming buffer when nobody else can see it; otherwise copy.
     const bool owned = g.impl_ptr().use_count() == 1 && g.storage().use_count() == 1 && g.is_contiguous() &&
                        g.shape() == t.shape;
-    t.grad = owned ? g.impl_ptr() : contiguous(clone(expand(g, t.shape))).impl_ptr();
+    std::atomic_store(&t.grad, owned ? g.impl_ptr() : contiguous(clone(expand(g, t.shape))).impl_ptr());
   } else {
-    Tensor acc(t.grad);
+    Tensor acc(std::move(current));
     binary_(BinaryOp::Add, acc, g);
   }
 }
@@ -101,6 +114,7 @@ Edge gradient_edge(const Tensor& t) {
   refresh_view_history(t);
   TensorImpl* impl = t.impl();
   if (impl->grad_fn) return {impl->grad_fn, impl->output_nr};
+  std::lock_guard<std::mutex> lock(leaf_mutex(impl));  // one accumulator per leaf, across threads
   auto acc = impl->grad_accumulator.lock();
   if (!acc) {
     acc = std::make_shared<AccumulateGrad>(t.impl_ptr());

@@ -74,8 +74,9 @@ struct KernelTable {
   // out = op(in) elementwise. Output dtype is `dtype`, or bool for LogicalNot/IsNan/IsFinite.
   void (*unary)(UnaryOp op, DType dtype, const LoopGeom& g, void* out, const void* in, double a, double b);
   // out = op(a, b). Output dtype is `dtype`, or bool for comparisons and logical ops.
+  // alpha scales b in Add and Sub (a + alpha * b), exactly for int64.
   void (*binary)(BinaryOp op, DType dtype, const LoopGeom& g, void* out, const void* a, const void* b,
-                 double alpha);
+                 const Scalar& alpha);
   // out = cast<out_dtype>(in): strided copy with conversion (contiguous, to, copy_, cat).
   void (*copy)(DType out_dtype, DType in_dtype, const LoopGeom& g, void* out, const void* in);
   // out = cond ? a : b, cond bool.
@@ -108,7 +109,9 @@ struct KernelTable {
                     const void* src, int64_t src_j, bool accumulate);
   // Fill contiguous memory.
   void (*fill)(DType dtype, void* out, int64_t n, double value);
-  void (*arange)(DType dtype, void* out, int64_t n, double start, double step);
+  // out[i] = start + i * step: in int64 arithmetic for an int64 out and integer start/step, else
+  // in double.
+  void (*arange)(DType dtype, void* out, int64_t n, const Scalar& start, const Scalar& step);
   void (*uniform)(DType dtype, void* out, int64_t n, double lo, double hi, uint64_t seed, uint64_t offset);
   void (*normal)(DType dtype, void* out, int64_t n, double mean, double std, uint64_t seed, uint64_t offset);
 

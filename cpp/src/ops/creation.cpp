@@ -56,17 +56,67 @@ Tensor wrap_scalar(int64_t value) {
   return t;
 }
 Tensor wrap_scalar(bool value) { return scalar_tensor(value ? 1.0 : 0.0, DType::Bool, true); }
+Tensor wrap_scalar(const Scalar& value) {
+  if (value.is_floating()) return wrap_scalar(value.to_double());
+  if (value.is_bool()) return wrap_scalar(value.to<bool>());
+  return wrap_scalar(value.to<int64_t>());
+}
 
-Tensor arange(double start, double end, double step, DType dtype) {
-  TG_CHECK(step != 0, ValueError, "arange: step must be nonzero");
-  TG_CHECK(std::isfinite(start) && std::isfinite(end), ValueError, "arange: unsupported range: ", start,
-           " -> ", end);
-  TG_CHECK((end - start) / step >= 0 || start == end, ValueError,
-           "arange: upper bound and larger bound inconsistent with step sign (start ", start, ", end ", end,
-           ", step ", step, ")");
+Scalar to_scalar(const Tensor& t) {
+  TG_CHECK(t.numel() == 1, ValueError, "item: a Tensor with ", t.numel(),
+           " elements cannot be converted to a Scalar (shape ", t.shape(), ")");
+  Tensor c = contiguous(t.detach());
+  switch (t.dtype()) {
+    case DType::Bool:
+      return Scalar(*c.data<bool>());
+    case DType::Int64:
+      return Scalar(*c.data<int64_t>());
+    default:
+      return Scalar(c.item());
+  }
+}
+
+namespace {
+// torch's element count: in int64 for an int64 result (the bounds truncated to ints first),
+// else ceil((end - start) / step) in double; either must fit an int64.
+int64_t arange_count(Scalar& start, Scalar& end, Scalar& step, DType dtype) {
+  const auto bad_size = [&] {
+    return ValueError(msg("arange: invalid size, possible overflow? (start ", start.to_double(), ", end ",
+                          end.to_double(), ", step ", step.to_double(), ")"));
+  };
+  for (Scalar* s : {&start, &end, &step})
+    TG_CHECK(std::isfinite(s->to_double()), ValueError, "arange: unsupported range: ", start.to_double(),
+             " -> ", end.to_double(), " (step ", step.to_double(), ")");
+  if (dtype == DType::Int64) {
+    for (Scalar* s : {&start, &end, &step}) {
+      if (s->is_floating()) check_int_value(s->to_double(), "arange");
+      *s = Scalar(s->to<int64_t>());
+    }
+    const __int128 a = start.to<int64_t>(), b = end.to<int64_t>(), d = step.to<int64_t>();
+    TG_CHECK(d != 0, ValueError, "arange: step must be nonzero");
+    TG_CHECK((b - a) * (d > 0 ? 1 : -1) >= 0, ValueError,
+             "arange: upper bound and larger bound inconsistent with step sign (start ", int64_t(a), ", end ",
+             int64_t(b), ", step ", int64_t(d), ")");
+    const __int128 n = (b - a + d - (d > 0 ? 1 : -1)) / d;
+    if (n > INT64_MAX) throw bad_size();
+    return int64_t(n);
+  }
+  const double a = start.to_double(), b = end.to_double(), d = step.to_double();
+  TG_CHECK(d != 0, ValueError, "arange: step must be nonzero");
+  TG_CHECK((b - a) / d >= 0 || a == b, ValueError,
+           "arange: upper bound and larger bound inconsistent with step sign (start ", a, ", end ", b,
+           ", step ", d, ")");
+  const double n = std::ceil((b - a) / d);
+  if (!(n >= 0 && n < 9.2233720368547758e18)) throw bad_size();
+  return int64_t(n);
+}
+}  // namespace
+
+Tensor arange(const Scalar& start_in, const Scalar& end_in, const Scalar& step_in, DType dtype) {
   TG_CHECK(dtype != DType::Bool, TypeError, "arange: not implemented for bool");
-  const int64_t n = (int64_t)std::ceil((end - start) / step);
-  Tensor t = Tensor::empty({n > 0 ? n : 0}, dtype);
+  Scalar start = start_in, end = end_in, step = step_in;
+  const int64_t n = arange_count(start, end, step, dtype);
+  Tensor t = Tensor::empty({n}, dtype);
   kernels(t.device()).arange(dtype, t.raw_data(), t.numel(), start, step);
   return t;
 }

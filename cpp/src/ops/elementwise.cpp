@@ -117,17 +117,33 @@ DType compute_dtype(BinaryOp op, const Tensor& a, const Tensor& b) {
        op == BinaryOp::Remainder) &&
       ct == DType::Bool)
     ct = DType::Int64;
+  // A negative Python int as the power of an integer tensor (torch raises; a tensor of negative
+  // exponents truncates instead, as torch's).
+  TG_CHECK(!(op == BinaryOp::Pow && !is_floating(ct) && b.impl()->is_wrapped_number &&
+             b.dtype() == DType::Int64 && *b.data<int64_t>() < 0),
+           ValueError, "pow: integers to negative integer powers are not allowed (base ",
+           dtype_name(a.dtype()), " of shape ", a.shape(), ", exponent ", *b.data<int64_t>(), ")");
   return ct;
 }
 
-Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, double alpha);
+Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha);
+
+// torch's rules for add/sub's alpha: a float only for a floating result, a bool only for a bool one.
+void check_alpha(BinaryOp op, DType ct, const Scalar& alpha) {
+  if (alpha.is_one() || (op != BinaryOp::Add && op != BinaryOp::Sub)) return;
+  TG_CHECK(is_floating(ct) || !alpha.is_floating(), TypeError, op_name(op),
+           ": for integral input tensors, argument alpha must not be a floating point number (got ",
+           alpha.to_double(), ")");
+  TG_CHECK(ct == DType::Bool || !alpha.is_bool(), TypeError, op_name(op),
+           ": boolean alpha only supported for boolean results");
+}
 
 // Integer division by zero has no result (torch raises ZeroDivisionError); checked before any
 // kernel runs, the in-place forms included (the CPU would trap).
 void check_integer_divisor(BinaryOp op, DType ct, const Tensor& a, const Tensor& b) {
   if (is_floating(ct) || !(op == BinaryOp::FloorDiv || op == BinaryOp::TruncDiv || op == BinaryOp::Remainder))
     return;
-  Tensor zero = binary_raw(BinaryOp::Eq, cast(b, ct), scalar_tensor(0, ct), 1.0);
+  Tensor zero = binary_raw(BinaryOp::Eq, cast(b, ct), scalar_tensor(0, ct), 1);
   const bool* p = zero.data<bool>();
   for (int64_t i = 0; i < zero.numel(); ++i)
     TG_CHECK(!p[i], ZeroDivisionError, op_name(op), ": integer division by zero (shapes ", a.shape(), " and ",
@@ -150,15 +166,13 @@ const void* operand_data(const Tensor& t, DType ct, Tensor& keep, void* buf) {
 }
 
 // The raw op, no autograd: out = op(a, b) in the promoted dtype.
-Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, double alpha) {
+Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha) {
   const char* name = op_name(op);
   TG_CHECK(a.device() == b.device(), ValueError, name, ": tensors on different devices");
   const DType ct = compute_dtype(op, a, b);
   Shape shape = broadcast_shapes(a.shape(), b.shape(), name);
   Tensor out = Tensor::empty(shape, bool_result(op) ? DType::Bool : ct, a.device());
-  TG_CHECK(is_floating(ct) || alpha == std::floor(alpha), TypeError, name,
-           ": for integral input tensors, argument alpha must not be a floating point number (got ", alpha,
-           ")");
+  check_alpha(op, ct, alpha);
   check_integer_divisor(op, ct, a, b);
   Tensor keep_a, keep_b;
   alignas(8) unsigned char buf_a[8], buf_b[8];
@@ -173,20 +187,20 @@ Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, double alpha) {
 }  // namespace
 
 // ---- binary ops with autograd --------------------------------------------------------------
-Tensor add(const Tensor& a, const Tensor& b, double alpha) {
+Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   Tensor out = binary_raw(BinaryOp::Add, a, b, alpha);
   if (needs_grad({&a, &b}))
     record(out, "AddBackward0", {&a, &b}, {},
            [sa = a.shape(), da = a.dtype(), sb = b.shape(), db = b.dtype(), alpha](
                const Tensor& g, const TensorList&, const FunctionNode& n) -> TensorList {
-             return {
-                 n.needs(0) ? reduce_grad(g, sa, da) : Tensor(),
-                 n.needs(1) ? reduce_grad(alpha == 1.0 ? g : mul(g, wrap_scalar(alpha)), sb, db) : Tensor()};
+             return {n.needs(0) ? reduce_grad(g, sa, da) : Tensor(),
+                     n.needs(1) ? reduce_grad(alpha.is_one() ? g : mul(g, wrap_scalar(alpha)), sb, db)
+                                : Tensor()};
            });
   return out;
 }
 
-Tensor sub(const Tensor& a, const Tensor& b, double alpha) {
+Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   Tensor out = binary_raw(BinaryOp::Sub, a, b, alpha);
   if (needs_grad({&a, &b}))
     record(out, "SubBackward0", {&a, &b}, {},
@@ -199,7 +213,7 @@ Tensor sub(const Tensor& a, const Tensor& b, double alpha) {
 }
 
 Tensor mul(const Tensor& a, const Tensor& b) {
-  Tensor out = binary_raw(BinaryOp::Mul, a, b, 1.0);
+  Tensor out = binary_raw(BinaryOp::Mul, a, b, 1);
   if (needs_grad({&a, &b}))
     // Each input's gradient needs only the other input: save just what will be used.
     record(out, "MulBackward0", {&a, &b},
@@ -213,7 +227,7 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 }
 
 Tensor div(const Tensor& a, const Tensor& b) {
-  Tensor out = binary_raw(BinaryOp::Div, a, b, 1.0);
+  Tensor out = binary_raw(BinaryOp::Div, a, b, 1);
   if (needs_grad({&a, &b}))
     record(out, "DivBackward0", {&a, &b}, {b.requires_grad() ? a : Tensor(), b},
            [sa = a.shape(), da = a.dtype()](const Tensor& g, const TensorList& s,
@@ -227,7 +241,21 @@ Tensor div(const Tensor& a, const Tensor& b) {
 }
 
 Tensor pow(const Tensor& a, const Tensor& b) {
-  Tensor out = binary_raw(BinaryOp::Pow, a, b, 1.0);
+  if (b.impl()->is_wrapped_number && b.dtype() != DType::Bool && !a.impl()->is_wrapped_number) {
+    // A Python number: one pass of the scalar power in the promoted dtype.
+    const DType ct = compute_dtype(BinaryOp::Pow, a, b);
+    const double e = b.item();
+    const Tensor x = cast(a, ct);
+    Tensor out = unary_raw(UnaryOp::PowScalar, x, e);
+    if (needs_grad({&x}))
+      record(out, "PowBackward0", {&x}, {x},
+             [e](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
+               if (e == 0.0) return {zeros(g.shape(), g.dtype())};
+               return {mul(g, mul(wrap_scalar(e), unary_raw(UnaryOp::PowScalar, s[0], e - 1.0)))};
+             });
+    return out;
+  }
+  Tensor out = binary_raw(BinaryOp::Pow, a, b, 1);
   if (needs_grad({&a, &b}))
     record(out, "PowBackward1", {&a, &b}, {cast(a, out.dtype()), cast(b, out.dtype()), out},
            [sa = a.shape(), da = a.dtype(), sb = b.shape(), db = b.dtype()](
@@ -254,7 +282,7 @@ Tensor pow(const Tensor& a, const Tensor& b) {
 }
 
 static Tensor extreme(BinaryOp op, const char* name, const Tensor& a, const Tensor& b) {
-  Tensor out = binary_raw(op, a, b, 1.0);
+  Tensor out = binary_raw(op, a, b, 1);
   if (needs_grad({&a, &b}))
     record(out, name, {&a, &b}, {a, b},
            [op](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
@@ -281,19 +309,19 @@ Tensor minimum(const Tensor& a, const Tensor& b) {
 
 Tensor compare(BinaryOp op, const Tensor& a, const Tensor& b) {
   TG_CHECK(op >= BinaryOp::Eq && op <= BinaryOp::Ge, ValueError, "compare: not a comparison");
-  return binary_raw(op, a, b, 1.0);
+  return binary_raw(op, a, b, 1);
 }
 Tensor logical(BinaryOp op, const Tensor& a, const Tensor& b) {
   TG_CHECK(op == BinaryOp::LogicalAnd || op == BinaryOp::LogicalOr, ValueError, "logical: not a logical op");
-  return binary_raw(op, a, b, 1.0);
+  return binary_raw(op, a, b, 1);
 }
 
 // Rounded divisions are not differentiable (as in torch): no history is recorded.
-Tensor floor_divide(const Tensor& a, const Tensor& b) { return binary_raw(BinaryOp::FloorDiv, a, b, 1.0); }
-Tensor trunc_divide(const Tensor& a, const Tensor& b) { return binary_raw(BinaryOp::TruncDiv, a, b, 1.0); }
+Tensor floor_divide(const Tensor& a, const Tensor& b) { return binary_raw(BinaryOp::FloorDiv, a, b, 1); }
+Tensor trunc_divide(const Tensor& a, const Tensor& b) { return binary_raw(BinaryOp::TruncDiv, a, b, 1); }
 
 Tensor remainder(const Tensor& a, const Tensor& b) {
-  Tensor out = binary_raw(BinaryOp::Remainder, a, b, 1.0);
+  Tensor out = binary_raw(BinaryOp::Remainder, a, b, 1);
   if (needs_grad({&a, &b}))
     record(out, "RemainderBackward0", {&a, &b}, {a.requires_grad() || b.requires_grad() ? a : Tensor(), b},
            [sa = a.shape(), da = a.dtype(), sb = b.shape(), db = b.dtype()](
@@ -308,12 +336,12 @@ Tensor remainder(const Tensor& a, const Tensor& b) {
 Tensor bitwise(BinaryOp op, const Tensor& a, const Tensor& b) {
   TG_CHECK(op == BinaryOp::BitAnd || op == BinaryOp::BitOr || op == BinaryOp::BitXor, ValueError,
            "bitwise: not a bitwise op");
-  return binary_raw(op, a, b, 1.0);
+  return binary_raw(op, a, b, 1);
 }
 
 Tensor bitwise_not(const Tensor& t) { return unary_raw(UnaryOp::BitNot, t); }
 // ---- in place ----------------------------------------------------------------------------------
-Tensor binary_dispatch(BinaryOp op, const Tensor& a, const Tensor& b, double alpha) {
+Tensor binary_dispatch(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha) {
   switch (op) {
     case BinaryOp::Add:
       return add(a, b, alpha);
@@ -347,7 +375,7 @@ Tensor binary_dispatch(BinaryOp op, const Tensor& a, const Tensor& b, double alp
   }
 }
 
-Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, double alpha) {
+Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, const Scalar& alpha) {
   const char* name = op_name(op);
   const DType ct = bool_result(op) ? DType::Bool : compute_dtype(op, self, other);
   TG_CHECK(can_cast(ct, self.dtype()), TypeError, name, "_: result type ", dtype_name(ct),
@@ -356,6 +384,7 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, double alpha) {
   TG_CHECK(shape == self.shape(), ValueError, name, "_: output with shape ", self.shape(),
            " doesn't match the broadcast shape ", shape);
   check_writable(self, name);
+  check_alpha(op, ct, alpha);
   check_integer_divisor(op, ct, self, other);
   if (inplace_records(self, &other))
     return commit_inplace(self, binary_dispatch(op, clone(self), other, alpha), name);

@@ -256,8 +256,10 @@ Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
   return out;
 }
 
-Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src_in, double alpha) {
-  const Tensor src = alpha == 1.0 ? src_in : mul(src_in, wrap_scalar(alpha));
+Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src_in,
+                 const Scalar& alpha) {
+  // alpha as a Python number: an int keeps an int source int (exactly), as torch's.
+  const Tensor src = alpha.is_one() ? src_in : mul(src_in, wrap_scalar(alpha));
   check_index_tensor(index, "index_add");
   TG_CHECK(index.dim() <= 1, ValueError, "index_add: index must be 0-D or 1-D, got shape ", index.shape());
   dim = wrap_dim(dim, t.dim(), "index_add");

@@ -128,9 +128,18 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
   check_broadcasts_to(weight, input.shape(), "weight", op);
   check_broadcasts_to(pos_weight, input.shape(), "pos_weight", op);
   const char* node = "BinaryCrossEntropyWithLogitsBackward0";
-  if (!weight.defined()) return pointwise_loss(LossOp::BceLogits, op, node, input, target, pos_weight, r);
-  return weighted(pointwise_loss(LossOp::BceLogits, op, node, input, target, pos_weight, Reduction::None),
-                  weight, r);
+  // torch's loss has the target's dtype (its formula runs in place on a copy of the target): a
+  // float32 input with a float64 target gives float64, the reverse float32. Computed in the
+  // promoted dtype, then rounded to the target's.
+  check_floating_input(input, op);
+  const bool retype = is_floating(target.dtype()) && target.dtype() != input.dtype();
+  const Tensor x = retype ? cast(input, result_type(input, target)) : input;
+  Tensor loss =
+      weight.defined()
+          ? weighted(pointwise_loss(LossOp::BceLogits, op, node, x, target, pos_weight, Reduction::None),
+                     weight, r)
+          : pointwise_loss(LossOp::BceLogits, op, node, x, target, pos_weight, r);
+  return retype ? cast(loss, target.dtype()) : loss;
 }
 
 // ---- NLL and cross-entropy ------------------------------------------------------------------

@@ -97,7 +97,17 @@ void require_nonempty(const ReducePlan& p, const Tensor& t, const char* op) {
 
 }  // namespace
 
-Tensor sum(const Tensor& t, const Dims& dims, bool keepdim) {
+namespace {
+// sum/prod with dtype=: the input cast to it, and the result in it (a bool result is any/all).
+template <class F>
+Tensor with_dtype(const Tensor& t, std::optional<DType> dtype, F reduce) {
+  Tensor r = reduce(to_dtype(t, *dtype));
+  return r.dtype() == *dtype ? r : to_dtype(r, *dtype);
+}
+}  // namespace
+
+Tensor sum(const Tensor& t, const Dims& dims, bool keepdim, std::optional<DType> dtype) {
+  if (dtype) return with_dtype(t, dtype, [&](const Tensor& x) { return sum(x, dims, keepdim); });
   ReducePlan p = plan(t, dims, keepdim, "sum");
   Tensor out = run(ReduceOp::Sum, p, sum_dtype(t.dtype()));
   if (needs_grad({&t}))
@@ -121,7 +131,8 @@ Tensor mean(const Tensor& t, const Dims& dims, bool keepdim) {
   return out;
 }
 
-Tensor prod(const Tensor& t, const Dims& dims, bool keepdim) {
+Tensor prod(const Tensor& t, const Dims& dims, bool keepdim, std::optional<DType> dtype) {
+  if (dtype) return with_dtype(t, dtype, [&](const Tensor& x) { return prod(x, dims, keepdim); });
   ReducePlan p = plan(t, dims, keepdim, "prod");
   Tensor out = run(ReduceOp::Prod, p, sum_dtype(t.dtype()));
   if (needs_grad({&t}))
@@ -156,7 +167,14 @@ Tensor extreme_all(ReduceOp op, const char* opname, const char* name, const Tens
   if (needs_grad({&t}))
     record(out, name, {&t}, {t, out},
            [k = p.keep_shape, dims](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
-             Tensor mask = to_dtype(compare(BinaryOp::Eq, s[0], reshape(s[1], k)), g.dtype());
+             // The elements equal to the extreme share the gradient; a NaN result is the NaNs'.
+             const Tensor e = reshape(s[1], k);
+             Tensor hit = compare(BinaryOp::Eq, s[0], e);
+             if (is_floating(e.dtype()))
+               hit = logical(
+                   BinaryOp::LogicalOr, hit,
+                   logical(BinaryOp::LogicalAnd, unary(UnaryOp::IsNan, s[0]), unary(UnaryOp::IsNan, e)));
+             Tensor mask = to_dtype(hit, g.dtype());
              Tensor count = sum(mask, dims, true);
              return {mul(div(reshape(g, k), count), mask)};
            });
@@ -324,11 +342,13 @@ Tensor norm(const Tensor& t, double p, const Dims& dims, bool keepdim) {
                Tensor mask = to_dtype(compare(BinaryOp::Eq, abs(x), n), x.dtype());
                return {mul(mul(div(gk, sum(mask, dims, true)), mask), sign(x))};
              }
-             // d||x||_p / dx = x |x|^(p-2) / ||x||^(p-1); 0 where the norm is 0.
+             // d||x||_p / dx = x |x|^(p-2) / ||x||^(p-1); 0 where the norm is 0, and at x = 0
+             // (for p < 1 x |x|^(p-2) is 0 * inf there; torch's subgradient is 0).
              Tensor num = p == 2.0 ? x : mul(x, pow(abs(x), p - 2.0));
              Tensor den = p == 2.0 ? n : pow(n, p - 1.0);
              Tensor r = div(mul(gk, num), den);
-             return {where(compare(BinaryOp::Eq, n, zero), zero, r)};
+             r = where(compare(BinaryOp::Eq, n, zero), zero, r);
+             return {p >= 1.0 ? r : where(compare(BinaryOp::Eq, x, zero), zero, r)};
            });
   return out;
 }

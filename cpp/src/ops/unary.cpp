@@ -80,13 +80,7 @@ Tensor sign(const Tensor& t) {
   return unary_grad(unary_raw(UnaryOp::Sign, t), t, "SignBackward0", Saves::Input,
                     [](const Tensor& x) { return zeros_like_t(x); });
 }
-Tensor pow(const Tensor& a, double e) {
-  return unary_grad(unary_raw(UnaryOp::PowScalar, a, e), a, "PowBackward0", Saves::Input,
-                    [e](const Tensor& x) {
-                      if (e == 0.0) return zeros_like_t(x);
-                      return mul(wrap_scalar(e), unary_raw(UnaryOp::PowScalar, x, e - 1.0));
-                    });
-}
+Tensor pow(const Tensor& a, double e) { return pow(a, wrap_scalar(e)); }
 Tensor clamp(const Tensor& t, std::optional<double> lo, std::optional<double> hi) {
   TG_CHECK(lo || hi, ValueError, "clamp: at least one of 'min' or 'max' must not be None");
   const double l = lo ? *lo : -std::numeric_limits<double>::infinity();
@@ -109,8 +103,9 @@ Tensor clamp(const Tensor& t, const Tensor& lo, const Tensor& hi) {
   for (const Tensor* b : {&lo, &hi})
     if (b->defined()) ct = std::max(ct, result_type(t, *b));
   Tensor x = cast(t, ct);
-  const bool scalar_bounds =
-      (!lo.defined() || lo.dim() == 0) && (!hi.defined() || hi.dim() == 0) && !any_requires_grad({&lo, &hi});
+  // The scalar kernel carries its bounds as double: integer results take the exact where() path.
+  const bool scalar_bounds = is_floating(ct) && (!lo.defined() || lo.dim() == 0) &&
+                             (!hi.defined() || hi.dim() == 0) && !any_requires_grad({&lo, &hi});
   if (scalar_bounds)
     return clamp(x, lo.defined() ? std::optional<double>(lo.item()) : std::nullopt,
                  hi.defined() ? std::optional<double>(hi.item()) : std::nullopt);
@@ -144,7 +139,7 @@ Tensor unary(UnaryOp op, const Tensor& t) {
     case UnaryOp::Relu:
       return relu(t);
     case UnaryOp::Square:
-      return pow(t, 2.0);
+      return pow(t, wrap_scalar(int64_t(2)));  // an int tensor stays int
     case UnaryOp::LogicalNot:
     case UnaryOp::IsNan:
     case UnaryOp::IsFinite:
@@ -160,7 +155,7 @@ Tensor& unary_(UnaryOp op, Tensor& self, double a, double b) {
     Tensor src = clone(self), r;
     switch (op) {
       case UnaryOp::PowScalar:
-        r = pow(src, a);
+        r = pow(src, wrap_scalar(a));
         break;
       case UnaryOp::Clamp:
         r = clamp(src, a, b);

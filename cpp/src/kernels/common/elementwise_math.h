@@ -50,15 +50,16 @@ struct Sub {
     return sub_wrap(a, b);
   }
 };
-// a + alpha * b (add/sub with alpha != 1: a separate functor keeps the plain loop branch-free)
+// a + alpha * b (add/sub with alpha != 1: a separate functor keeps the plain loop branch-free);
+// alpha in the operands' type, so an int64 alpha is exact.
+template <class T>
 struct AddScaled {
-  double alpha;
-  template <class T>
+  T alpha;
   TG_HD T operator()(T a, T b) const {
     if constexpr (std::is_same_v<T, bool>)
-      return a || (alpha != 0.0 && b);
+      return a || (alpha && b);
     else
-      return add_wrap(a, mul_wrap(T(alpha), b));
+      return add_wrap(a, mul_wrap(alpha, b));
   }
 };
 struct Mul {
@@ -331,15 +332,17 @@ struct Square {
   }
 };
 struct PowScalar {
-  double e;
+  double e;  // an integral value for integral T (the op promotes ints to a float power)
   template <class T>
   TG_HD T operator()(T x) const {
-    if constexpr (std::is_integral_v<T>)
-      return int_pow(x, T(e));
-    else {
+    if constexpr (std::is_integral_v<T>) {
+      return int_pow(x, T(e < 4.6e18 ? e : 4.6e18));  // past 2^62 only the parity could matter
+    } else {
       if (e == 2.0) return x * x;
       if (e == 1.0) return x;
       if (e == 0.5) return std::sqrt(x);
+      // An exponent that is zero in T (1e-310 in float32) is not zero: pow(0, e) is 0, not 1.
+      if (T(e) == T(0) && e != 0.0) return T(std::pow(double(x), e));
       return std::pow(x, T(e));
     }
   }

@@ -99,11 +99,12 @@ void unary(UnaryOp op, DType dtype, const LoopGeom& g, void* out, const void* in
 }
 
 template <class T>
-void binary_dispatch(BinaryOp op, const LoopGeom& g, void* out, const void* a, const void* b, double alpha) {
+void binary_dispatch(BinaryOp op, const LoopGeom& g, void* out, const void* a, const void* b,
+                     const Scalar& alpha) {
   switch (op) {
     case BinaryOp::Add:
-      if (alpha == 1.0) return binary_typed<T, T>(g, out, a, b, math::Add{});
-      return binary_typed<T, T>(g, out, a, b, math::AddScaled{alpha});
+      if (alpha.is_one()) return binary_typed<T, T>(g, out, a, b, math::Add{});
+      return binary_typed<T, T>(g, out, a, b, math::AddScaled<T>{alpha.to<T>()});
     case BinaryOp::Mul:
       return binary_typed<T, T>(g, out, a, b, math::Mul{});
     case BinaryOp::Maximum:
@@ -150,8 +151,8 @@ void binary_dispatch(BinaryOp op, const LoopGeom& g, void* out, const void* a, c
       case BinaryOp::Remainder:
         return binary_typed<T, T>(g, out, a, b, math::Remainder{});
       case BinaryOp::Sub:
-        if (alpha == 1.0) return binary_typed<T, T>(g, out, a, b, math::Sub{});
-        return binary_typed<T, T>(g, out, a, b, math::AddScaled{-alpha});
+        if (alpha.is_one()) return binary_typed<T, T>(g, out, a, b, math::Sub{});
+        return binary_typed<T, T>(g, out, a, b, math::AddScaled<T>{(-alpha).to<T>()});
       case BinaryOp::Pow:
         return binary_typed<T, T>(g, out, a, b, math::Pow{});
       default:
@@ -165,7 +166,7 @@ void binary_dispatch(BinaryOp op, const LoopGeom& g, void* out, const void* a, c
 }
 
 void binary(BinaryOp op, DType dtype, const LoopGeom& g, void* out, const void* a, const void* b,
-            double alpha) {
+            const Scalar& alpha) {
   switch (dtype) {
     case DType::Bool:
       return binary_dispatch<bool>(op, g, out, a, b, alpha);
@@ -233,10 +234,17 @@ void fill(DType dtype, void* out, int64_t n, double value) {
   });
 }
 
-void arange(DType dtype, void* out, int64_t n, double start, double step) {
+void arange(DType dtype, void* out, int64_t n, const Scalar& start, const Scalar& step) {
+  if (dtype == DType::Int64 && !start.is_floating() && !step.is_floating()) {
+    int64_t* o = (int64_t*)out;
+    const int64_t s = start.to<int64_t>(), d = step.to<int64_t>();
+    for (int64_t i = 0; i < n; ++i) o[i] = math::add_wrap(s, math::mul_wrap(i, d));
+    return;
+  }
+  const double s = start.to_double(), d = step.to_double();
   TG_DISPATCH_NUMERIC(dtype, "arange", [&] {
     scalar_t* o = (scalar_t*)out;
-    for (int64_t i = 0; i < n; ++i) o[i] = static_cast<scalar_t>(start + double(i) * step);
+    for (int64_t i = 0; i < n; ++i) o[i] = static_cast<scalar_t>(s + double(i) * d);
   });
 }
 

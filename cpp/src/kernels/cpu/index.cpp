@@ -85,7 +85,11 @@ void index_put(DType dtype, const LoopGeom& g, void* dst, const int64_t* offsets
       if (accumulate) {
         for (int64_t j = 0; j < n; ++j) d[offsets[j]] = math::Add{}(d[offsets[j]], s[j * src_j]);
       } else {
-        parallel_for(n, threads_for(n), [&](int64_t j) { d[offsets[j]] = s[j * src_j]; });
+        // Threads only when the offsets are distinct (increasing, as a mask's on a contiguous
+        // tensor): with duplicates the last write must win.
+        bool distinct = true;
+        for (int64_t j = 1; j < n && distinct; ++j) distinct = offsets[j] > offsets[j - 1];
+        parallel_for(n, distinct ? threads_for(n) : 1, [&](int64_t j) { d[offsets[j]] = s[j * src_j]; });
       }
       return;
     }

@@ -16,7 +16,7 @@ constexpr int64_t kParallelGrain = 32768;  // elements; below this threads cost 
 inline int threads_for(int64_t work, int64_t grain = kParallelGrain) {
   if (work < 2 * grain) return 1;
   int64_t t = work / grain;
-  int max_t = omp_get_max_threads();
+  int max_t = get_num_threads();  // process-wide, not the calling thread's OpenMP setting
   return int(t < max_t ? t : max_t);
 }
 

@@ -167,14 +167,23 @@ void reduce_impl(const Op& op, T* out, int64_t* index, const T* x, const T* aux,
     if (aux) v -= aux[o * inner + i];
     return v;
   };
-  if (inner == 1 && outer < nt && R >= 2 * kParallelGrain) {
-    // Few long rows: split each row across threads, then combine the partials.
+  // Few long rows: split each row into parts, reduce the parts in parallel, combine them in
+  // order. By default one part per thread; under use_deterministic_algorithms the parts are
+  // fixed-size chunks, so the combine tree (and every bit of the result) is the same for any
+  // thread count. This is the only place a reduction's order depends on the threads.
+  const bool deterministic = are_deterministic_algorithms_enabled();
+  constexpr int64_t kDeterministicChunk = kParallelGrain;
+  constexpr int64_t kDeterministicSplitRows = 16;  // more rows than this run one row per thread
+  if (inner == 1 && R >= 2 * kParallelGrain &&
+      (deterministic ? outer < kDeterministicSplitRows : outer < nt)) {
+    const int64_t parts = deterministic ? (R + kDeterministicChunk - 1) / kDeterministicChunk : nt;
+    auto part_begin = [&](int64_t p) {
+      return deterministic ? std::min(R, p * kDeterministicChunk) : R * p / parts;
+    };
+    std::vector<A> part(parts, op.init());
     for (int64_t o = 0; o < outer; ++o) {
-      std::vector<A> part(nt, op.init());
-#pragma omp parallel num_threads(nt)
-      {
-        int t = omp_get_thread_num(), T_ = omp_get_num_threads();
-        int64_t b = R * t / T_, e = R * (t + 1) / T_;
+      parallel_for(parts, int(std::min<int64_t>(nt, parts)), [&](int64_t p) {
+        const int64_t b = part_begin(p), e = part_begin(p + 1);
         A a = op.init();
         if constexpr (std::is_same_v<Op, SumR<T>> && std::is_floating_point_v<T>) {
           if (!aux)
@@ -184,10 +193,10 @@ void reduce_impl(const Op& op, T* out, int64_t* index, const T* x, const T* aux,
         } else {
           for (int64_t r = b; r < e; ++r) op.step(a, value(o, r, 0), r);
         }
-        part[t] = a;
-      }
+        part[p] = a;
+      });
       A a = part[0];
-      for (int t = 1; t < nt; ++t) op.combine(a, part[t]);
+      for (int64_t p = 1; p < parts; ++p) op.combine(a, part[p]);
       out[o] = op.finish(a, R);
       if (index) index[o] = index_of(a);
     }
