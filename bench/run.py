@@ -136,6 +136,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="also print per framework: min time, calls per sample, page faults per "
         "call, max |error| against the reference",
     )
+    p.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="run tetragrad under tg.use_deterministic_algorithms(True) (to measure its cost)",
+    )
     p.add_argument("--list", action="store_true", help="list the cases and exit")
     p.add_argument(
         "--strict", action="store_true", help="exit 1 if a target is missed or an output mismatches"
@@ -310,6 +315,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     frameworks, missing = load_frameworks(wanted)
     warnings = [w for fw in frameworks if (w := fw.set_num_threads(threads))]
+    if args.deterministic:
+        for fw in frameworks:
+            if fw.name == "tetragrad":
+                fw.lib.use_deterministic_algorithms(True)
     omp = openmp_runtimes()
     if len(omp) > 1:
         warnings.append(
@@ -323,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"tetragrad bench | {cpu_model()} | {threads} thread(s) of {available_cores()} | "
         f"{args.repeat} samples | python {platform.python_version()}"
+        + (" | tetragrad deterministic" if args.deterministic else "")
     )
     print(
         "  "

@@ -7,17 +7,20 @@ import collections.abc
 import typing
 
 import numpy
+from tetragrad import ZeroDivisionError
 
 __all__: list[str] = [
     "Node",
     "RemovableHandle",
     "Tensor",
+    "ZeroDivisionError",
     "abs",
     "add",
     "addmm",
     "amax",
     "amin",
     "arange",
+    "are_deterministic_algorithms_enabled",
     "argmax",
     "argmin",
     "backward",
@@ -51,6 +54,7 @@ __all__: list[str] = [
     "get_num_threads",
     "gt",
     "index_add",
+    "index_put",
     "index_select",
     "is_grad_enabled",
     "isfinite",
@@ -266,16 +270,10 @@ class Tensor:
     def abs(self) -> Tensor: ...
     def abs_(self) -> Tensor: ...
     def add(
-        self,
-        other: Tensor | float | int | bool,
-        *,
-        alpha: typing.SupportsFloat | typing.SupportsIndex = 1.0,
+        self, other: Tensor | float | int | bool, *, alpha: float | int | bool = 1
     ) -> Tensor: ...
     def add_(
-        self,
-        other: Tensor | float | int | bool,
-        *,
-        alpha: typing.SupportsFloat | typing.SupportsIndex = 1.0,
+        self, other: Tensor | float | int | bool, *, alpha: float | int | bool = 1
     ) -> Tensor: ...
     def addmm(
         self,
@@ -366,7 +364,13 @@ class Tensor:
         index: Tensor,
         source: Tensor,
         *,
-        alpha: typing.SupportsFloat | typing.SupportsIndex = 1.0,
+        alpha: float | int | bool = 1,
+    ) -> Tensor: ...
+    def index_put(
+        self, indices: typing.Any, values: Tensor | float | int | bool, accumulate: bool = False
+    ) -> Tensor: ...
+    def index_put_(
+        self, indices: typing.Any, values: Tensor | float | int | bool, accumulate: bool = False
     ) -> Tensor: ...
     def index_select(
         self, dim: typing.SupportsInt | typing.SupportsIndex, index: Tensor
@@ -475,16 +479,10 @@ class Tensor:
     def storage_offset(self) -> int: ...
     def stride(self, dim: typing.Any = None) -> typing.Any: ...
     def sub(
-        self,
-        other: Tensor | float | int | bool,
-        *,
-        alpha: typing.SupportsFloat | typing.SupportsIndex = 1.0,
+        self, other: Tensor | float | int | bool, *, alpha: float | int | bool = 1
     ) -> Tensor: ...
     def sub_(
-        self,
-        other: Tensor | float | int | bool,
-        *,
-        alpha: typing.SupportsFloat | typing.SupportsIndex = 1.0,
+        self, other: Tensor | float | int | bool, *, alpha: float | int | bool = 1
     ) -> Tensor: ...
     def sum(
         self, dim: typing.Any = None, keepdim: bool = False, *, dtype: typing.Any = None
@@ -576,6 +574,11 @@ class RemovableHandle:
 def _exchange_grad_mode(mode: bool) -> bool: ...
 def _max(input: Tensor, dim: typing.Any = None, keepdim: bool = False) -> typing.Any: ...
 def _min(input: Tensor, dim: typing.Any = None, keepdim: bool = False) -> typing.Any: ...
+def _parallel_team_size(work: typing.SupportsInt | typing.SupportsIndex) -> int:
+    """
+    Threads a parallel kernel over `work` elements runs on from the calling thread (tests).
+    """
+
 def _record_function(
     name: str,
     inputs: collections.abc.Sequence[Tensor | None],
@@ -583,13 +586,11 @@ def _record_function(
     backward: collections.abc.Callable,
 ) -> None: ...
 def _set_size_type(arg0: typing.Any) -> None: ...
+def _use_deterministic_algorithms(mode: bool) -> None: ...
 def abs(input: Tensor) -> Tensor: ...
 @typing.overload
 def add(
-    input: Tensor,
-    other: Tensor | float | int | bool,
-    *,
-    alpha: typing.SupportsFloat | typing.SupportsIndex = 1.0,
+    input: Tensor, other: Tensor | float | int | bool, *, alpha: float | int | bool = 1
 ) -> Tensor: ...
 @typing.overload
 def add(input: Tensor | float | int | bool, other: Tensor) -> Tensor: ...
@@ -612,6 +613,7 @@ def arange(
     device: typing.Any = None,
     requires_grad: bool = False,
 ) -> Tensor: ...
+def are_deterministic_algorithms_enabled() -> bool: ...
 def argmax(
     input: Tensor,
     dim: typing.SupportsInt | typing.SupportsIndex | None = None,
@@ -700,7 +702,13 @@ def index_add(
     index: Tensor,
     source: Tensor,
     *,
-    alpha: typing.SupportsFloat | typing.SupportsIndex = 1.0,
+    alpha: float | int | bool = 1,
+) -> Tensor: ...
+def index_put(
+    input: Tensor,
+    indices: typing.Any,
+    values: Tensor | float | int | bool,
+    accumulate: bool = False,
 ) -> Tensor: ...
 def index_select(
     input: Tensor, dim: typing.SupportsInt | typing.SupportsIndex, index: Tensor
@@ -812,10 +820,7 @@ def std(
 ) -> Tensor: ...
 @typing.overload
 def sub(
-    input: Tensor,
-    other: Tensor | float | int | bool,
-    *,
-    alpha: typing.SupportsFloat | typing.SupportsIndex = 1.0,
+    input: Tensor, other: Tensor | float | int | bool, *, alpha: float | int | bool = 1
 ) -> Tensor: ...
 @typing.overload
 def sub(input: Tensor | float | int | bool, other: Tensor) -> Tensor: ...

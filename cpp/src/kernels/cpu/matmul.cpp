@@ -62,20 +62,22 @@ void gemm_eigen(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, cons
 // and Eigen's split lost even to one thread below ~1e6 multiply-adds. Column slabs were 10 %
 // faster than row slabs for wide C, but 3x slower when K is tiny ([128,10] @ [10,512]).
 // Under use_deterministic_algorithms the slabs are fixed by the shape alone (one per 2 grains
-// of work, at most 16) and the threads share them out: Eigen's blocking, and so the rounding,
-// depends on a slab's size, so slabs that followed the thread count would change the bits.
+// of work, at least 32 rows or columns each, at most 16) and the threads share them out:
+// Eigen's blocking, and so the rounding, depends on a slab's size, so slabs that followed the
+// thread count would change the bits. Thinner slabs would repack B once per slab.
 template <class T, class One>
 void gemm_split(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const T* B,
                 int64_t ldb, T* C, int64_t ldc, One one) {
   constexpr int64_t kAlign = 16;
-  constexpr int64_t kMaxDeterministicSlabs = 16;
+  constexpr int64_t kMaxDeterministicSlabs = 16, kMinDeterministicSlab = 32;
   const bool by_rows = M >= N || K < 64 || N < 2 * kAlign;
   const int64_t extent = by_rows ? M : N;
   const int64_t max_slabs = std::max<int64_t>(1, by_rows ? M : N / kAlign);
   const int nt = std::min<int64_t>(threads_for(M * N * K, kGemmGrain), max_slabs);
   const int64_t slabs =
       are_deterministic_algorithms_enabled()
-          ? std::clamp<int64_t>(M * N * K / (2 * kGemmGrain), 1, std::min(kMaxDeterministicSlabs, max_slabs))
+          ? std::clamp<int64_t>(M * N * K / (2 * kGemmGrain), 1,
+                                std::max<int64_t>(1, std::min(kMaxDeterministicSlabs, extent / kMinDeterministicSlab)))
           : nt;
   if (slabs <= 1) {
     one(M, N, A, B, C);
