@@ -556,3 +556,131 @@ def test_index_put_with_many_duplicate_indices_keeps_the_last_write():
     idx = tg.from_numpy(np.tile(np.arange(4), n // 4))
     x[idx] = tg.arange(n, dtype=tg.float32)
     assert x.tolist() == [n - 4, n - 3, n - 2, n - 1]
+
+
+# ---- found by the differential fuzz test (tests/fuzz) -------------------------------------------
+NAN, INF = float("nan"), float("inf")
+
+
+def grad_of(f, *xs):
+    leaves = [tg.tensor(x, dtype=tg.float64, requires_grad=True) for x in xs]
+    f(*leaves).sum().backward()
+    return [v.grad.tolist() if v.grad is not None else None for v in leaves]
+
+
+def test_nan_gradients_follow_torch_masks():
+    F = tg.nn.functional
+    assert grad_of(F.relu, [NAN, 1.0, -1.0]) == [[1.0, 1.0, 0.0]]  # relu passes a NaN's gradient
+    assert grad_of(F.elu, [NAN])[0][0] == 1.0
+    # maximum/minimum: with a NaN neither side loses, both take the full gradient
+    assert grad_of(tg.maximum, [0.5], [NAN]) == [[1.0], [1.0]]
+    assert grad_of(tg.minimum, [0.5, 2.0], [NAN, 1.0]) == [[1.0, 0.0], [1.0, 1.0]]
+    assert grad_of(lambda x: x.norm(p=INF), [NAN, 1.0]) == [[0.0, 0.0]]  # sign(nan) is 0
+
+
+def test_clamp_with_tensor_bounds_propagates_nan_and_uses_torch_gradients():
+    x = tg.tensor([0.5, -2.0, 3.0])
+    r = x.clamp(min=tg.tensor([NAN, NAN, 0.0]))
+    assert np.isnan(r[:2].numpy()).all() and r[2].item() == 3.0
+    # min > max: every element takes max, and only max gets gradient
+    g = grad_of(lambda x, lo, hi: x.clamp(lo, hi), [0.0, 5.0], [2.0, 2.0], [1.0, 1.0])
+    assert g == [[0.0, 0.0], [0.0, 0.0], [1.0, 1.0]]
+    y = tg.zeros(3)
+    with pytest.raises(ValueError, match="broadcast"):
+        y.clamp_(tg.zeros(()), tg.ones(2, 3))
+
+
+def test_piecewise_constant_ops_keep_history_with_zero_or_no_gradient():
+    x = tg.tensor([1.5, -2.5], requires_grad=True)
+    for f in (
+        lambda x: tg.div(x, 3.0, rounding_mode="floor"),
+        lambda x: x.div(2.0, rounding_mode="trunc"),
+        lambda x: tg.floor_divide(x, 3.0),
+    ):
+        r = f(x)
+        assert r.requires_grad
+        r.sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0]
+    z = tg.tensor([1.0, 0.0], requires_grad=True)
+    r = tg.norm(z, p=0)
+    assert r.requires_grad and r.item() == 1.0
+    r.backward()
+    assert z.grad is None  # torch's backward gives no gradient for p=0
+    with pytest.raises(TypeError):
+        z.sum(dtype=tg.int64)  # an integer result cannot carry the gradient: at once, as torch
+
+
+def test_cosine_similarity_broadcasts_first_and_grads_through_clamped_norm():
+    F = tg.nn.functional
+    a, b = np.arange(12.0).reshape(4, 3) - 5, np.array([[1.0], [2.0], [-1.0], [0.5]])
+    r = F.cosine_similarity(tg.tensor(a), tg.tensor(b), dim=1).numpy()
+    bb = np.broadcast_to(b, a.shape)
+    want = (a * bb).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(bb, axis=1)
+    np.testing.assert_allclose(r, want, rtol=1e-12)
+    assert F.cosine_similarity(tg.zeros(2, 2), tg.zeros(2), dim=1).tolist() == [0.0, 0.0]
+
+
+def test_bool_index_add_and_scatter_add_or_the_values():
+    x = tg.tensor([False, False, True])
+    assert x.index_add(0, tg.tensor([0, 0]), tg.tensor([False, True])).tolist() == [
+        True,
+        False,
+        True,
+    ]
+    assert x.scatter_add(0, tg.tensor([1]), tg.tensor([True])).tolist() == [False, True, True]
+
+
+def test_cat_gives_a_gradient_to_a_skipped_empty_input():
+    a, e = tg.ones(2, requires_grad=True), tg.zeros(0, requires_grad=True)
+    tg.cat([a, e]).sum().backward()
+    assert e.grad is not None and e.grad.shape == (0,) and a.grad.tolist() == [1.0, 1.0]
+
+
+def test_number_first_arguments_and_inplace_rounding_div():
+    x = tg.tensor([1.0, 2.0])
+    assert tg.add(1.0, x, alpha=2).tolist() == [3.0, 5.0]
+    assert tg.sub(1, x, alpha=-1).tolist() == [2.0, 3.0]
+    assert tg.floor_divide(5.0, x).tolist() == [5.0, 2.0]
+    assert tg.remainder(5, tg.tensor([2, 3])).tolist() == [1, 2]
+    assert tg.bitwise_xor(1, tg.tensor([3])).tolist() == [2]
+    assert tg.tensor([7.0, -7.0]).div_(2, rounding_mode="trunc").tolist() == [3.0, -3.0]
+
+
+def test_writing_a_requires_grad_value_into_a_view_makes_the_view_require_grad():
+    base = tg.zeros(4)
+    v = base[::2]
+    src = tg.ones(2, requires_grad=True)
+    v[0:1] = src[:1]
+    assert v.requires_grad and base.requires_grad
+    (v * 3).sum().backward()
+    assert src.grad.tolist() == [3.0, 0.0]
+
+
+def test_missing_checks_found_by_fuzzing():
+    with pytest.raises((ValueError, RuntimeError)):
+        tg.zeros(3).var(dim=(0, 0))
+    with pytest.raises((ValueError, RuntimeError)):
+        tg.zeros(1, 3).squeeze((0, 0))
+    with pytest.raises(IndexError):
+        tg.tensor(0.4).flatten(0, 1)
+    with pytest.raises(ValueError):
+        tg.arange(-0.33, dtype=tg.int64)
+    with pytest.raises(ValueError, match="ignore_index"):
+        tg.nn.functional.cross_entropy(tg.zeros(2, 3), tg.ones(2, 3) / 3, ignore_index=1)
+    with pytest.raises(ValueError, match="at most 2 dims"):
+        tg.zeros(2, 2, 2).norm(p="fro", dim=(0, 1, 2))
+    with pytest.raises(ValueError):
+        tg.addmm(tg.zeros(1, 6), tg.zeros(5, 3), tg.zeros(3, 4), beta=0)
+
+
+def test_linspace_int_and_linear_with_no_outputs_and_var_gradients_like_torch():
+    assert tg.linspace(-2.95, 0, 5, dtype=tg.int64).tolist() == [-2, -1, -1, 0, 0]
+    F = tg.nn.functional
+    x = tg.ones(3, 1, 2, requires_grad=True)
+    out = F.linear(x, tg.zeros(0, 2))
+    assert out.shape == (3, 1, 0)
+    out.sum().backward()
+    assert x.grad.tolist() == np.zeros((3, 1, 2)).tolist()
+    # over all dims with N <= correction: torch's inf/nan factor; over a dim: 2 / (N - c)
+    assert grad_of(lambda x: x.var(correction=2), [1.0, 3.0])[0] == [INF, INF]
+    assert grad_of(lambda x: x.var(dim=0, correction=2), [1.0, 3.0])[0] == [-INF, INF]

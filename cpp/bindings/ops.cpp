@@ -24,6 +24,17 @@ double correction_of(const py::object& unbiased, const py::object& correction) {
   return 1.0;
 }
 
+BinaryOp rounding(const std::optional<std::string>& mode) {
+  if (!mode) return BinaryOp::Div;
+  if (*mode == "floor") return BinaryOp::FloorDiv;
+  if (*mode == "trunc") return BinaryOp::TruncDiv;
+  throw ValueError("div: expected rounding_mode to be one of None, 'trunc', or 'floor' but found '" + *mode +
+                   "'");
+}
+Tensor div_mode(const Tensor& x, const Tensor& y, const std::optional<std::string>& mode) {
+  return binary(rounding(mode), x, y, 1);
+}
+
 Tensor maybe_cast(const Tensor& t, const py::object& dtype) {
   return dtype.is_none() ? t : to_dtype(t, dtype.cast<DType>());
 }
@@ -46,11 +57,7 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
   def_both(
       m, cls, "div",
       [](const Tensor& x, const Operand& y, std::optional<std::string> mode) {
-        if (!mode) return div(x, y.t);
-        if (*mode == "floor") return floor_divide(x, y.t);
-        if (*mode == "trunc") return trunc_divide(x, y.t);
-        throw ValueError("div: expected rounding_mode to be one of None, 'trunc', or 'floor' but found '" +
-                         *mode + "'");
+        return div_mode(x, y.t, mode);
       },
       Release(), py::arg("other"), py::kw_only(), py::arg("rounding_mode") = py::none());
   def_both(
@@ -80,29 +87,6 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
       m, cls, "logical_or",
       [](const Tensor& x, const Operand& y) { return logical(BinaryOp::LogicalOr, x, y.t); }, Release(),
       py::arg("other"));
-
-  // tetragrad.add(2, t) and friends: a number as the first operand (an overload after the tensor one).
-  const std::pair<const char*, BinaryOp> scalar_first[] = {
-      {"add", BinaryOp::Add}, {"sub", BinaryOp::Sub},         {"mul", BinaryOp::Mul},
-      {"div", BinaryOp::Div}, {"true_divide", BinaryOp::Div}, {"pow", BinaryOp::Pow}};
-  for (auto [name, bop] : scalar_first)
-    m.def(
-        name,
-        [bop = bop](const Operand& x, const Tensor& y) {
-          switch (bop) {
-            case BinaryOp::Add:
-              return add(x.t, y);
-            case BinaryOp::Sub:
-              return sub(x.t, y);
-            case BinaryOp::Mul:
-              return mul(x.t, y);
-            case BinaryOp::Div:
-              return div(x.t, y);
-            default:
-              return pow(x.t, y);
-          }
-        },
-        Release(), py::arg("input"), py::arg("other"));
 
   // ---- unary --------------------------------------------------------------------------------
   const std::pair<const char*, UnaryOp> unaries[] = {{"neg", UnaryOp::Neg},
@@ -144,9 +128,37 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
         py::arg("other"));
   def_both(m, cls, "bitwise_not", [](const Tensor& x) { return bitwise_not(x); }, Release());
 
+  // tetragrad.add(2, t) and friends: a number as the first operand (an overload after the tensor one).
+  for (const char* name : {"add", "sub"}) {
+    const bool is_add = name[0] == 'a';
+    m.def(
+        name,
+        [is_add](const Operand& x, const Tensor& y, const Scalar& alpha) {
+          return is_add ? add(x.t, y, alpha) : sub(x.t, y, alpha);
+        },
+        Release(), py::arg("input"), py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
+  }
+  const std::pair<const char*, BinaryOp> scalar_first[] = {{"mul", BinaryOp::Mul},
+                                                           {"true_divide", BinaryOp::Div},
+                                                           {"pow", BinaryOp::Pow},
+                                                           {"floor_divide", BinaryOp::FloorDiv},
+                                                           {"remainder", BinaryOp::Remainder},
+                                                           {"bitwise_and", BinaryOp::BitAnd},
+                                                           {"bitwise_or", BinaryOp::BitOr},
+                                                           {"bitwise_xor", BinaryOp::BitXor}};
+  for (auto [name, bop] : scalar_first)
+    m.def(
+        name, [bop = bop](const Operand& x, const Tensor& y) { return binary(bop, x.t, y, 1); }, Release(),
+        py::arg("input"), py::arg("other"));
+  m.def(
+      "div",
+      [](const Operand& x, const Tensor& y, std::optional<std::string> mode) {
+        return div_mode(x.t, y, mode);
+      },
+      Release(), py::arg("input"), py::arg("other"), py::kw_only(), py::arg("rounding_mode") = py::none());
+
   // ---- in place -----------------------------------------------------------------------------
   const std::pair<const char*, BinaryOp> inplace_bin[] = {{"mul_", BinaryOp::Mul},
-                                                          {"div_", BinaryOp::Div},
                                                           {"pow_", BinaryOp::Pow},
                                                           {"floor_divide_", BinaryOp::FloorDiv},
                                                           {"remainder_", BinaryOp::Remainder},
@@ -161,6 +173,12 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
       "sub_",
       [](Tensor& x, const Operand& y, const Scalar& alpha) { return binary_(BinaryOp::Sub, x, y.t, alpha); },
       Release(), py::arg("other"), py::kw_only(), py::arg("alpha") = 1);
+  cls.def(
+      "div_",
+      [](Tensor& x, const Operand& y, std::optional<std::string> mode) {
+        return binary_(rounding(mode), x, y.t);
+      },
+      Release(), py::arg("other"), py::kw_only(), py::arg("rounding_mode") = py::none());
   for (auto [name, op] : inplace_bin)
     cls.def(
         name, [op = op](Tensor& x, const Operand& y) { return binary_(op, x, y.t); }, Release(),
@@ -346,6 +364,8 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
         if (py::isinstance<py::str>(p)) {
           TG_CHECK(p.cast<std::string>() == "fro", ValueError, "norm: unsupported norm type ",
                    p.cast<std::string>());
+          TG_CHECK(dim.is_none() || dims_from(dim).size() <= 2, ValueError,
+                   "norm: expected at most 2 dims for the Frobenius norm, got ", dims_from(dim).size());
         } else if (!p.is_none()) {
           pv = p.cast<double>();
         }
@@ -404,6 +424,8 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
         Dims ds = dims_from(dim);
         for (int64_t& d : ds) d = d < 0 ? d + x.dim() : d;
         std::sort(ds.rbegin(), ds.rend());
+        TG_CHECK(std::adjacent_find(ds.begin(), ds.end()) == ds.end(), ValueError,
+                 "squeeze: a dim appears multiple times in the list of dims");
         Tensor r = x;
         for (int64_t d : ds) r = squeeze(r, d);
         return r;

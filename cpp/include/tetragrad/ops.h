@@ -172,6 +172,8 @@ Tensor trunc_divide(const Tensor& a, const Tensor& b);
 Tensor remainder(const Tensor& a, const Tensor& b);
 Tensor bitwise(BinaryOp op, const Tensor& a, const Tensor& b);  // BitAnd/BitOr/BitXor
 Tensor bitwise_not(const Tensor& t);
+// op(a, b) by enum, with autograd (alpha scales b in Add and Sub).
+Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha = 1);
 // In place: self = op(self, other); the result keeps self's dtype (error if it would not fit).
 Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, const Scalar& alpha = 1);
 Tensor& unary_(UnaryOp op, Tensor& self, double a = 0.0, double b = 0.0);

@@ -100,7 +100,12 @@ class Tensor {
   void bump_version() const { impl_->storage->version++; }
 
   // autograd
-  bool requires_grad() const { return impl_->requires_grad; }
+  // A view whose base took a history after the view was made (a write through another view)
+  // requires grad too: its own history is regenerated when it is used.
+  bool requires_grad() const {
+    return impl_->requires_grad || (impl_->view_base && impl_->view_base->requires_grad &&
+                                    impl_->view_version != impl_->storage->version.load());
+  }
   Tensor& set_requires_grad(bool r);
   // Atomic: another thread's backward may be accumulating into this leaf.
   Tensor grad() const { return Tensor(std::atomic_load(&impl_->grad)); }

@@ -88,6 +88,11 @@ int64_t arange_count(Scalar& start, Scalar& end, Scalar& step, DType dtype) {
     TG_CHECK(std::isfinite(s->to_double()), ValueError, "arange: unsupported range: ", start.to_double(),
              " -> ", end.to_double(), " (step ", step.to_double(), ")");
   if (dtype == DType::Int64) {
+    // The step's sign is checked on the given bounds, before they are truncated (as torch's).
+    const double fa = start.to_double(), fb = end.to_double(), fd = step.to_double();
+    TG_CHECK(fd == 0 || (fb - fa) / fd >= 0 || fa == fb, ValueError,
+             "arange: upper bound and larger bound inconsistent with step sign (start ", fa, ", end ", fb,
+             ", step ", fd, ")");
     for (Scalar* s : {&start, &end, &step}) {
       if (s->is_floating()) check_int_value(s->to_double(), "arange");
       *s = Scalar(s->to<int64_t>());
@@ -123,6 +128,11 @@ Tensor arange(const Scalar& start_in, const Scalar& end_in, const Scalar& step_i
 
 Tensor linspace(double start, double end, int64_t steps, DType dtype) {
   TG_CHECK(steps >= 0, ValueError, "linspace: number of steps must be non-negative, got ", steps);
+  if (dtype == DType::Int64) {  // integer bounds first, as torch's: linspace(-2.95, 0, 5) -> -2, -1, ...
+    check_int_value(start, "linspace");
+    check_int_value(end, "linspace");
+    start = std::trunc(start), end = std::trunc(end);
+  }
   Tensor t = Tensor::empty({steps}, dtype);
   const double step = steps > 1 ? (end - start) / double(steps - 1) : 0.0;
   kernels(t.device()).arange(dtype, t.raw_data(), steps, start, step);

@@ -45,13 +45,12 @@ bool can_cast(DType from, DType to) {
 
 Tensor cast(const Tensor& t, DType d) { return t.dtype() == d ? t : to_dtype(t, d); }
 
-namespace {
-
-// The gradient for an input of `shape`/`dtype` from a broadcast output gradient.
 Tensor reduce_grad(const Tensor& g, const Shape& shape, DType dtype) { return cast(sum_to(g, shape), dtype); }
 Tensor reduce_grad(const Tensor& g, const Tensor& input) {
   return reduce_grad(g, input.shape(), input.dtype());
 }
+
+namespace {
 
 const char* op_name(BinaryOp op) {
   switch (op) {
@@ -286,16 +285,17 @@ static Tensor extreme(BinaryOp op, const char* name, const Tensor& a, const Tens
   if (needs_grad({&a, &b}))
     record(out, name, {&a, &b}, {a, b},
            [op](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
-             // The winner takes the gradient; ties split it in half, as in torch.
-             const BinaryOp wins = op == BinaryOp::Maximum ? BinaryOp::Gt : BinaryOp::Lt;
+             // The loser gets none; ties split it in half; with a NaN (neither wins) both get it all,
+             // as torch's.
+             const BinaryOp loses = op == BinaryOp::Maximum ? BinaryOp::Lt : BinaryOp::Gt;
              Tensor half = mul(g, wrap_scalar(0.5));
              Tensor tie = compare(BinaryOp::Eq, s[0], s[1]);
              Tensor zero = zeros({}, g.dtype());
              Tensor ga, gb;
              if (n.needs(0))
-               ga = reduce_grad(where(tie, half, where(compare(wins, s[0], s[1]), g, zero)), s[0]);
+               ga = reduce_grad(where(tie, half, where(compare(loses, s[0], s[1]), zero, g)), s[0]);
              if (n.needs(1))
-               gb = reduce_grad(where(tie, half, where(compare(wins, s[1], s[0]), g, zero)), s[1]);
+               gb = reduce_grad(where(tie, half, where(compare(loses, s[1], s[0]), zero, g)), s[1]);
              return {ga, gb};
            });
   return out;
@@ -316,9 +316,20 @@ Tensor logical(BinaryOp op, const Tensor& a, const Tensor& b) {
   return binary_raw(op, a, b, 1);
 }
 
-// Rounded divisions are not differentiable (as in torch): no history is recorded.
-Tensor floor_divide(const Tensor& a, const Tensor& b) { return binary_raw(BinaryOp::FloorDiv, a, b, 1); }
-Tensor trunc_divide(const Tensor& a, const Tensor& b) { return binary_raw(BinaryOp::TruncDiv, a, b, 1); }
+// Rounded divisions are piecewise constant: a float result keeps the history with a zero
+// gradient (torch's DivBackward2), so backward through it works and gives zeros.
+static Tensor rounded_divide(BinaryOp op, const Tensor& a, const Tensor& b) {
+  Tensor out = binary_raw(op, a, b, 1);
+  if (is_floating(out.dtype()) && needs_grad({&a, &b}))
+    record(out, "DivBackward2", {&a, &b}, {},
+           [sa = a.shape(), da = a.dtype(), sb = b.shape(), db = b.dtype()](
+               const Tensor&, const TensorList&, const FunctionNode& n) -> TensorList {
+             return {n.needs(0) ? zeros(sa, da) : Tensor(), n.needs(1) ? zeros(sb, db) : Tensor()};
+           });
+  return out;
+}
+Tensor floor_divide(const Tensor& a, const Tensor& b) { return rounded_divide(BinaryOp::FloorDiv, a, b); }
+Tensor trunc_divide(const Tensor& a, const Tensor& b) { return rounded_divide(BinaryOp::TruncDiv, a, b); }
 
 Tensor remainder(const Tensor& a, const Tensor& b) {
   Tensor out = binary_raw(BinaryOp::Remainder, a, b, 1);
@@ -341,7 +352,7 @@ Tensor bitwise(BinaryOp op, const Tensor& a, const Tensor& b) {
 
 Tensor bitwise_not(const Tensor& t) { return unary_raw(UnaryOp::BitNot, t); }
 // ---- in place ----------------------------------------------------------------------------------
-Tensor binary_dispatch(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha) {
+Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha) {
   switch (op) {
     case BinaryOp::Add:
       return add(a, b, alpha);
@@ -386,8 +397,7 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, const Scalar& al
   check_writable(self, name);
   check_alpha(op, ct, alpha);
   check_integer_divisor(op, ct, self, other);
-  if (inplace_records(self, &other))
-    return commit_inplace(self, binary_dispatch(op, clone(self), other, alpha), name);
+  if (inplace_records(self, &other)) return commit_inplace(self, binary(op, clone(self), other, alpha), name);
   if (ct == self.dtype() && !bool_result(op)) {
     Tensor o = cast(other, ct);
     // An operand overlapping self in another layout would read values already written.

@@ -1,5 +1,7 @@
 // Joining and indexing: cat, stack, chunk, split, gather/scatter_add,
 // index_select/index_add, masked_fill, masked_select, where.
+#include <algorithm>
+
 #include "ops/elementwise_internal.h"
 
 namespace tg {
@@ -58,29 +60,32 @@ Tensor cat(const TensorList& tensors, int64_t dim) {
       off += t.shape()[dim];
     }
   }
-  if (GradMode::is_enabled()) {
-    bool any = false;
-    for (const Tensor& t : ts) any = any || t.requires_grad();
-    if (any) {
-      std::vector<int64_t> sizes;
-      std::vector<DType> dts;
-      for (const Tensor& t : ts) sizes.push_back(t.shape()[dim]), dts.push_back(t.dtype());
-      record_list(out, "CatBackward0", ts, {},
-                  [dim, sizes, dts](const Tensor& g, const TensorList&, const FunctionNode& n) -> TensorList {
-                    TensorList r;
-                    int64_t off = 0;
-                    for (size_t i = 0; i < sizes.size(); ++i) {
-                      if (n.needs(i)) {
-                        Tensor s = slice(g, dim, off, off + sizes[i]);
-                        r.push_back(s.dtype() == dts[i] ? s : to_dtype(s, dts[i]));
-                      } else {
-                        r.push_back(Tensor());
-                      }
-                      off += sizes[i];
-                    }
-                    return r;
-                  });
+  // Every input gets its gradient, the skipped 1-D empty ones too (an empty one, as torch's).
+  if (GradMode::is_enabled() &&
+      std::any_of(tensors.begin(), tensors.end(), [](const Tensor& t) { return t.requires_grad(); })) {
+    std::vector<int64_t> sizes;  // -1: skipped
+    std::vector<DType> dts;
+    for (const Tensor& t : tensors) {
+      const bool skipped = t.dim() == 1 && t.numel() == 0;
+      sizes.push_back(skipped ? -1 : t.shape()[dim]), dts.push_back(t.dtype());
     }
+    record_list(out, "CatBackward0", tensors, {},
+                [dim, sizes, dts](const Tensor& g, const TensorList&, const FunctionNode& n) -> TensorList {
+                  TensorList r;
+                  int64_t off = 0;
+                  for (size_t i = 0; i < sizes.size(); ++i) {
+                    if (!n.needs(i)) {
+                      r.push_back(Tensor());
+                    } else if (sizes[i] < 0) {
+                      r.push_back(zeros({0}, dts[i]));
+                    } else {
+                      Tensor s = slice(g, dim, off, off + sizes[i]);
+                      r.push_back(s.dtype() == dts[i] ? s : to_dtype(s, dts[i]));
+                    }
+                    if (sizes[i] > 0) off += sizes[i];
+                  }
+                  return r;
+                });
   }
   return out;
 }

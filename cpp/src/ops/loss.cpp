@@ -244,6 +244,10 @@ Tensor cross_entropy(const Tensor& input_, const Tensor& target, const Tensor& w
   }
 
   if (is_floating(target.dtype())) {  // class probabilities
+    TG_CHECK(ignore_index == -100, ValueError, op,
+             ": ignore_index is not supported for class-probability "
+             "(floating point) targets, got ignore_index=",
+             ignore_index);
     TG_CHECK(target.shape() == input.shape(), ValueError, op,
              ": class-probability target must have the input's shape ", input.shape(), ", got ",
              target.shape());

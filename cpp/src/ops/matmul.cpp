@@ -119,10 +119,10 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b, double beta, 
            a.shape(), " and ", b.shape(), ")");
   const Shape shape{a.size(0), b.size(1)};
   Tensor out = Tensor::empty(shape, a.dtype());
+  // The bias shape is checked even when beta = 0 ignores its values (its gradient needs it).
+  TG_CHECK(broadcast_shapes(bias.shape(), shape, "addmm") == shape, ValueError, "addmm: bias of shape ",
+           bias.shape(), " cannot be broadcast to ", shape);
   if (beta != 0.0) {
-    Shape bs = broadcast_shapes(bias.shape(), shape, "addmm");
-    TG_CHECK(bs == shape, ValueError, "addmm: bias of shape ", bias.shape(), " cannot be broadcast to ",
-             shape);
     NoGradGuard ng;
     copy_(out, bias);
   }
@@ -223,7 +223,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   Tensor x2 = x;
   if (x.dim() != 2) {
     NoGradGuard ng;
-    x2 = reshape(x.detach(), {x.numel() / std::max<int64_t>(in, 1), in});
+    x2 = reshape(x.detach(), {shape_numel(x.shape(), 0, x.dim() - 1), in});  // right for in == 0 too
   }
   Tensor out = Tensor::empty({x2.size(0), out_f}, x.dtype(), x.device());
   if (bias.defined() && out.numel() > 0) {  // out := bias (broadcast over rows), then += x W^T
@@ -240,7 +240,8 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
     record(
         out, "AddmmBackward0", {&x, &weight, &bias}, {x2, weight},
         [xs = x.shape(), out_f](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
-          const Tensor g2 = g.dim() == 2 ? g : reshape(g, {g.numel() / std::max<int64_t>(out_f, 1), out_f});
+          const Tensor g2 =
+              g.dim() == 2 ? g : reshape(g, {shape_numel(xs, 0, int64_t(xs.size()) - 1), out_f});
           Tensor gx, gw, gb;
           if (n.needs(0)) gx = reshape(mm(g2, s[1]), xs);
           if (n.needs(1)) gw = mm(matrix_t(g2), s[0]);

@@ -21,12 +21,12 @@ ReducePlan plan(const Tensor& t, const Dims& dims_in, bool keepdim, const char* 
   ReducePlan p;
   const int64_t nd = t.dim();
   p.reduced.assign(nd, dims_in.empty());
+  std::vector<bool> seen(std::max<int64_t>(nd, 1), false);  // a 0-d tensor takes dim 0 (or -1)
   for (int64_t d : dims_in) {
     int64_t w = wrap_dim(d, nd, op);
-    if (nd == 0) continue;
-    TG_CHECK(!p.reduced[w] || dims_in.empty(), ValueError, op, ": dim ", w,
-             " appears multiple times in the list of dims");
-    p.reduced[w] = true;
+    TG_CHECK(!seen[w], ValueError, op, ": dim ", w, " appears multiple times in the list of dims");
+    seen[w] = true;
+    if (nd > 0) p.reduced[w] = true;
   }
   for (int64_t i = 0; i < nd; ++i) {
     p.keep_shape.push_back(p.reduced[i] ? 1 : t.shape()[i]);
@@ -100,14 +100,17 @@ void require_nonempty(const ReducePlan& p, const Tensor& t, const char* op) {
 namespace {
 // sum/prod with dtype=: the input cast to it, and the result in it (a bool result is any/all).
 template <class F>
-Tensor with_dtype(const Tensor& t, std::optional<DType> dtype, F reduce) {
+Tensor with_dtype(const Tensor& t, std::optional<DType> dtype, F reduce, const char* op) {
+  TG_CHECK(is_floating(*dtype) || !needs_grad({&t}), TypeError, op, ": a result of dtype ",
+           dtype_name(*dtype), " cannot carry the gradient of an input that requires grad (input ",
+           dtype_name(t.dtype()), " of shape ", t.shape(), ")");
   Tensor r = reduce(to_dtype(t, *dtype));
   return r.dtype() == *dtype ? r : to_dtype(r, *dtype);
 }
 }  // namespace
 
 Tensor sum(const Tensor& t, const Dims& dims, bool keepdim, std::optional<DType> dtype) {
-  if (dtype) return with_dtype(t, dtype, [&](const Tensor& x) { return sum(x, dims, keepdim); });
+  if (dtype) return with_dtype(t, dtype, [&](const Tensor& x) { return sum(x, dims, keepdim); }, "sum");
   ReducePlan p = plan(t, dims, keepdim, "sum");
   Tensor out = run(ReduceOp::Sum, p, sum_dtype(t.dtype()));
   if (needs_grad({&t}))
@@ -132,7 +135,7 @@ Tensor mean(const Tensor& t, const Dims& dims, bool keepdim) {
 }
 
 Tensor prod(const Tensor& t, const Dims& dims, bool keepdim, std::optional<DType> dtype) {
-  if (dtype) return with_dtype(t, dtype, [&](const Tensor& x) { return prod(x, dims, keepdim); });
+  if (dtype) return with_dtype(t, dtype, [&](const Tensor& x) { return prod(x, dims, keepdim); }, "prod");
   ReducePlan p = plan(t, dims, keepdim, "prod");
   Tensor out = run(ReduceOp::Prod, p, sum_dtype(t.dtype()));
   if (needs_grad({&t}))
@@ -255,15 +258,30 @@ VarResult var_raw(const Tensor& t, const Dims& dims, double correction, bool kee
 }
 }  // namespace
 
+namespace {
+// torch's var_backward: 2 (x - mean) / (N - correction) g. Over all dims with N <= correction
+// the factor is infinite: NaN where x equals the mean (inf * 0), else inf (as torch's).
+Tensor var_grad(const Tensor& gk, const Tensor& x, const Tensor& mean, int64_t R, double correction,
+                bool all) {
+  const double n = double(R) - correction;
+  Tensor dev = sub(x, mean);
+  if (all && n <= 0) {
+    const double nan = std::numeric_limits<double>::quiet_NaN(),
+                 inf = std::numeric_limits<double>::infinity();
+    return mul(gk, where(compare(BinaryOp::Eq, dev, wrap_scalar(0.0)), full({}, nan, x.dtype()),
+                         full({}, inf, x.dtype())));
+  }
+  return mul(mul(gk, wrap_scalar(2.0 / n)), dev);
+}
+}  // namespace
+
 Tensor var(const Tensor& t, const Dims& dims, double correction, bool keepdim) {
   VarResult r = var_raw(t, dims, correction, keepdim, "var");
   if (needs_grad({&t}))
     record(r.var, "VarBackward0", {&t}, {t, r.mean},
-           [k = r.plan.keep_shape, R = r.plan.R, correction](const Tensor& g, const TensorList& s,
-                                                             const FunctionNode&) -> TensorList {
-             // d var / dx = 2 (x - mean) / (N - correction)
-             const double n = std::max(0.0, double(R) - correction);
-             return {mul(div(reshape(g, k), wrap_scalar(n / 2.0)), sub(s[0], s[1]))};
+           [k = r.plan.keep_shape, R = r.plan.R, correction, all = dims.empty() || t.dim() == 0](
+               const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
+             return {var_grad(reshape(g, k), s[0], s[1], R, correction, all)};
            });
   return r.var;
 }
@@ -277,13 +295,13 @@ Tensor std(const Tensor& t, const Dims& dims, double correction, bool keepdim) {
   }
   if (needs_grad({&t}))
     record(out, "StdBackward0", {&t}, {t, r.mean, out},
-           [k = r.plan.keep_shape, R = r.plan.R, correction](const Tensor& g, const TensorList& s,
-                                                             const FunctionNode&) -> TensorList {
-             // d std / dx = (x - mean) / ((N - correction) std); 0 where std is 0 (as torch).
-             const double n = std::max(0.0, double(R) - correction);
+           [k = r.plan.keep_shape, R = r.plan.R, correction, all = dims.empty() || t.dim() == 0](
+               const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
+             // torch's std_backward: var's with g / (2 std), 0 where std is 0.
              Tensor sd = reshape(s[2], k);
-             Tensor r = div(mul(reshape(g, k), sub(s[0], s[1])), mul(sd, wrap_scalar(n)));
-             return {where(compare(BinaryOp::Eq, sd, wrap_scalar(0.0)), zeros({}, r.dtype()), r)};
+             Tensor gv = div(reshape(g, k), mul(sd, wrap_scalar(2.0)));
+             gv = where(compare(BinaryOp::Eq, sd, wrap_scalar(0.0)), zeros({}, gv.dtype()), gv);
+             return {var_grad(gv, s[0], s[1], R, correction, all)};
            });
   return out;
 }
@@ -320,9 +338,16 @@ Tensor logsumexp(const Tensor& t, const Dims& dims, bool keepdim) {
 
 Tensor norm(const Tensor& t, double p, const Dims& dims, bool keepdim) {
   TG_CHECK(is_floating(t.dtype()), TypeError, "norm: expected a floating dtype, got ", dtype_name(t.dtype()));
-  if (p == 0.0) {  // the number of nonzeros (no gradient)
-    NoGradGuard ng;
-    return sum(to_dtype(compare(BinaryOp::Ne, t, wrap_scalar(0.0)), t.dtype()), dims, keepdim);
+  if (p == 0.0) {  // the number of nonzeros: requires grad, but its backward gives no gradient (as torch's)
+    Tensor out;
+    {
+      NoGradGuard ng;
+      out = sum(to_dtype(compare(BinaryOp::Ne, t, wrap_scalar(0.0)), t.dtype()), dims, keepdim);
+    }
+    if (needs_grad({&t}))
+      record(out, "NormBackward1", {&t}, {},
+             [](const Tensor&, const TensorList&, const FunctionNode&) -> TensorList { return {Tensor()}; });
+    return out;
   }
   if (std::isinf(p) && p < 0) return amin(abs(t), dims, keepdim);
   if (p < 0) return pow(sum(pow(abs(t), p), dims, keepdim), 1.0 / p);
@@ -338,8 +363,11 @@ Tensor norm(const Tensor& t, double p, const Dims& dims, bool keepdim) {
              Tensor n = reshape(s[1], k), gk = reshape(g, k);
              Tensor zero = zeros({}, x.dtype());
              if (p == 1.0) return {mul(gk, sign(x))};
-             if (std::isinf(p)) {  // shared evenly by the elements at the max |x|
-               Tensor mask = to_dtype(compare(BinaryOp::Eq, abs(x), n), x.dtype());
+             if (std::isinf(p)) {  // shared evenly by the elements at the max |x|, or the NaNs
+               Tensor ax = abs(x);
+               Tensor mask = to_dtype(
+                   logical(BinaryOp::LogicalOr, compare(BinaryOp::Eq, ax, n), unary(UnaryOp::IsNan, ax)),
+                   x.dtype());
                return {mul(mul(div(gk, sum(mask, dims, true)), mask), sign(x))};
              }
              // d||x||_p / dx = x |x|^(p-2) / ||x||^(p-1); 0 where the norm is 0, and at x = 0

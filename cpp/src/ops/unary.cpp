@@ -109,10 +109,48 @@ Tensor clamp(const Tensor& t, const Tensor& lo, const Tensor& hi) {
   if (scalar_bounds)
     return clamp(x, lo.defined() ? std::optional<double>(lo.item()) : std::nullopt,
                  hi.defined() ? std::optional<double>(hi.item()) : std::nullopt);
-  // Tensor bounds: where() picks the bound or the input; gradients follow the pick.
-  Tensor out = x;
-  if (lo.defined()) out = where(compare(BinaryOp::Lt, out, lo), cast(lo, ct), out);
-  if (hi.defined()) out = where(compare(BinaryOp::Gt, out, hi), cast(hi, ct), out);
+  // Tensor bounds: min(max(x, lo), hi), a NaN in any of the three wins (as torch's).
+  auto picks = [&](BinaryOp beyond, const Tensor& out, const Tensor& b) {
+    Tensor p = compare(beyond, out, b);
+    return is_floating(ct) ? logical(BinaryOp::LogicalOr, p, unary_raw(UnaryOp::IsNan, b)) : p;
+  };
+  Tensor out;
+  {
+    NoGradGuard ng;
+    out = x.detach();
+    if (lo.defined()) out = where(picks(BinaryOp::Lt, out, lo.detach()), cast(lo.detach(), ct), out);
+    if (hi.defined()) out = where(picks(BinaryOp::Gt, out, hi.detach()), cast(hi.detach(), ct), out);
+  }
+  if (needs_grad({&t, &lo, &hi}))
+    // torch's clamp_backward_min_max: the input inside [lo, hi] keeps its gradient; lo gets it
+    // where it clamped (and lo < hi); hi where it clamped or lies below lo.
+    record(out, "ClampBackward0", {&t, &lo, &hi}, {t, lo, hi},
+           [](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
+             const Tensor &x = s[0], &l = s[1], &h = s[2];
+             const Tensor zero = zeros({}, g.dtype());
+             auto both = [](const Tensor& a, const Tensor& b) { return logical(BinaryOp::LogicalAnd, a, b); };
+             auto either = [](const Tensor& a, const Tensor& b) {
+               return logical(BinaryOp::LogicalOr, a, b);
+             };
+             Tensor gx, gl, gh;
+             if (n.needs(0)) {
+               Tensor in = l.defined() ? compare(BinaryOp::Ge, x, l) : Tensor();
+               if (h.defined())
+                 in = in.defined() ? both(in, compare(BinaryOp::Le, x, h)) : compare(BinaryOp::Le, x, h);
+               gx = reduce_grad(where(in, g, zero), x);
+             }
+             if (n.needs(1)) {
+               Tensor p = compare(BinaryOp::Lt, x, l);
+               if (h.defined()) p = both(p, compare(BinaryOp::Lt, l, h));
+               gl = reduce_grad(where(p, g, zero), l);
+             }
+             if (n.needs(2)) {
+               Tensor p = compare(BinaryOp::Gt, x, h);
+               if (l.defined()) p = either(p, compare(BinaryOp::Lt, h, l));
+               gh = reduce_grad(where(p, g, zero), h);
+             }
+             return {gx, gl, gh};
+           });
   return out;
 }
 
@@ -173,8 +211,12 @@ Tensor& unary_(UnaryOp op, Tensor& self, double a, double b) {
 }
 
 Tensor& clamp_(Tensor& self, const Tensor& lo, const Tensor& hi) {
+  for (const Tensor* b : {&lo, &hi})
+    TG_CHECK(!b->defined() || broadcast_shapes(self.shape(), b->shape(), "clamp_") == self.shape(),
+             ValueError, "clamp_: bound of shape ", b->shape(), " doesn't broadcast to the output shape ",
+             self.shape());
   // The scalar-bound clamp saves its input for backward: give it a copy, not self.
-  Tensor r = clamp(GradMode::is_enabled() && self.requires_grad() ? clone(self) : self, lo, hi);
+  Tensor r = clamp(needs_grad({&self, &lo, &hi}) ? clone(self) : self, lo, hi);
   TG_CHECK(can_cast(r.dtype(), self.dtype()), TypeError, "clamp_: result type ", dtype_name(r.dtype()),
            " can't be cast to the desired output type ", dtype_name(self.dtype()));
   return commit_inplace(self, r, "clamp_");

@@ -189,9 +189,9 @@ Tensor expand(const Tensor& t, Shape sizes) {
 }
 
 Tensor flatten(const Tensor& t, int64_t start_dim, int64_t end_dim) {
-  if (t.dim() == 0) return reshape(t, {1});
-  start_dim = wrap_dim(start_dim, t.dim(), "flatten");
+  start_dim = wrap_dim(start_dim, t.dim(), "flatten");  // a 0-d tensor takes dims 0 and -1
   end_dim = wrap_dim(end_dim, t.dim(), "flatten");
+  if (t.dim() == 0) return reshape(t, {1});
   TG_CHECK(start_dim <= end_dim, ValueError, "flatten: start_dim (", start_dim,
            ") cannot come after end_dim (", end_dim, ")");
   Shape sh;

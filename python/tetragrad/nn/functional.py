@@ -11,6 +11,8 @@ from __future__ import annotations
 import operator
 import warnings
 
+import numpy as np
+
 from .. import _C
 from .._C import Tensor
 from .._C._nn import (
@@ -31,6 +33,7 @@ from .._C._nn import (
     softmax,
     softplus,
 )
+from ..autograd import no_grad as _no_grad
 
 __all__ = [
     "sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu", "softplus", "logsigmoid",
@@ -219,11 +222,26 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, o
     return input / input.norm(p, dim, True).clamp(min=eps)
 
 
+def _broadcast_pair(a: Tensor, b: Tensor, op: str) -> tuple[Tensor, Tensor]:
+    try:
+        shape = np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
+    except ValueError:
+        raise ValueError(
+            f"{op}: shapes {list(a.shape)} and {list(b.shape)} cannot be broadcast together"
+        ) from None
+    return a.expand(shape), b.expand(shape)
+
+
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """sum(x1 / max(||x1||, eps) * x2 / max(||x2||, eps)) along ``dim`` (inputs broadcast),
-    torch's formula (each vector normalised first, for precision)."""
-    n1 = x1.norm(2, dim, True).clamp(min=eps)
-    n2 = x2.norm(2, dim, True).clamp(min=eps)
+    torch's formula (each vector normalised first, for precision; inputs broadcast first)."""
+    x1, x2 = _broadcast_pair(x1, x2, "cosine_similarity")
+    # torch clamps the norms in place without recording it: the gradient flows through the
+    # unclamped norm even where eps replaced it.
+    n1, n2 = x1.norm(2, dim, True).clone(), x2.norm(2, dim, True).clone()
+    with _no_grad():
+        n1.clamp_(min=eps)
+        n2.clamp_(min=eps)
     return ((x1 / n1) * (x2 / n2)).sum(dim)
 
 

@@ -128,7 +128,7 @@ struct TanhGrad {  // saved: y
 struct ReluGrad {  // saved: y (torch's threshold_backward on the result)
   template <class T>
   TG_HD T operator()(T g, T y) const {
-    return y > T(0) ? g : T(0);
+    return y <= T(0) ? T(0) : g;  // a NaN passes its gradient, as torch's
   }
 };
 struct LeakyReluGrad {  // saved: x
@@ -142,7 +142,7 @@ struct EluGrad {  // saved: x
   double alpha;
   template <class T>
   TG_HD T operator()(T g, T x) const {
-    return x > T(0) ? g : g * T(alpha) * std::exp(x);
+    return x <= T(0) ? g * T(alpha) * std::exp(x) : g;  // NaN takes the identity branch, as torch's
   }
 };
 struct GeluGrad {  // saved: x; d/dx x Phi(x) = Phi(x) + x phi(x)
@@ -195,7 +195,7 @@ struct HardtanhGrad {  // saved: x; zero at and outside the bounds, as torch
 struct SeluGrad {  // saved: x
   template <class T>
   TG_HD T operator()(T g, T x) const {
-    return x > T(0) ? g * T(kSeluScale) : g * T(kSeluScale * kSeluAlpha) * std::exp(x);
+    return x <= T(0) ? g * T(kSeluScale * kSeluAlpha) * std::exp(x) : g * T(kSeluScale);
   }
 };
 struct MishGrad {  // saved: x; tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2)

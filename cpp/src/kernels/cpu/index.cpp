@@ -29,7 +29,7 @@ void gather(DType dtype, void* out, const void* x, const int64_t* idx, int64_t o
 // only: two j may hit the same slot.
 void scatter_add(DType dtype, void* out, const void* src, const int64_t* idx, int64_t outer, int64_t D,
                  int64_t J, int64_t inner) {
-  TG_DISPATCH_NUMERIC(dtype, "scatter_add", [&] {
+  TG_DISPATCH_ALL(dtype, "scatter_add", [&] {  // bool: += is or
     using T = scalar_t;
     T* o_ = (T*)out;
     const T* s_ = (const T*)src;
@@ -37,7 +37,8 @@ void scatter_add(DType dtype, void* out, const void* src, const int64_t* idx, in
       for (int64_t j = 0; j < J; ++j)
         for (int64_t i = 0; i < inner; ++i) {
           const int64_t k = (o * J + j) * inner + i;
-          o_[(o * D + idx[k]) * inner + i] += s_[k];
+          T& d = o_[(o * D + idx[k]) * inner + i];
+          d = math::Add{}(d, s_[k]);
         }
     });
   });
@@ -58,7 +59,7 @@ void index_select(DType dtype, void* out, const void* x, const int64_t* idx, int
 // out[o, idx[j], i] += src[o, j, i]  (the gradient of index_select)
 void index_add(DType dtype, void* out, const void* src, const int64_t* idx, int64_t outer, int64_t D,
                int64_t J, int64_t inner) {
-  TG_DISPATCH_NUMERIC(dtype, "index_add", [&] {
+  TG_DISPATCH_ALL(dtype, "index_add", [&] {  // bool: += is or
     using T = scalar_t;
     T* o_ = (T*)out;
     const T* s_ = (const T*)src;
@@ -66,7 +67,7 @@ void index_add(DType dtype, void* out, const void* src, const int64_t* idx, int6
       for (int64_t j = 0; j < J; ++j) {
         T* dst = o_ + (o * D + idx[j]) * inner;
         const T* s = s_ + (o * J + j) * inner;
-        for (int64_t i = 0; i < inner; ++i) dst[i] += s[i];
+        for (int64_t i = 0; i < inner; ++i) dst[i] = math::Add{}(dst[i], s[i]);
       }
     });
   });

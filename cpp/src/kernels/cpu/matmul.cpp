@@ -76,8 +76,9 @@ void gemm_split(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const T* A, i
   const int nt = std::min<int64_t>(threads_for(M * N * K, kGemmGrain), max_slabs);
   const int64_t slabs =
       are_deterministic_algorithms_enabled()
-          ? std::clamp<int64_t>(M * N * K / (2 * kGemmGrain), 1,
-                                std::max<int64_t>(1, std::min(kMaxDeterministicSlabs, extent / kMinDeterministicSlab)))
+          ? std::clamp<int64_t>(
+                M * N * K / (2 * kGemmGrain), 1,
+                std::max<int64_t>(1, std::min(kMaxDeterministicSlabs, extent / kMinDeterministicSlab)))
           : nt;
   if (slabs <= 1) {
     one(M, N, A, B, C);
