@@ -38,7 +38,8 @@ enum class ReduceOp : uint8_t {
   NormInf,
   NormOne,
   Mean,
-  SumSqDev
+  SumSqDev,
+  StdDev  // sqrt(SumSqDev), taken before rounding to T (a float32 std of 1e30s stays finite)
 };
 
 // Activation backward (grad_out, saved) -> grad_in; `saved` is the output for Sigmoid,

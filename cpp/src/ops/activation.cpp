@@ -102,7 +102,24 @@ Tensor prelu(const Tensor& x, const Tensor& weight) {
   } else {
     w = reshape(weight, {});
   }
-  return where(compare(BinaryOp::Gt, x, wrap_scalar(0.0)), x, mul(w, x));
+  Tensor out;
+  {
+    NoGradGuard ng;
+    out = where(compare(BinaryOp::Gt, x, wrap_scalar(0.0)), x, mul(w, x));
+  }
+  if (needs_grad({&x, &weight}))
+    // torch's: x > 0 ? g : w g for the input, x > 0 ? 0 : x g for the weight (a select, so an
+    // infinite weight never meets a zero mask).
+    record(out, "PreluKernelBackward0", {&x, &weight}, {x, w},
+           [ws = weight.shape()](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
+             const Tensor pos = compare(BinaryOp::Gt, s[0], wrap_scalar(0.0));
+             const Tensor zero = zeros({}, g.dtype());
+             Tensor gx, gw;
+             if (n.needs(0)) gx = where(pos, g, mul(s[1], g));
+             if (n.needs(1)) gw = reshape(sum_to(where(pos, zero, mul(s[0], g)), s[1].shape()), ws);
+             return {gx, gw};
+           });
+  return out;
 }
 
 // ---- softmax ------------------------------------------------------------------------------

@@ -240,6 +240,9 @@ Tensor div(const Tensor& a, const Tensor& b) {
 }
 
 Tensor pow(const Tensor& a, const Tensor& b) {
+  // A bool tensor to a Python bool stays bool (as torch's): x ** True is x, x ** False is all True.
+  if (a.dtype() == DType::Bool && b.impl()->is_wrapped_number && b.dtype() == DType::Bool)
+    return *b.data<bool>() ? clone(a) : full(a.shape(), 1.0, DType::Bool);
   if (b.impl()->is_wrapped_number && b.dtype() != DType::Bool && !a.impl()->is_wrapped_number) {
     // A Python number: one pass of the scalar power in the promoted dtype.
     const DType ct = compute_dtype(BinaryOp::Pow, a, b);

@@ -264,11 +264,16 @@ Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
 Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src_in,
                  const Scalar& alpha) {
   // alpha as a Python number: an int keeps an int source int (exactly), as torch's.
-  const Tensor src = alpha.is_one() ? src_in : mul(src_in, wrap_scalar(alpha));
+  // A bool source is added (or-ed) as it is, or not at all for alpha 0 (as torch's).
+  const Tensor src = alpha.is_one() ? src_in
+                     : src_in.dtype() == DType::Bool
+                         ? (alpha.to<double>() != 0 ? src_in : zeros(src_in.shape(), DType::Bool))
+                         : mul(src_in, wrap_scalar(alpha));
   check_index_tensor(index, "index_add");
   TG_CHECK(index.dim() <= 1, ValueError, "index_add: index must be 0-D or 1-D, got shape ", index.shape());
   dim = wrap_dim(dim, t.dim(), "index_add");
-  TG_CHECK(src.dtype() == t.dtype(), TypeError, "index_add: self and source must have the same dtype");
+  TG_CHECK(src.dtype() == t.dtype(), TypeError, "index_add: self (", dtype_name(t.dtype()), ") and source (",
+           dtype_name(src.dtype()), ") must have the same dtype");
   TG_CHECK(t.dim() > 0 || index.numel() == 1, IndexError,
            "index_add: index to a 0-d tensor can have only 1 value, got ", index.numel());
   Shape expect = t.shape();

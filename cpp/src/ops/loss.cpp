@@ -95,6 +95,14 @@ Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction r) {
   return promoted_loss(LossOp::Mse, "mse_loss", "MseLossBackward0", input, target, r);
 }
 Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction r) {
+  // Integer operands: |input - target| in integers (torch's; no gradient, and "mean" raises).
+  if (!is_floating(input.dtype()) && !is_floating(target.dtype()) && input.dtype() != DType::Bool &&
+      target.dtype() != DType::Bool) {
+    TG_CHECK(input.shape() == target.shape(), ValueError, "l1_loss: input and target have different shapes (",
+             input.shape(), " and ", target.shape(), ")");
+    Tensor d = abs(sub(input, target));
+    return r == Reduction::None ? d : r == Reduction::Sum ? sum(d) : mean(d);
+  }
   return promoted_loss(LossOp::L1, "l1_loss", "L1LossBackward0", input, target, r);
 }
 

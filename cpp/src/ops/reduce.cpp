@@ -134,26 +134,50 @@ Tensor mean(const Tensor& t, const Dims& dims, bool keepdim) {
   return out;
 }
 
+namespace {
+// torch's prod backward. Without a zero anywhere in x: g prod / x_i. Otherwise each x_i gets
+// the product of the other elements of its slice (torch's exclusive cumprods; 0 for all when
+// a full reduction has two zeros), computed here from the slice's product of its finite
+// nonzero elements and its counts of zeros, infinities and NaNs, so an inf among the others
+// gives inf and 0 * inf gives NaN as the cumprods would.
+Tensor prod_grad(const Tensor& gk, const Tensor& x, const Tensor& out_k, const Dims& dims) {
+  if (x.dim() == 0) return gk;
+  const Tensor is_zero = compare(BinaryOp::Eq, x, wrap_scalar(0.0));
+  const int64_t zeros_in_x = int64_t(sum(is_zero).item());
+  if (zeros_in_x == 0) return div(mul(gk, out_k), x);
+  if (dims.empty() && zeros_in_x >= 2) return zeros(x.shape(), x.dtype());
+  const Tensor is_nan = unary(UnaryOp::IsNan, x);
+  const Tensor is_inf = logical(BinaryOp::LogicalAnd, unary(UnaryOp::LogicalNot, unary(UnaryOp::IsFinite, x)),
+                                unary(UnaryOp::LogicalNot, is_nan));
+  const Tensor regular = unary(UnaryOp::IsFinite, where(is_zero, full({}, NAN, x.dtype()), x));
+  auto others = [&](const Tensor& mask) {  // how many of the other elements of the slice are `mask`
+    return sub(sum(mask, dims, true), to_dtype(mask, DType::Int64));
+  };
+  const Tensor nz = others(is_zero), ni = others(is_inf), nn = others(is_nan);
+  const Tensor one = ones({}, x.dtype()), zero = zeros({}, x.dtype());
+  const Tensor p = prod(where(regular, x, one), dims, true);
+  const Tensor p_others = where(regular, div(p, x), p);
+  // The sign of the other infinities (an infinity's own sign divides out: sign^2 = 1).
+  const Tensor inf_sign = prod(where(is_inf, sign(x), one), dims, true);
+  const Tensor s_others = where(is_inf, mul(inf_sign, sign(x)), inf_sign);
+  auto positive = [](const Tensor& n) { return compare(BinaryOp::Gt, n, wrap_scalar(int64_t(0))); };
+  Tensor v = where(positive(ni), mul(full({}, INFINITY, x.dtype()), mul(s_others, sign(p_others))), p_others);
+  v = where(positive(nz), zero, v);
+  v = where(
+      logical(BinaryOp::LogicalOr, positive(nn), logical(BinaryOp::LogicalAnd, positive(nz), positive(ni))),
+      full({}, NAN, x.dtype()), v);
+  return mul(gk, v);
+}
+}  // namespace
+
 Tensor prod(const Tensor& t, const Dims& dims, bool keepdim, std::optional<DType> dtype) {
   if (dtype) return with_dtype(t, dtype, [&](const Tensor& x) { return prod(x, dims, keepdim); }, "prod");
   ReducePlan p = plan(t, dims, keepdim, "prod");
   Tensor out = run(ReduceOp::Prod, p, sum_dtype(t.dtype()));
   if (needs_grad({&t}))
-    // d prod / d x_i = prod / x_i without zeros; with exactly one zero in a slice only that
-    // element gets a gradient (the product of the others); with two or more, none does.
     record(out, "ProdBackward1", {&t}, {t, out},
            [k = p.keep_shape, dims](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
-             const Tensor& x = s[0];
-             Tensor gk = expand_back(g, k, x.shape());
-             Tensor is_zero = compare(BinaryOp::Eq, x, wrap_scalar(0.0));
-             Tensor zeros_in_slice = sum(is_zero, dims, true);
-             Tensor no_zero = div(mul(gk, reshape(s[1], k)), x);
-             Tensor others = prod(where(is_zero, ones({}, x.dtype()), x), dims, true);
-             Tensor one_zero = where(is_zero, mul(gk, others), zeros({}, x.dtype()));
-             Tensor r = where(compare(BinaryOp::Eq, zeros_in_slice, wrap_scalar(int64_t(0))), no_zero,
-                              where(compare(BinaryOp::Eq, zeros_in_slice, wrap_scalar(int64_t(1))), one_zero,
-                                    zeros({}, x.dtype())));
-             return {r};
+             return {prod_grad(expand_back(g, k, s[0].shape()), s[0], reshape(s[1], k), dims)};
            });
   return out;
 }
@@ -242,10 +266,11 @@ Tensor argmin(const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
 
 namespace {
 struct VarResult {
-  Tensor var, mean;  // mean has the keepdim shape
+  Tensor var, mean;  // var: the std for StdDev; mean has the keepdim shape
   ReducePlan plan;
 };
-VarResult var_raw(const Tensor& t, const Dims& dims, double correction, bool keepdim, const char* op) {
+VarResult var_raw(const Tensor& t, const Dims& dims, double correction, bool keepdim, const char* op,
+                  ReduceOp kind = ReduceOp::SumSqDev) {
   TG_CHECK(is_floating(t.dtype()), TypeError, op, ": expected a floating dtype, got ", dtype_name(t.dtype()));
   VarResult r;
   r.plan = plan(t, dims, keepdim, op);
@@ -253,7 +278,7 @@ VarResult var_raw(const Tensor& t, const Dims& dims, double correction, bool kee
   pk.out_shape = r.plan.keep_shape;
   r.mean = run(ReduceOp::Mean, pk, t.dtype());
   // The kernel subtracts aux laid out as [outer, inner], which is the mean's layout.
-  r.var = run(ReduceOp::SumSqDev, r.plan, t.dtype(), nullptr, &r.mean, correction);
+  r.var = run(kind, r.plan, t.dtype(), nullptr, &r.mean, correction);
   return r;
 }
 }  // namespace
@@ -287,12 +312,8 @@ Tensor var(const Tensor& t, const Dims& dims, double correction, bool keepdim) {
 }
 
 Tensor std(const Tensor& t, const Dims& dims, double correction, bool keepdim) {
-  VarResult r = var_raw(t, dims, correction, keepdim, "std");
-  Tensor out;
-  {
-    NoGradGuard ng;
-    out = sqrt(r.var);
-  }
+  VarResult r = var_raw(t, dims, correction, keepdim, "std", ReduceOp::StdDev);
+  Tensor out = r.var;  // already the root
   if (needs_grad({&t}))
     record(out, "StdBackward0", {&t}, {t, r.mean, out},
            [k = r.plan.keep_shape, R = r.plan.R, correction, all = dims.empty() || t.dim() == 0](
@@ -371,8 +392,9 @@ Tensor norm(const Tensor& t, double p, const Dims& dims, bool keepdim) {
                return {mul(mul(div(gk, sum(mask, dims, true)), mask), sign(x))};
              }
              // d||x||_p / dx = x |x|^(p-2) / ||x||^(p-1); 0 where the norm is 0, and at x = 0
-             // (for p < 1 x |x|^(p-2) is 0 * inf there; torch's subgradient is 0).
-             Tensor num = p == 2.0 ? x : mul(x, pow(abs(x), p - 2.0));
+             // (for p < 1 it is 0 * inf there; torch's subgradient is 0).
+             // sign(x) |x|^(p-1), torch's form: x |x|^(p-2) overflows for tiny x when p < 2.
+             Tensor num = p == 2.0 ? x : mul(sign(x), pow(abs(x), p - 1.0));
              Tensor den = p == 2.0 ? n : pow(n, p - 1.0);
              Tensor r = div(mul(gk, num), den);
              r = where(compare(BinaryOp::Eq, n, zero), zero, r);

@@ -142,7 +142,7 @@ struct EluGrad {  // saved: x
   double alpha;
   template <class T>
   TG_HD T operator()(T g, T x) const {
-    return x <= T(0) ? g * T(alpha) * std::exp(x) : g;  // NaN takes the identity branch, as torch's
+    return x > T(0) ? g : g * T(alpha) * std::exp(x);  // NaN: NaN, as torch's vectorised loop
   }
 };
 struct GeluGrad {  // saved: x; d/dx x Phi(x) = Phi(x) + x phi(x)
@@ -195,7 +195,7 @@ struct HardtanhGrad {  // saved: x; zero at and outside the bounds, as torch
 struct SeluGrad {  // saved: x
   template <class T>
   TG_HD T operator()(T g, T x) const {
-    return x <= T(0) ? g * T(kSeluScale * kSeluAlpha) * std::exp(x) : g * T(kSeluScale);
+    return x > T(0) ? g * T(kSeluScale) : g * T(kSeluScale * kSeluAlpha) * std::exp(x);
   }
 };
 struct MishGrad {  // saved: x; tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2)

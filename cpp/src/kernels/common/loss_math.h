@@ -90,7 +90,8 @@ struct PointwiseLossGrad {
       case LossOp::BceLogits: {
         const T lw = (pw - T(1)) * t + T(1);
         if (wrt == LossWrt::Input) return gs * ((T(1) - t) - lw * (T(1) - sigmoid_of(x)));
-        if (wrt == LossWrt::Target) return gs * (-x - (pw - T(1)) * log_sigmoid(x));
+        if (wrt == LossWrt::Target)  // torch's forms, which stay inf-free at x = +-inf
+          return gs * (pw == T(1) ? -x : log_sigmoid(-x) - pw * log_sigmoid(x));
         return gs * (-t * log_sigmoid(x));  // d/d pos_weight
       }
       case LossOp::SmoothL1:

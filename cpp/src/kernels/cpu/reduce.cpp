@@ -86,17 +86,20 @@ struct NormInfR {
   void combine(A& a, const A& b) const { step(a, b, 0); }
   T finish(const A& a, int64_t) const { return a; }
 };
-// Sum of squared deviations from aux (the mean), divided by max(0, R - correction).
+// Sum of squared deviations from aux (the mean), divided by max(0, R - correction); its root
+// for StdDev.
 template <class T>
 struct SqDevR {
   using A = acc_t<T>;
   double correction;
+  bool root;  // StdDev
   A init() const { return A(0); }
   void step(A& a, T d, int64_t) const { a += A(d) * d; }
   void combine(A& a, const A& b) const { a += b; }
   T finish(const A& a, int64_t R) const {
     double n = double(R) - correction;
-    return T(double(a) / (n > 0 ? n : 0.0));
+    const double v = double(a) / (n > 0 ? n : 0.0);
+    return T(root ? std::sqrt(v) : v);
   }
 };
 
@@ -276,7 +279,9 @@ void reduce_typed(ReduceOp op, T* out, int64_t* index, const T* x, const T* aux,
       if (p == 2.0) return reduce_impl(NormTwoR<T>{}, out, index, x, aux, outer, R, inner);
       return reduce_impl(NormPR<T>{{}, p}, out, index, x, aux, outer, R, inner);
     case ReduceOp::SumSqDev:
-      return reduce_impl(SqDevR<T>{p}, out, index, x, aux, outer, R, inner);
+      return reduce_impl(SqDevR<T>{p, false}, out, index, x, aux, outer, R, inner);
+    case ReduceOp::StdDev:
+      return reduce_impl(SqDevR<T>{p, true}, out, index, x, aux, outer, R, inner);
   }
 }
 
