@@ -716,3 +716,11 @@ def test_more_fuzz_findings_match_torch():
     x = tg.tensor([1e-30, -0.3, -1.4], requires_grad=True)
     x.norm(p=0.5).backward()
     assert np.isfinite(x.grad.numpy()).all()
+
+
+def test_int64_matmul_wraps_on_overflow_like_torch():
+    # found by the fuzz run under UBSan: the int64 GEMM overflowed (undefined behaviour)
+    a = tg.tensor([[2**62, 3]])
+    b = tg.tensor([[4], [5]])
+    assert (a @ b).tolist() == [[15]]  # 2**64 wraps to 0
+    assert tg.addmm(tg.tensor([[2**63 - 1]]), a, b).tolist() == [[-(2**63) + 14]]

@@ -114,13 +114,24 @@ def run_range(seed, start, count, per_case_s=2.0):
                     "seed": seed,
                     "i": bad,
                     "how": f"batch {_how(rc)} here, but the case alone passes (state from earlier cases?)",
-                    "stderr": err[-1500:],
+                    "stderr": _report(err),
                 }
             )
         else:
-            crashes.append({"seed": seed, "i": bad, "how": _how(rc1), "stderr": err1[-1500:]})
+            crashes.append({"seed": seed, "i": bad, "how": _how(rc1), "stderr": _report(err1)})
         start = bad + 1
     return results, crashes
+
+
+def _report(err: str) -> str:
+    """A child's stderr, cut to what names the crash: a sanitizer report from its first line
+    (plus its first frames), else the tail."""
+    for mark in ("runtime error:", "ERROR: AddressSanitizer", "AddressSanitizer:"):
+        at = err.find(mark)
+        if at >= 0:
+            start = err.rfind("\n", 0, at) + 1
+            return err[start : start + 2500]
+    return err[-1500:]
 
 
 def _print_case(seed, i, detail, how=None):
@@ -196,7 +207,7 @@ def main(argv=None):
         print(f"FAIL seed={r['seed']} case={r['i']} op={r['op']}: {r.get('detail')}")
     for c in crashes:
         _print_case(c["seed"], c["i"], None, c["how"])
-        print("child stderr (tail):\n" + c["stderr"])
+        print("child stderr:\n" + c["stderr"])
 
     print("\n==== fuzz_torch summary ====")
     print("cases per seed: " + ", ".join(f"{s}: {per_seed[s]}" for s in seeds))

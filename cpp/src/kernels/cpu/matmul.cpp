@@ -5,6 +5,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 
+#include "kernels/common/elementwise_math.h"
 #include "kernels/cpu/loops.h"
 
 namespace tg::cpu {
@@ -14,16 +15,17 @@ namespace {
 // 2 threads lose at 110k, win at 131k).
 constexpr int64_t kGemmGrain = 1 << 16;
 
-// Naive reference (also the int64 path): C = alpha * A@B + beta * C.
+// Naive reference (also the int64 path, which wraps on overflow as torch's): C = alpha * A@B + beta * C.
 template <class T>
 void gemm_naive(bool ta, bool tb, int64_t M, int64_t N, int64_t K, T alpha, const T* A, int64_t lda,
                 const T* B, int64_t ldb, T beta, T* C, int64_t ldc) {
+  using math::add_wrap, math::mul_wrap;
   for (int64_t m = 0; m < M; ++m)
     for (int64_t n = 0; n < N; ++n) {
       T s = 0;
       for (int64_t k = 0; k < K; ++k)
-        s += (ta ? A[k * lda + m] : A[m * lda + k]) * (tb ? B[n * ldb + k] : B[k * ldb + n]);
-      C[m * ldc + n] = alpha * s + (beta == T(0) ? T(0) : beta * C[m * ldc + n]);
+        s = add_wrap(s, mul_wrap(ta ? A[k * lda + m] : A[m * lda + k], tb ? B[n * ldb + k] : B[k * ldb + n]));
+      C[m * ldc + n] = add_wrap(mul_wrap(alpha, s), beta == T(0) ? T(0) : mul_wrap(beta, C[m * ldc + n]));
     }
 }
 
