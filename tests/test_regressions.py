@@ -575,6 +575,9 @@ def test_nan_gradients_follow_torch_masks():
     assert grad_of(tg.maximum, [0.5], [NAN]) == [[1.0], [1.0]]
     assert grad_of(tg.minimum, [0.5, 2.0], [NAN, 1.0]) == [[1.0, 0.0], [1.0, 1.0]]
     assert grad_of(lambda x: x.norm(p=INF), [NAN, 1.0]) == [[0.0, 0.0]]  # sign(nan) is 0
+    # hardtanh/relu6 pass only strictly inside the bounds: a NaN gets 0 (torch's vectorised loop)
+    assert grad_of(F.hardtanh, [NAN] * 20 + [0.5, 1.0]) == [[0.0] * 20 + [1.0, 0.0]]
+    assert grad_of(F.relu6, [NAN, 3.0, 6.0]) == [[0.0, 1.0, 0.0]]
 
 
 def test_clamp_with_tensor_bounds_propagates_nan_and_uses_torch_gradients():
@@ -724,3 +727,34 @@ def test_int64_matmul_wraps_on_overflow_like_torch():
     b = tg.tensor([[4], [5]])
     assert (a @ b).tolist() == [[15]]  # 2**64 wraps to 0
     assert tg.addmm(tg.tensor([[2**63 - 1]]), a, b).tolist() == [[-(2**63) + 14]]
+
+
+def test_fuzz_found_edges_of_arange_cat_var_and_div():
+    assert tg.arange(2.08, 3.1, INF, dtype=tg.float64).shape == (0,)  # torch: an empty range
+    with pytest.raises(ValueError, match="nonzero"):
+        tg.arange(0.0, 5.0, NAN)
+    # every skipped 1-D empty input of cat still gets its (empty) gradient
+    a, b = tg.zeros(0, requires_grad=True), tg.zeros(0, requires_grad=True)
+    tg.cat([a, b]).sum().backward()
+    assert a.grad.shape == (0,) and b.grad.shape == (0,)
+    # var with no degrees of freedom: NaN where x equals the mean (an infinite x too), else inf
+    (g,) = grad_of(lambda x: tg.var(x, correction=2), [0.5, INF])
+    assert g[0] == INF and np.isnan(g[1])
+    # div's divisor gradient is -g (a / b) / b (torch's order): no overflow of b * b
+    (gb,) = grad_of(lambda b: tg.div(tg.tensor(1e-300, dtype=tg.float64), b), [1e-300])
+    assert np.isclose(gb[0], -1e300, rtol=1e-15)
+
+
+def test_constant_slices_have_exactly_zero_variance():
+    x = tg.tensor(-1.084, dtype=tg.float64, requires_grad=True)
+    v = x.expand(2, 1, 5)
+    s = v.std(correction=2)
+    assert s.item() == 0.0 and v.var().item() == 0.0
+    s.backward()
+    assert x.grad.item() == 0.0  # std's gradient is 0 where std is 0 (torch's rule)
+    assert np.isnan(tg.tensor([1.0, NAN, 1.0]).var().item())
+    b = tg.tensor([True, False])
+    b **= True
+    assert b.dtype == tg.bool and b.tolist() == [True, False]
+    b **= False
+    assert b.tolist() == [True, True]

@@ -527,6 +527,13 @@ def op_index(g):
             ish = g.shape(0, 2, 6)
             ixs = [g.index(s[i] if i < nd else 1, ish, unique=not acc and i == 0) for i in range(k)]
             rs = _np_shape(s, [g.arrays[x] for x in ixs])
+            if (
+                not acc
+                and k > 1
+                and rs is not None
+                and _duplicate_positions(s, [g.arrays[x] for x in ixs])
+            ):
+                acc = True  # which duplicate wins is undefined without accumulate (torch's docs)
         vsh = g.bshape(rs) if rs is not None else g.shape(0, 1)
         v = g.tensor(vsh, dt if g.coin(0.9) else g.dtype())
         g.emit(f"out = {a}.{name}(({', '.join(ixs)},), {v}, accumulate={acc})")
@@ -553,6 +560,19 @@ def op_index(g):
         g.c.tags.add("inplace")
     if g.grad and diff and name not in ("nonzero",):
         g.backward()
+
+
+def _duplicate_positions(shape, index_arrays) -> bool:
+    """Whether broadcast index arrays name one position twice (negative indices wrapped)."""
+    try:
+        b = np.broadcast_arrays(*[np.asarray(a) for a in index_arrays])
+    except ValueError:
+        return False
+    sizes = [max(shape[i], 1) if i < len(shape) else 1 for i in range(len(b))]
+    tuples = {
+        tuple(int(a.flat[j]) % n for a, n in zip(b, sizes, strict=True)) for j in range(b[0].size)
+    }
+    return len(tuples) < b[0].size
 
 
 # ---- matmul -----------------------------------------------------------------------------------

@@ -146,7 +146,11 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cases", type=int, default=3000, help="cases per seed")
     ap.add_argument("--seeds", default="0,1", help="comma-separated seeds")
-    ap.add_argument("--fresh-seed", action="store_true", help="add one seed from os.urandom")
+    ap.add_argument(
+        "--fresh-seed",
+        action="store_true",
+        help="add one seed from os.urandom; its mismatches are reported, only its crashes fail",
+    )
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--batch", type=int, default=750)
     ap.add_argument("--show", type=int, default=15, help="failures printed in full")
@@ -227,7 +231,16 @@ def main(argv=None):
     if a.fresh_seed:
         print(f"fresh seed: {seeds[-1]}")
     print(f"wall time: {time.time() - t0:.1f} s")
-    return 1 if fails or crashes else 0
+    # The fixed seeds gate; a fresh seed's value mismatches are new findings to replay and fix,
+    # printed but not failing the run (a gate that fails at random blocks every change). A crash
+    # on any seed fails.
+    gating = [r for r in fails if not (a.fresh_seed and r["seed"] == seeds[-1])]
+    if len(gating) < len(fails):
+        print(
+            f"NEW FINDINGS on the fresh seed (reported, not failing): {len(fails) - len(gating)}; "
+            f"replay: --seeds {seeds[-1]} --cases {a.cases}"
+        )
+    return 1 if gating or crashes else 0
 
 
 if __name__ == "__main__":

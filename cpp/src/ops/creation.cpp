@@ -84,9 +84,11 @@ int64_t arange_count(Scalar& start, Scalar& end, Scalar& step, DType dtype) {
     return ValueError(msg("arange: invalid size, possible overflow? (start ", start.to_double(), ", end ",
                           end.to_double(), ", step ", step.to_double(), ")"));
   };
-  for (Scalar* s : {&start, &end, &step})
+  // An infinite step is a valid (empty or one-element) range, as in torch; a NaN one is not a step.
+  for (Scalar* s : {&start, &end})
     TG_CHECK(std::isfinite(s->to_double()), ValueError, "arange: unsupported range: ", start.to_double(),
              " -> ", end.to_double(), " (step ", step.to_double(), ")");
+  TG_CHECK(!std::isnan(step.to_double()), ValueError, "arange: step must be nonzero (got nan)");
   if (dtype == DType::Int64) {
     // The step's sign is checked on the given bounds, before they are truncated (as torch's).
     const double fa = start.to_double(), fb = end.to_double(), fd = step.to_double();

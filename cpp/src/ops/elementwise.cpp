@@ -233,7 +233,8 @@ Tensor div(const Tensor& a, const Tensor& b) {
                                             const FunctionNode& n) -> TensorList {
              Tensor ga, gb;
              if (n.needs(0)) ga = reduce_grad(div(g, s[1]), sa, da);
-             if (n.needs(1)) gb = reduce_grad(neg(div(mul(g, s[0]), mul(s[1], s[1]))), s[1]);
+             // -g (a / b) / b, torch's order: no b*b to overflow, and the same rounding
+             if (n.needs(1)) gb = reduce_grad(mul(neg(g), div(div(s[0], s[1]), s[1])), s[1]);
              return {ga, gb};
            });
   return out;
@@ -391,6 +392,11 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha
 
 Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, const Scalar& alpha) {
   const char* name = op_name(op);
+  if (op == BinaryOp::Pow && self.dtype() == DType::Bool && other.impl()->is_wrapped_number &&
+      other.dtype() == DType::Bool) {  // stays bool, as pow's: x **= True keeps x, x **= False is all True
+    check_writable(self, name);
+    return *other.data<bool>() ? self : fill_(self, 1.0);
+  }
   const DType ct = bool_result(op) ? DType::Bool : compute_dtype(op, self, other);
   TG_CHECK(can_cast(ct, self.dtype()), TypeError, name, "_: result type ", dtype_name(ct),
            " can't be cast to the desired output type ", dtype_name(self.dtype()));

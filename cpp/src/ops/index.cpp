@@ -35,13 +35,16 @@ Tensor cat(const TensorList& tensors, int64_t dim) {
     dt = std::max(dt, result_type(scalar_tensor(0, dt), scalar_tensor(0, t.dtype())));
     if (!(t.dim() == 1 && t.numel() == 0)) ts.push_back(t);
   }
-  if (ts.empty()) return to_dtype(clone(tensors[0]), dt);
-  const Tensor& ref = ts[0];
-  TG_CHECK(ref.dim() > 0, ValueError, "cat: zero-dimensional tensor (shape []) cannot be concatenated");
-  dim = wrap_dim(dim, ref.dim(), "cat");
-  Shape shape = ref.shape();
-  shape[dim] = 0;
+  Shape shape{0};  // all skipped: an empty result, every input still gets its (empty) gradient
+  if (!ts.empty()) {
+    const Tensor& ref = ts[0];
+    TG_CHECK(ref.dim() > 0, ValueError, "cat: zero-dimensional tensor (shape []) cannot be concatenated");
+    dim = wrap_dim(dim, ref.dim(), "cat");
+    shape = ref.shape();
+    shape[dim] = 0;
+  }
   for (const Tensor& t : ts) {
+    const Tensor& ref = ts[0];
     TG_CHECK(t.dim() == ref.dim(), ValueError, "cat: tensors must have the same number of dimensions: got ",
              ref.shape(), " and ", t.shape());
     for (int64_t d = 0; d < t.dim(); ++d)

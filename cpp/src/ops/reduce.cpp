@@ -289,14 +289,12 @@ namespace {
 Tensor var_grad(const Tensor& gk, const Tensor& x, const Tensor& mean, int64_t R, double correction,
                 bool all) {
   const double n = double(R) - correction;
-  Tensor dev = sub(x, mean);
-  if (all && n <= 0) {
+  if (all && n <= 0) {  // x == mean, not x - mean == 0: an infinite x equals an infinite mean
     const double nan = std::numeric_limits<double>::quiet_NaN(),
                  inf = std::numeric_limits<double>::infinity();
-    return mul(gk, where(compare(BinaryOp::Eq, dev, wrap_scalar(0.0)), full({}, nan, x.dtype()),
-                         full({}, inf, x.dtype())));
+    return mul(gk, where(compare(BinaryOp::Eq, x, mean), full({}, nan, x.dtype()), full({}, inf, x.dtype())));
   }
-  return mul(mul(gk, wrap_scalar(2.0 / n)), dev);
+  return mul(mul(gk, wrap_scalar(2.0 / n)), sub(x, mean));
 }
 }  // namespace
 

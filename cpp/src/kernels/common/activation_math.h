@@ -185,11 +185,12 @@ struct LogSigmoidGrad {  // saved: x; d/dx log s(x) = 1 - s(x) = s(-x)
     return g * stable_sigmoid(-x);
   }
 };
-struct HardtanhGrad {  // saved: x; zero at and outside the bounds, as torch
+struct HardtanhGrad {  // saved: x; passes only strictly inside the bounds (NaN too gets 0: torch's vectorised
+                       // loop)
   double lo, hi;
   template <class T>
   TG_HD T operator()(T g, T x) const {
-    return (x <= T(lo) || x >= T(hi)) ? T(0) : g;
+    return (x > T(lo) && x < T(hi)) ? g : T(0);
   }
 };
 struct SeluGrad {  // saved: x

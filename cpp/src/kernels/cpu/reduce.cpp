@@ -2,8 +2,10 @@
 // over R; `index` [outer, inner] gets the position of Max/Min/ArgMax/ArgMin.
 // Float sums accumulate in double across blocks (float within a block, for SIMD), so a sum
 // of millions of float32 keeps its precision.
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/common/elementwise_math.h"
@@ -88,24 +90,43 @@ struct NormInfR {
 };
 // Sum of squared deviations from aux (the mean), divided by max(0, R - correction); its root
 // for StdDev.
+// Equal deviations mean a constant slice, whose variance is exactly 0 (as torch's Welford gives):
+// the mean's rounding would otherwise leave a tiny variance, and std's gradient 1 / std huge.
 template <class T>
 struct SqDevR {
-  using A = acc_t<T>;
+  struct A {
+    acc_t<T> sum;
+    T lo, hi;  // the smallest and largest deviation (NaN skipped; the sum carries it)
+  };
   double correction;
   bool root;  // StdDev
-  A init() const { return A(0); }
-  void step(A& a, T d, int64_t) const { a += A(d) * d; }
-  void combine(A& a, const A& b) const { a += b; }
+  A init() const {
+    return {acc_t<T>(0), std::numeric_limits<T>::infinity(), -std::numeric_limits<T>::infinity()};
+  }
+  void step(A& a, T d, int64_t) const {
+    a.sum += acc_t<T>(d) * d;
+    if (d < a.lo) a.lo = d;
+    if (d > a.hi) a.hi = d;
+  }
+  void combine(A& a, const A& b) const {
+    a.sum += b.sum;
+    a.lo = std::min(a.lo, b.lo), a.hi = std::max(a.hi, b.hi);
+  }
   T finish(const A& a, int64_t R) const {
-    double n = double(R) - correction;
-    const double v = double(a) / (n > 0 ? n : 0.0);
+    const double n = double(R) - correction;
+    const double ss = a.lo == a.hi && a.sum == a.sum ? 0.0 : double(a.sum);
+    const double v = ss / (n > 0 ? n : 0.0);
     return T(root ? std::sqrt(v) : v);
   }
 };
 
+template <class A, class = void>
+struct has_index : std::false_type {};
+template <class A>
+struct has_index<A, std::void_t<decltype(A::i)>> : std::true_type {};
 template <class A>
 int64_t index_of(const A& a) {
-  if constexpr (std::is_class_v<A>)
+  if constexpr (has_index<A>::value)
     return a.i;
   else
     return 0;
