@@ -733,6 +733,8 @@ def test_fuzz_found_edges_of_arange_cat_var_and_div():
     assert tg.arange(2.08, 3.1, INF, dtype=tg.float64).shape == (0,)  # torch: an empty range
     with pytest.raises(ValueError, match="nonzero"):
         tg.arange(0.0, 5.0, NAN)
+    with pytest.raises(ValueError, match="step sign"):
+        tg.arange(0.39, 3.5, -INF, dtype=tg.float64)
     # every skipped 1-D empty input of cat still gets its (empty) gradient
     a, b = tg.zeros(0, requires_grad=True), tg.zeros(0, requires_grad=True)
     tg.cat([a, b]).sum().backward()

@@ -92,7 +92,7 @@ int64_t arange_count(Scalar& start, Scalar& end, Scalar& step, DType dtype) {
   if (dtype == DType::Int64) {
     // The step's sign is checked on the given bounds, before they are truncated (as torch's).
     const double fa = start.to_double(), fb = end.to_double(), fd = step.to_double();
-    TG_CHECK(fd == 0 || (fb - fa) / fd >= 0 || fa == fb, ValueError,
+    TG_CHECK(fd == 0 || (fd > 0 ? fb >= fa : fb <= fa), ValueError,
              "arange: upper bound and larger bound inconsistent with step sign (start ", fa, ", end ", fb,
              ", step ", fd, ")");
     for (Scalar* s : {&start, &end, &step}) {
@@ -110,7 +110,7 @@ int64_t arange_count(Scalar& start, Scalar& end, Scalar& step, DType dtype) {
   }
   const double a = start.to_double(), b = end.to_double(), d = step.to_double();
   TG_CHECK(d != 0, ValueError, "arange: step must be nonzero");
-  TG_CHECK((b - a) / d >= 0 || a == b, ValueError,
+  TG_CHECK(d > 0 ? b >= a : b <= a, ValueError,  // by signs: (b - a) / -inf is -0, not negative
            "arange: upper bound and larger bound inconsistent with step sign (start ", a, ", end ", b,
            ", step ", d, ")");
   const double n = std::ceil((b - a) / d);
