@@ -213,6 +213,16 @@ PYBIND11_MODULE(_C, m) {
   m.def("are_deterministic_algorithms_enabled", &are_deterministic_algorithms_enabled);
   m.def("_parallel_team_size", &parallel_team_size, py::arg("work"),
         "Threads a parallel kernel over `work` elements runs on from the calling thread (tests).");
+  m.def("_get_cpu_capability", [] { return std::string(cpu_capability_name(get_cpu_capability())); });
+  m.def("_supported_cpu_capabilities", [] {
+    std::vector<std::string> r;
+    for (CpuCapability c : supported_cpu_capabilities()) r.push_back(cpu_capability_name(c));
+    return r;
+  });
+  m.def(
+      "_set_cpu_capability", [](const std::string& name) { set_cpu_capability(parse_cpu_capability(name)); },
+      py::arg("name"),
+      "Switch the CPU kernels to another built and supported capability (tests, benchmarks).");
   m.def("get_default_dtype", &default_dtype);
   m.def("set_default_dtype", &set_default_dtype, py::arg("d"));
 

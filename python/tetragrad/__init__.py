@@ -5,7 +5,7 @@
 
 import builtins as _builtins
 
-from . import _C, autograd, nn, optim
+from . import _C, autograd, backends, nn, optim
 from ._C import (
     Tensor,
     abs,

@@ -5,8 +5,10 @@
 #include <vector>
 
 #include "tetragrad/autograd.h"
+#include "tetragrad/op_kinds.h"
 #include "tetragrad/scalar.h"
 #include "tetragrad/tensor.h"
+#include "tetragrad/threading.h"
 
 namespace tg {
 
@@ -88,57 +90,6 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
 Tensor nonzero(const Tensor& t);  // [count, ndim] int64 coordinates of the nonzero elements
 
 // ---- elementwise (broadcasting, PyTorch type promotion) ----------------------------------
-enum class BinaryOp : uint8_t {
-  Add,
-  Sub,
-  Mul,
-  Div,
-  Pow,
-  Maximum,
-  Minimum,
-  FloorDiv,   // torch.floor_divide: rounds toward -inf
-  TruncDiv,   // div(rounding_mode="trunc"): rounds toward 0
-  Remainder,  // torch.remainder: sign of the divisor
-  BitAnd,     // int64 / bool only
-  BitOr,
-  BitXor,
-  Eq,  // Eq and everything after it produce bool
-  Ne,
-  Lt,
-  Le,
-  Gt,
-  Ge,
-  LogicalAnd,
-  LogicalOr,
-};
-enum class UnaryOp : uint8_t {
-  Neg,
-  Exp,
-  Log,
-  Sqrt,
-  Rsqrt,
-  Abs,
-  Sign,
-  Sigmoid,
-  Tanh,
-  Relu,
-  LogicalNot,
-  IsNan,
-  IsFinite,
-  PowScalar,
-  Clamp,
-  Square,
-  BitNot,
-  LeakyRelu,  // parameter: negative slope
-  Elu,        // parameter: alpha
-  Gelu,
-  GeluTanh,
-  Silu,
-  Softplus,  // parameters: beta, threshold
-  LogSigmoid,
-  Selu,
-  Mish,
-};
 // a + alpha * b; alpha is an int (or bool, for bool results) unless the result is floating.
 Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha = 1);
 Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha = 1);
@@ -217,19 +168,5 @@ inline Tensor operator-(const Tensor& a, double s) { return sub(a, wrap_scalar(s
 inline Tensor operator*(const Tensor& a, double s) { return mul(a, wrap_scalar(s)); }
 inline Tensor operator/(const Tensor& a, double s) { return div(a, wrap_scalar(s)); }
 inline Tensor operator*(double s, const Tensor& a) { return mul(wrap_scalar(s), a); }
-
-// ---- threads ----------------------------------------------------------------------------
-// The intra-op thread count is process-wide (as torch's): kernels started from any OS thread
-// follow the last set_num_threads.
-void set_num_threads(int n);
-int get_num_threads();
-// Deterministic algorithms (off by default): every result is bit-identical for any thread
-// count. Long-row reductions split at fixed chunks and GEMMs at slabs fixed by the shape, so
-// no summation order follows the threads. Costs little on large ops; see README.
-void use_deterministic_algorithms(bool on);
-bool are_deterministic_algorithms_enabled();
-// The number of threads a parallel kernel over `work` elements, started from the calling OS
-// thread, runs on (for tests of set_num_threads).
-int parallel_team_size(int64_t work);
 
 }  // namespace tg

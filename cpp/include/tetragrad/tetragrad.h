@@ -1,6 +1,7 @@
 // Umbrella header for C++ users: #include <tetragrad/tetragrad.h>
 #pragma once
 #include "tetragrad/autograd.h"
+#include "tetragrad/cpu.h"
 #include "tetragrad/dtype.h"
 #include "tetragrad/errors.h"
 #include "tetragrad/functional.h"
@@ -8,3 +9,4 @@
 #include "tetragrad/ops.h"
 #include "tetragrad/optim.h"
 #include "tetragrad/tensor.h"
+#include "tetragrad/threading.h"

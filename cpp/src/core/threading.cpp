@@ -5,7 +5,8 @@
 #include <atomic>
 
 #include "kernels/cpu/loops.h"
-#include "tetragrad/ops.h"
+#include "tetragrad/errors.h"
+#include "tetragrad/threading.h"
 
 namespace tg {
 
@@ -31,7 +32,8 @@ bool are_deterministic_algorithms_enabled() { return g_deterministic.load(std::m
 
 int parallel_team_size(int64_t work) {
   std::atomic<int> team{1};
-  cpu::parallel_range(work, cpu::threads_for(work), [&](int64_t, int64_t) { team = omp_get_num_threads(); });
+  cpu::baseline::parallel_range(work, cpu::baseline::threads_for(work),
+                                [&](int64_t, int64_t) { team = omp_get_num_threads(); });
   return team;
 }
 

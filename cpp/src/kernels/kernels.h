@@ -1,11 +1,14 @@
 // The one dispatch point from (op, device) to kernel: a table of function pointers per
-// device, filled once at start-up. Kernels are raw: pointers, sizes and strides (in
-// elements), no allocation policy, no autograd.
+// device with one sub-table per op family, each filled by name in its family's kernel file.
+// Kernels are raw: pointers, sizes and strides (in elements), no allocation policy, no
+// autograd. This header sees only dtype-level types, so the kernel sources compile once per
+// CPU instruction set (kernels/cpu/isa.h) and, later, for CUDA.
 #pragma once
 #include <cstdint>
 
 #include "tetragrad/dtype.h"
-#include "tetragrad/ops.h"
+#include "tetragrad/op_kinds.h"
+#include "tetragrad/scalar.h"
 
 namespace tg {
 
@@ -71,7 +74,9 @@ struct SgdParams {
   bool init_buffer;  // first step with momentum: buf := d_p (no dampening), as torch
 };
 
-struct KernelTable {
+// ---- one sub-table per family; `kernels/cpu/<family>.cpp` fills its own by name ----
+
+struct ElementwiseKernels {
   // out = op(in) elementwise. Output dtype is `dtype`, or bool for LogicalNot/IsNan/IsFinite.
   void (*unary)(UnaryOp op, DType dtype, const LoopGeom& g, void* out, const void* in, double a, double b);
   // out = op(a, b). Output dtype is `dtype`, or bool for comparisons and logical ops.
@@ -82,16 +87,30 @@ struct KernelTable {
   void (*copy)(DType out_dtype, DType in_dtype, const LoopGeom& g, void* out, const void* in);
   // out = cond ? a : b, cond bool.
   void (*where)(DType dtype, const LoopGeom& g, void* out, const void* cond, const void* a, const void* b);
+  // Fill contiguous memory.
+  void (*fill)(DType dtype, void* out, int64_t n, double value);
+  // out[i] = start + i * step: in int64 arithmetic for an int64 out and integer start/step, else
+  // in double.
+  void (*arange)(DType dtype, void* out, int64_t n, const Scalar& start, const Scalar& step);
+};
+
+struct ReduceKernels {
   // Reduce x viewed as [outer, R, inner] over R into out [outer, inner]; `index` (int64,
   // may be null) receives the arg of Max/Min/ArgMax/ArgMin. `p`: the norm order, or the
   // correction for SumSqDev (whose `aux` input holds the means, [outer, inner]).
   void (*reduce)(ReduceOp op, DType dtype, void* out, int64_t* index, const void* x, const void* aux,
                  int64_t outer, int64_t R, int64_t inner, double p);
+};
+
+struct MatmulKernels {
   // C[M,N] = alpha * op(A) op(B) + beta * C, row-major with leading dims; batched with
   // element strides between matrices (0 broadcasts).
   void (*gemm)(DType dtype, bool trans_a, bool trans_b, int64_t batch, int64_t M, int64_t N, int64_t K,
                double alpha, const void* A, int64_t lda, int64_t stride_a, const void* B, int64_t ldb,
                int64_t stride_b, double beta, void* C, int64_t ldc, int64_t stride_c);
+};
+
+struct IndexKernels {
   // Along a dim of x viewed as [outer, D, inner]:
   // gather:      out[o, j, i] = x[o, idx[o, j, i], i]        (idx, out: [outer, J, inner])
   // scatter_add: out[o, idx[o, j, i], i] += src[o, j, i]
@@ -108,15 +127,16 @@ struct KernelTable {
   // `g` one slice's geometry (operand 0: dst, 1: src); duplicates: last write wins / all add.
   void (*index_put)(DType dtype, const LoopGeom& g, void* dst, const int64_t* offsets, int64_t n,
                     const void* src, int64_t src_j, bool accumulate);
-  // Fill contiguous memory.
-  void (*fill)(DType dtype, void* out, int64_t n, double value);
-  // out[i] = start + i * step: in int64 arithmetic for an int64 out and integer start/step, else
-  // in double.
-  void (*arange)(DType dtype, void* out, int64_t n, const Scalar& start, const Scalar& step);
+};
+
+struct RandomKernels {
+  // Counter-based streams: element i of a call draws from (seed, offset + i), so a result does
+  // not depend on the threads.
   void (*uniform)(DType dtype, void* out, int64_t n, double lo, double hi, uint64_t seed, uint64_t offset);
   void (*normal)(DType dtype, void* out, int64_t n, double mean, double std, uint64_t seed, uint64_t offset);
+};
 
-  // ---- nn: activations, softmax, losses, optimizer updates ----
+struct ActivationKernels {
   // dx = act'(saved) * grad over a geometry of (dx, grad, saved); a, b: the activation's
   // parameters (slope, alpha, beta/threshold, min/max).
   void (*activation_backward)(ActGrad op, DType dtype, const LoopGeom& g, void* dx, const void* grad,
@@ -126,6 +146,9 @@ struct KernelTable {
   // dx from dy and the forward's output y, same views.
   void (*softmax_backward)(DType dtype, bool log, void* dx, const void* dy, const void* y, int64_t outer,
                            int64_t D, int64_t inner);
+};
+
+struct LossKernels {
   // out = l(x, t, aux) over a geometry of (out, x, t, aux).
   void (*pointwise_loss)(LossOp op, DType dtype, const LoopGeom& g, void* out, const void* x, const void* t,
                          const void* aux, double p);
@@ -142,21 +165,26 @@ struct KernelTable {
   // dx (zeroed, [N, C, inner]) [n, t, i] = -w[t] * scale * grad[n, i] (grad null: 1).
   void (*nll_loss_backward)(DType dtype, void* dx, const void* grad, double scale, const int64_t* target,
                             const void* weight, int64_t N, int64_t C, int64_t inner, int64_t ignore_index);
+};
+
+struct OptimKernels {
   // One SGD step over n contiguous elements: p, its gradient g, its momentum buffer (null
   // without momentum).
   void (*sgd_update)(DType dtype, int64_t n, void* p, const void* g, void* buf, const SgdParams& hp);
 };
 
+struct KernelTable {
+  ElementwiseKernels elementwise;
+  ReduceKernels reduce;
+  MatmulKernels matmul;
+  IndexKernels index;
+  RandomKernels random;
+  ActivationKernels activation;
+  LossKernels loss;
+  OptimKernels optim;
+};
+
+// The table of `device`; for the CPU, the one of the capability in use (tetragrad/cpu.h).
 const KernelTable& kernels(Device device);
-
-namespace cpu {
-extern const KernelTable table;
-}
-
-// Elementwise loop geometry helpers (ops side).
-// Strides of `t` seen in an output of shape `out_shape` (0 on broadcast dims).
-void broadcast_strides(const Tensor& t, const Shape& out_shape, int64_t* strides);
-LoopGeom make_geom(const Shape& out_shape, std::initializer_list<const Tensor*> operands);
-void coalesce(LoopGeom& g);
 
 }  // namespace tg

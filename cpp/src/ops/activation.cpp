@@ -18,7 +18,8 @@ Tensor activation_grad(ActGrad op, const Tensor& g, const Tensor& saved, double 
   Tensor dx = Tensor::empty(saved.shape(), saved.dtype(), saved.device());
   const LoopGeom geom = make_geom(saved.shape(), {&dx, &gg, &saved});
   kernels(saved.device())
-      .activation_backward(op, saved.dtype(), geom, dx.raw_data(), gg.raw_data(), saved.raw_data(), a, b);
+      .activation.activation_backward(op, saved.dtype(), geom, dx.raw_data(), gg.raw_data(), saved.raw_data(),
+                                      a, b);
   return dx;
 }
 
@@ -141,7 +142,8 @@ Tensor softmax_impl(const Tensor& x, int64_t dim, bool log) {
   const SoftmaxView v = softmax_view(x.shape(), d);
   const Tensor xc = x.is_contiguous() ? x : contiguous(x.detach());
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
-  kernels(x.device()).softmax(x.dtype(), log, out.raw_data(), xc.raw_data(), v.outer, v.D, v.inner);
+  kernels(x.device())
+      .activation.softmax(x.dtype(), log, out.raw_data(), xc.raw_data(), v.outer, v.D, v.inner);
   if (needs_grad({&x}))
     record(out, log ? "LogSoftmaxBackward0" : "SoftmaxBackward0", {&x}, {out},
            [log, v](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
@@ -150,8 +152,8 @@ Tensor softmax_impl(const Tensor& x, int64_t dim, bool log) {
                  g.is_contiguous() && g.dtype() == y.dtype() ? g : contiguous(to_dtype(g, y.dtype()));
              Tensor dx = Tensor::empty(y.shape(), y.dtype(), y.device());
              kernels(y.device())
-                 .softmax_backward(y.dtype(), log, dx.raw_data(), gc.raw_data(), y.raw_data(), v.outer, v.D,
-                                   v.inner);
+                 .activation.softmax_backward(y.dtype(), log, dx.raw_data(), gc.raw_data(), y.raw_data(),
+                                              v.outer, v.D, v.inner);
              return {dx};
            });
   return out;

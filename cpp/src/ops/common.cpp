@@ -204,7 +204,7 @@ Tensor& commit_inplace(Tensor& self, const Tensor& result, const char* op, bool 
     Tensor src = result;
     if (src.storage() == self.storage() && !src.same(self)) src = clone(src.detach());
     LoopGeom g = make_geom(self.shape(), {&self, &src});
-    kernels(self.device()).copy(self.dtype(), src.dtype(), g, self.raw_data(), src.raw_data());
+    kernels(self.device()).elementwise.copy(self.dtype(), src.dtype(), g, self.raw_data(), src.raw_data());
     self.bump_version();
   }
   if (!track) return self;

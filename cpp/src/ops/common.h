@@ -14,6 +14,12 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
 // Whether `from` broadcasts to `to` (trailing dims aligned, each 1 or equal).
 bool broadcasts_to(const Shape& from, const Shape& to);
 
+// Elementwise loop geometry (kernels/kernels.h LoopGeom) of tensors in an output shape.
+// Strides of `t` seen in an output of shape `out_shape` (0 on broadcast dims).
+void broadcast_strides(const Tensor& t, const Shape& out_shape, int64_t* strides);
+LoopGeom make_geom(const Shape& out_shape, std::initializer_list<const Tensor*> operands);
+void coalesce(LoopGeom& g);
+
 // A backward node defined by a function: fn(grad_out, saved tensors, node) -> input grads
 // (one per input; undefined where not needed). `node.needs(i)` says whether input i wants one.
 struct FunctionNode;

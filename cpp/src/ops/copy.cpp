@@ -9,7 +9,7 @@ namespace {
 // dst[...] = cast(src[...]) with src broadcast to dst's shape, raw (no autograd).
 void copy_raw(const Tensor& dst, const Tensor& src) {
   LoopGeom g = make_geom(dst.shape(), {&dst, &src});
-  kernels(dst.device()).copy(dst.dtype(), src.dtype(), g, dst.raw_data(), src.raw_data());
+  kernels(dst.device()).elementwise.copy(dst.dtype(), src.dtype(), g, dst.raw_data(), src.raw_data());
 }
 }  // namespace
 
@@ -65,7 +65,7 @@ Tensor& fill_(Tensor& t, double value) {
   Tensor v = scalar_tensor(value, t.dtype());
   if (inplace_records(t, nullptr)) return commit_inplace(t, expand(v, t.shape()), "fill_");
   if (t.is_contiguous())
-    kernels(t.device()).fill(t.dtype(), t.raw_data(), t.numel(), value);
+    kernels(t.device()).elementwise.fill(t.dtype(), t.raw_data(), t.numel(), value);
   else
     copy_raw(t, v);
   t.bump_version();

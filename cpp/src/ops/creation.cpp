@@ -37,7 +37,7 @@ Tensor empty(const Shape& shape, DType dtype, Device device) { return Tensor::em
 Tensor full(const Shape& shape, double value, DType dtype, Device device) {
   if (dtype == DType::Int64) check_int_value(value, "full");
   Tensor t = Tensor::empty(shape, dtype, device);
-  kernels(device).fill(dtype, t.raw_data(), t.numel(), value);
+  kernels(device).elementwise.fill(dtype, t.raw_data(), t.numel(), value);
   return t;
 }
 Tensor zeros(const Shape& shape, DType dtype, Device device) { return full(shape, 0.0, dtype, device); }
@@ -124,7 +124,7 @@ Tensor arange(const Scalar& start_in, const Scalar& end_in, const Scalar& step_i
   Scalar start = start_in, end = end_in, step = step_in;
   const int64_t n = arange_count(start, end, step, dtype);
   Tensor t = Tensor::empty({n}, dtype);
-  kernels(t.device()).arange(dtype, t.raw_data(), t.numel(), start, step);
+  kernels(t.device()).elementwise.arange(dtype, t.raw_data(), t.numel(), start, step);
   return t;
 }
 
@@ -137,7 +137,7 @@ Tensor linspace(double start, double end, int64_t steps, DType dtype) {
   }
   Tensor t = Tensor::empty({steps}, dtype);
   const double step = steps > 1 ? (end - start) / double(steps - 1) : 0.0;
-  kernels(t.device()).arange(dtype, t.raw_data(), steps, start, step);
+  kernels(t.device()).elementwise.arange(dtype, t.raw_data(), steps, start, step);
   // Fill the second half from the end, as torch does, so the last value is exactly `end`.
   TG_DISPATCH_NUMERIC(dtype, "linspace", [&] {
     scalar_t* p = t.data<scalar_t>();
@@ -166,7 +166,7 @@ Tensor random_float(const Shape& shape, DType dtype, bool normal, const char* op
   Tensor t = Tensor::empty(shape, dtype);
   auto [seed, off] = generator().take(t.numel());
   const KernelTable& k = kernels(t.device());
-  (normal ? k.normal : k.uniform)(dtype, t.raw_data(), t.numel(), a, b, seed, off);
+  (normal ? k.random.normal : k.random.uniform)(dtype, t.raw_data(), t.numel(), a, b, seed, off);
   return t;
 }
 }  // namespace
@@ -189,7 +189,7 @@ Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dtype) {
   if (is_floating(dtype)) return to_dtype(randint(low, high, shape, DType::Int64), dtype);
   Tensor t = Tensor::empty(shape, dtype);
   auto [seed, off] = generator().take(t.numel());
-  kernels(t.device()).uniform(dtype, t.raw_data(), t.numel(), double(low), double(high), seed, off);
+  kernels(t.device()).random.uniform(dtype, t.raw_data(), t.numel(), double(low), double(high), seed, off);
   return t;
 }
 

@@ -179,7 +179,7 @@ Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& a
   const void* pb = operand_data(b, ct, keep_b, buf_b);
   // A converted copy is contiguous: its strides, not the original's, describe it.
   LoopGeom g = make_geom(shape, {&out, keep_a.defined() ? &keep_a : &a, keep_b.defined() ? &keep_b : &b});
-  kernels(a.device()).binary(op, ct, g, out.raw_data(), pa, pb, alpha);
+  kernels(a.device()).elementwise.binary(op, ct, g, out.raw_data(), pa, pb, alpha);
   return out;
 }
 
@@ -414,7 +414,8 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, const Scalar& al
         o.offset() == self.offset() && o.strides() == self.strides() && o.shape() == self.shape();
     if (o.storage() == self.storage() && !same_layout) o = clone(o.detach());
     LoopGeom g = make_geom(shape, {&self, &self, &o});
-    kernels(self.device()).binary(op, ct, g, self.raw_data(), self.raw_data(), o.raw_data(), alpha);
+    kernels(self.device())
+        .elementwise.binary(op, ct, g, self.raw_data(), self.raw_data(), o.raw_data(), alpha);
     self.bump_version();
   } else {
     Tensor r = binary_raw(op, self, other, alpha);

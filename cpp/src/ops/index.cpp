@@ -174,8 +174,8 @@ Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) {
   const int64_t inner = shape_numel(index.shape(), dim + 1, index.dim());
   if (out.numel())
     kernels(t.device())
-        .gather(t.dtype(), out.raw_data(), src.raw_data(), idx.data<int64_t>(), outer, D, index.shape()[dim],
-                inner);
+        .index.gather(t.dtype(), out.raw_data(), src.raw_data(), idx.data<int64_t>(), outer, D,
+                      index.shape()[dim], inner);
   if (needs_grad({&t}))
     record(out, "GatherBackward0", {&t}, {idx},
            [s = t.shape(), dim](const Tensor& g, const TensorList& sv, const FunctionNode&) -> TensorList {
@@ -212,8 +212,8 @@ Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tens
                 inner = shape_numel(index.shape(), dim + 1, index.dim());
   if (s.numel())
     kernels(t.device())
-        .scatter_add(t.dtype(), block.raw_data(), s.raw_data(), idx.data<int64_t>(), outer, D,
-                     index.shape()[dim], inner);
+        .index.scatter_add(t.dtype(), block.raw_data(), s.raw_data(), idx.data<int64_t>(), outer, D,
+                           index.shape()[dim], inner);
   Tensor out = clone(t.detach());
   {
     Tensor v = out;
@@ -255,7 +255,8 @@ Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
   const int64_t inner = t.dim() ? shape_numel(t.shape(), dim + 1, t.dim()) : 1;
   if (out.numel())
     kernels(t.device())
-        .index_select(t.dtype(), out.raw_data(), src.raw_data(), idx.data<int64_t>(), outer, D, J, inner);
+        .index.index_select(t.dtype(), out.raw_data(), src.raw_data(), idx.data<int64_t>(), outer, D, J,
+                            inner);
   if (needs_grad({&t}))
     record(out, "IndexSelectBackward0", {&t}, {idx},
            [s = t.shape(), dim](const Tensor& g, const TensorList& sv, const FunctionNode&) -> TensorList {
@@ -291,8 +292,8 @@ Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor
   const int64_t inner = t.dim() ? shape_numel(t.shape(), dim + 1, t.dim()) : 1;
   if (s.numel())
     kernels(t.device())
-        .index_add(t.dtype(), out.raw_data(), s.raw_data(), idx.data<int64_t>(), outer, D, idx.numel(),
-                   inner);
+        .index.index_add(t.dtype(), out.raw_data(), s.raw_data(), idx.data<int64_t>(), outer, D, idx.numel(),
+                         inner);
   if (needs_grad({&t, &src}))
     record(out, "IndexAddBackward0", {&t, &src}, {idx},
            [dim](const Tensor& g, const TensorList& sv, const FunctionNode& n) -> TensorList {
@@ -361,7 +362,8 @@ void index_put_raw(const Tensor& dst, int64_t dim, const Tensor& coords, const T
   coalesce(g);
   std::vector<int64_t> off = coord_offsets(coords, dst.strides(), dim);
   kernels(dst.device())
-      .index_put(dst.dtype(), g, dst.raw_data(), off.data(), n, se.raw_data(), se.strides()[dim], accumulate);
+      .index.index_put(dst.dtype(), g, dst.raw_data(), off.data(), n, se.raw_data(), se.strides()[dim],
+                       accumulate);
   dst.bump_version();
 }
 
@@ -493,7 +495,8 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   Tensor bc = b.dtype() == dt ? b : to_dtype(b.detach(), dt);
   Tensor out = Tensor::empty(shape, dt);
   LoopGeom g = make_geom(shape, {&out, &cond, &ac, &bc});
-  kernels(out.device()).where(dt, g, out.raw_data(), cond.raw_data(), ac.raw_data(), bc.raw_data());
+  kernels(out.device())
+      .elementwise.where(dt, g, out.raw_data(), cond.raw_data(), ac.raw_data(), bc.raw_data());
   if (needs_grad({&a, &b}))
     record(out, "WhereBackward0", {&a, &b}, {cond},
            [sa = a.shape(), sb = b.shape(), da = a.dtype(), db = b.dtype()](

@@ -46,7 +46,7 @@ Tensor pointwise_loss(LossOp op, const char* name, const char* node_name, const 
   Tensor l = Tensor::empty(input.shape(), dt, input.device());
   const LoopGeom geom = make_geom(input.shape(), {&l, &input, &t, &a});
   kernels(input.device())
-      .pointwise_loss(op, dt, geom, l.raw_data(), input.raw_data(), t.raw_data(), a.raw_data(), param);
+      .loss.pointwise_loss(op, dt, geom, l.raw_data(), input.raw_data(), t.raw_data(), a.raw_data(), param);
   Tensor out;
   {
     NoGradGuard ng;
@@ -62,8 +62,9 @@ Tensor pointwise_loss(LossOp op, const char* name, const char* node_name, const 
                Tensor d = Tensor::empty(s[0].shape(), s[0].dtype(), s[0].device());
                const LoopGeom geom = make_geom(s[0].shape(), {&d, &gg, &s[0], &s[1], &s[2]});
                kernels(d.device())
-                   .pointwise_loss_backward(op, wrt, d.dtype(), geom, d.raw_data(), gg.raw_data(),
-                                            s[0].raw_data(), s[1].raw_data(), s[2].raw_data(), param, scale);
+                   .loss.pointwise_loss_backward(op, wrt, d.dtype(), geom, d.raw_data(), gg.raw_data(),
+                                                 s[0].raw_data(), s[1].raw_data(), s[2].raw_data(), param,
+                                                 scale);
                return d;
              };
              TensorList grads(3);
@@ -197,8 +198,9 @@ Tensor nll_loss_named(const Tensor& input, const Tensor& target, const Tensor& w
   double sums[2] = {0, 0};
   const int64_t bad =
       kernels(input.device())
-          .nll_loss(dt, per_sample.defined() ? per_sample.raw_data() : nullptr, sums, x.raw_data(),
-                    t.data<int64_t>(), w.defined() ? w.raw_data() : nullptr, c.N, c.C, c.inner, ignore_index);
+          .loss.nll_loss(dt, per_sample.defined() ? per_sample.raw_data() : nullptr, sums, x.raw_data(),
+                         t.data<int64_t>(), w.defined() ? w.raw_data() : nullptr, c.N, c.C, c.inner,
+                         ignore_index);
   if (bad >= 0)
     throw IndexError(msg(op, ": target ", t.data<int64_t>()[bad], " is out of bounds for ", c.C,
                          " classes (input shape ", input.shape(), ", target shape ", target.shape(), ")"));
@@ -213,9 +215,10 @@ Tensor nll_loss_named(const Tensor& input, const Tensor& target, const Tensor& w
              const Tensor gc = contiguous(to_dtype(g, dx.dtype()));
              const bool per_elem = r == Reduction::None;
              kernels(dx.device())
-                 .nll_loss_backward(dx.dtype(), dx.raw_data(), per_elem ? gc.raw_data() : nullptr,
-                                    per_elem ? scale : scale * gc.item(), s[0].data<int64_t>(),
-                                    w.defined() ? w.raw_data() : nullptr, c.N, c.C, c.inner, ignore_index);
+                 .loss.nll_loss_backward(dx.dtype(), dx.raw_data(), per_elem ? gc.raw_data() : nullptr,
+                                         per_elem ? scale : scale * gc.item(), s[0].data<int64_t>(),
+                                         w.defined() ? w.raw_data() : nullptr, c.N, c.C, c.inner,
+                                         ignore_index);
              return {dx};
            });
   }

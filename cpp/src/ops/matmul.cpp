@@ -49,8 +49,8 @@ void gemm_raw(Tensor& out, const Tensor& a_in, const Tensor& b_in, int64_t batch
   }
   if (out.numel() == 0) return;
   kernels(out.device())
-      .gemm(out.dtype(), la.trans, lb.trans, batch, M, N, K, alpha, a.raw_data(), la.ld, sa, b.raw_data(),
-            lb.ld, sb, beta, out.raw_data(), N, M * N);
+      .matmul.gemm(out.dtype(), la.trans, lb.trans, batch, M, N, K, alpha, a.raw_data(), la.ld, sa,
+                   b.raw_data(), lb.ld, sb, beta, out.raw_data(), N, M * N);
 }
 
 // out[M, N] = a[M, K] @ w[N, K]^T + beta * out: w^T is read in place (its transpose flag
@@ -70,8 +70,8 @@ void gemm_abt(Tensor& out, const Tensor& a_in, const Tensor& w_in, double beta) 
   }
   if (out.numel() == 0) return;
   kernels(out.device())
-      .gemm(out.dtype(), la.trans, !lw.trans, 1, M, N, K, 1.0, a.raw_data(), la.ld, 0, w.raw_data(), lw.ld, 0,
-            beta, out.raw_data(), N, M * N);
+      .matmul.gemm(out.dtype(), la.trans, !lw.trans, 1, M, N, K, 1.0, a.raw_data(), la.ld, 0, w.raw_data(),
+                   lw.ld, 0, beta, out.raw_data(), N, M * N);
 }
 
 }  // namespace
@@ -228,7 +228,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
   Tensor out = Tensor::empty({x2.size(0), out_f}, x.dtype(), x.device());
   if (bias.defined() && out.numel() > 0) {  // out := bias (broadcast over rows), then += x W^T
     const LoopGeom g = make_geom(out.shape(), {&out, &bias});
-    kernels(out.device()).copy(out.dtype(), bias.dtype(), g, out.raw_data(), bias.raw_data());
+    kernels(out.device()).elementwise.copy(out.dtype(), bias.dtype(), g, out.raw_data(), bias.raw_data());
   }
   gemm_abt(out, x2, weight, bias.defined() ? 1.0 : 0.0);
   if (x.dim() != 2) {

@@ -78,8 +78,8 @@ Tensor run(ReduceOp op, const ReducePlan& p, DType dtype, Tensor* index = nullpt
   Tensor src = p.src.dtype() == dtype ? p.src : to_dtype(p.src.detach(), dtype);
   if (out.numel() == 0) return out;
   kernels(src.device())
-      .reduce(op, dtype, out.raw_data(), idx, src.raw_data(), aux ? aux->raw_data() : nullptr, p.outer, p.R,
-              p.inner, param);
+      .reduce.reduce(op, dtype, out.raw_data(), idx, src.raw_data(), aux ? aux->raw_data() : nullptr, p.outer,
+                     p.R, p.inner, param);
   return out;
 }
 

@@ -26,7 +26,7 @@ Tensor unary_raw(UnaryOp op, const Tensor& t, double p0, double p1) {
   Tensor x = cast(t, ct);
   Tensor out = Tensor::empty(t.shape(), bool_out ? DType::Bool : ct, t.device());
   LoopGeom g = make_geom(t.shape(), {&out, &x});
-  kernels(t.device()).unary(op, ct, g, out.raw_data(), x.raw_data(), p0, p1);
+  kernels(t.device()).elementwise.unary(op, ct, g, out.raw_data(), x.raw_data(), p0, p1);
   return out;
 }
 

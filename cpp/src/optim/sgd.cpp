@@ -40,8 +40,8 @@ void sgd_step(const TensorList& params, TensorList& momentum_buffers, const SGDO
              p.shape());
     check_writable(p, "SGD.step");
     kernels(p.device())
-        .sgd_update(p.dtype(), p.numel(), target.raw_data(), g.raw_data(),
-                    o.momentum != 0.0 ? buf.raw_data() : nullptr, hp);
+        .optim.sgd_update(p.dtype(), p.numel(), target.raw_data(), g.raw_data(),
+                          o.momentum != 0.0 ? buf.raw_data() : nullptr, hp);
     if (!target.same(p)) {
       Tensor dst = p;
       copy_(dst, target);

@@ -8,7 +8,7 @@
 
 #include "kernels/common/fast_math.h"
 
-namespace tg::math {
+namespace TG_KERNEL_NAMESPACE::math {
 
 template <class T>
 TG_HD inline T exp_of(T x) {
@@ -207,4 +207,4 @@ struct MishGrad {  // saved: x; tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2)
   }
 };
 
-}  // namespace tg::math
+}  // namespace TG_KERNEL_NAMESPACE::math

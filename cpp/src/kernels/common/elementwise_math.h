@@ -8,7 +8,7 @@
 
 #include "kernels/common/fast_math.h"
 
-namespace tg::math {
+namespace TG_KERNEL_NAMESPACE::math {
 
 // Integer arithmetic wraps on overflow (two's complement, as PyTorch's results do) without
 // the undefined behaviour of signed overflow: int64 goes through uint64.
@@ -387,4 +387,4 @@ struct IsFinite {
   }
 };
 
-}  // namespace tg::math
+}  // namespace TG_KERNEL_NAMESPACE::math

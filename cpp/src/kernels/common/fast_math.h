@@ -8,13 +8,15 @@
 #include <cstring>
 #include <limits>
 
+#include "kernels/common/kernel_namespace.h"
+
 #if defined(__CUDACC__)
 #define TG_HD __host__ __device__
 #else
 #define TG_HD
 #endif
 
-namespace tg::math {
+namespace TG_KERNEL_NAMESPACE::math {
 
 TG_HD inline float bits_as_float(int32_t i) {
   float f;
@@ -99,4 +101,4 @@ TG_HD inline float fast_tanhf(float x) {
   return a < 0.625f ? near0 : far;  // NaN: a < 0.625 is false, big is NaN
 }
 
-}  // namespace tg::math
+}  // namespace TG_KERNEL_NAMESPACE::math

@@ -7,7 +7,7 @@
 #include "kernels/common/activation_math.h"
 #include "kernels/kernels.h"
 
-namespace tg::math {
+namespace TG_KERNEL_NAMESPACE::math {
 
 // log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)), never exponentiating a positive number.
 template <class T>
@@ -111,4 +111,4 @@ struct PointwiseLossGrad {
   }
 };
 
-}  // namespace tg::math
+}  // namespace TG_KERNEL_NAMESPACE::math

@@ -3,7 +3,7 @@
 #include "kernels/common/fast_math.h"
 #include "kernels/kernels.h"
 
-namespace tg::math {
+namespace TG_KERNEL_NAMESPACE::math {
 
 // PyTorch's SGD, step by step as torch.optim.SGD computes it:
 //   d = maximize ? -g : g;  d += weight_decay * p
@@ -22,4 +22,4 @@ TG_HD inline void sgd_step(T& p, T g, T* buf, const SgdParams& hp) {
   p = p + T(-hp.lr) * d;
 }
 
-}  // namespace tg::math
+}  // namespace TG_KERNEL_NAMESPACE::math

@@ -4,9 +4,10 @@
 #include <limits>
 
 #include "kernels/common/activation_math.h"
+#include "kernels/cpu/families.h"
 #include "kernels/cpu/loops.h"
 
-namespace tg::cpu {
+namespace TG_KERNEL_NAMESPACE {
 
 // dx, grad, saved: any geometry (LoopGeom over dx, grad, saved)
 void activation_backward(ActGrad op, DType dtype, const LoopGeom& g, void* dx, const void* grad,
@@ -146,4 +147,10 @@ void softmax_backward(DType dtype, bool log, void* dx, const void* dy, const voi
   });
 }
 
-}  // namespace tg::cpu
+void fill(ActivationKernels& k) {
+  k.activation_backward = activation_backward;
+  k.softmax = softmax;
+  k.softmax_backward = softmax_backward;
+}
+
+}  // namespace TG_KERNEL_NAMESPACE

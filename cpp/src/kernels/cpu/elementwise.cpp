@@ -5,9 +5,10 @@
 
 #include "kernels/common/activation_math.h"
 #include "kernels/common/elementwise_math.h"
+#include "kernels/cpu/families.h"
 #include "kernels/cpu/loops.h"
 
-namespace tg::cpu {
+namespace TG_KERNEL_NAMESPACE {
 namespace {
 
 template <class T>
@@ -250,48 +251,13 @@ void arange(DType dtype, void* out, int64_t n, const Scalar& start, const Scalar
 
 }  // namespace
 
-// Defined in the other CPU kernel files.
-void reduce(ReduceOp, DType, void*, int64_t*, const void*, const void*, int64_t, int64_t, int64_t, double);
-void gemm(DType, bool, bool, int64_t, int64_t, int64_t, int64_t, double, const void*, int64_t, int64_t,
-          const void*, int64_t, int64_t, double, void*, int64_t, int64_t);
-void gather(DType, void*, const void*, const int64_t*, int64_t, int64_t, int64_t, int64_t);
-void scatter_add(DType, void*, const void*, const int64_t*, int64_t, int64_t, int64_t, int64_t);
-void index_select(DType, void*, const void*, const int64_t*, int64_t, int64_t, int64_t, int64_t);
-void index_add(DType, void*, const void*, const int64_t*, int64_t, int64_t, int64_t, int64_t);
-void index_put(DType, const LoopGeom&, void*, const int64_t*, int64_t, const void*, int64_t, bool);
-void uniform(DType, void*, int64_t, double, double, uint64_t, uint64_t);
-void normal(DType, void*, int64_t, double, double, uint64_t, uint64_t);
-void activation_backward(ActGrad, DType, const LoopGeom&, void*, const void*, const void*, double, double);
-void softmax(DType, bool, void*, const void*, int64_t, int64_t, int64_t);
-void softmax_backward(DType, bool, void*, const void*, const void*, int64_t, int64_t, int64_t);
-void pointwise_loss(LossOp, DType, const LoopGeom&, void*, const void*, const void*, const void*, double);
-void pointwise_loss_backward(LossOp, LossWrt, DType, const LoopGeom&, void*, const void*, const void*,
-                             const void*, const void*, double, double);
-int64_t nll_loss(DType, void*, double*, const void*, const int64_t*, const void*, int64_t, int64_t, int64_t,
-                 int64_t);
-void nll_loss_backward(DType, void*, const void*, double, const int64_t*, const void*, int64_t, int64_t,
-                       int64_t, int64_t);
-void sgd_update(DType, int64_t, void*, const void*, void*, const SgdParams&);
-
-const KernelTable table = {unary,          binary,
-                           copy,           where,
-                           reduce,         gemm,
-                           gather,         scatter_add,
-                           index_select,   index_add,
-                           index_put,      fill,
-                           arange,         uniform,
-                           normal,         activation_backward,
-                           softmax,        softmax_backward,
-                           pointwise_loss, pointwise_loss_backward,
-                           nll_loss,       nll_loss_backward,
-                           sgd_update};
-
-}  // namespace tg::cpu
-
-namespace tg {
-const KernelTable& kernels(Device device) {
-  TG_CHECK(device.type == DeviceType::CPU, StateError, "device ", device.str(),
-           " is not available in this build");
-  return cpu::table;
+void fill(ElementwiseKernels& k) {
+  k.unary = unary;
+  k.binary = binary;
+  k.copy = copy;
+  k.where = where;
+  k.fill = fill;
+  k.arange = arange;
 }
-}  // namespace tg
+
+}  // namespace TG_KERNEL_NAMESPACE

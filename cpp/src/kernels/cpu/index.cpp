@@ -4,9 +4,10 @@
 #include <cstring>
 
 #include "kernels/common/elementwise_math.h"
+#include "kernels/cpu/families.h"
 #include "kernels/cpu/loops.h"
 
-namespace tg::cpu {
+namespace TG_KERNEL_NAMESPACE {
 
 // out[o, j, i] = x[o, idx[o, j, i], i];  idx, out: [outer, J, inner]
 void gather(DType dtype, void* out, const void* x, const int64_t* idx, int64_t outer, int64_t D, int64_t J,
@@ -108,4 +109,12 @@ void index_put(DType dtype, const LoopGeom& g, void* dst, const int64_t* offsets
   });
 }
 
-}  // namespace tg::cpu
+void fill(IndexKernels& k) {
+  k.gather = gather;
+  k.scatter_add = scatter_add;
+  k.index_select = index_select;
+  k.index_add = index_add;
+  k.index_put = index_put;
+}
+
+}  // namespace TG_KERNEL_NAMESPACE

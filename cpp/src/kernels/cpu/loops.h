@@ -7,9 +7,11 @@
 #include <array>
 #include <cstdint>
 
+#include "kernels/common/kernel_namespace.h"
 #include "kernels/kernels.h"
+#include "tetragrad/threading.h"
 
-namespace tg::cpu {
+namespace TG_KERNEL_NAMESPACE {
 
 constexpr int64_t kParallelGrain = 32768;  // elements; below this threads cost more than they give
 
@@ -148,4 +150,4 @@ void binary_typed(const LoopGeom& g, void* out, const void* a, const void* b, F 
                   });
 }
 
-}  // namespace tg::cpu
+}  // namespace TG_KERNEL_NAMESPACE

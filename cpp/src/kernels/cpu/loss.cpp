@@ -1,8 +1,9 @@
 // CPU loss kernels: elementwise losses (MSE, L1, BCE, BCE with logits) and NLL.
 #include "kernels/common/loss_math.h"
+#include "kernels/cpu/families.h"
 #include "kernels/cpu/loops.h"
 
-namespace tg::cpu {
+namespace TG_KERNEL_NAMESPACE {
 
 // out, x, t, aux: any geometry (LoopGeom over out, x, t, aux)
 void pointwise_loss(LossOp op, DType dtype, const LoopGeom& g, void* out, const void* x, const void* t,
@@ -89,4 +90,11 @@ void nll_loss_backward(DType dtype, void* dx, const void* grad, double scale, co
   });
 }
 
-}  // namespace tg::cpu
+void fill(LossKernels& k) {
+  k.pointwise_loss = pointwise_loss;
+  k.pointwise_loss_backward = pointwise_loss_backward;
+  k.nll_loss = nll_loss;
+  k.nll_loss_backward = nll_loss_backward;
+}
+
+}  // namespace TG_KERNEL_NAMESPACE

@@ -6,9 +6,10 @@
 #include <algorithm>
 
 #include "kernels/common/elementwise_math.h"
+#include "kernels/cpu/families.h"
 #include "kernels/cpu/loops.h"
 
-namespace tg::cpu {
+namespace TG_KERNEL_NAMESPACE {
 namespace {
 
 // Multiply-adds per thread below which a second thread costs more than it gives (measured:
@@ -133,4 +134,6 @@ void gemm(DType dtype, bool ta, bool tb, int64_t batch, int64_t M, int64_t N, in
   });
 }
 
-}  // namespace tg::cpu
+void fill(MatmulKernels& k) { k.gemm = gemm; }
+
+}  // namespace TG_KERNEL_NAMESPACE

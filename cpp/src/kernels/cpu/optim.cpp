@@ -1,8 +1,9 @@
 // CPU optimizer update kernels: one fused pass per parameter tensor.
 #include "kernels/common/optim_math.h"
+#include "kernels/cpu/families.h"
 #include "kernels/cpu/loops.h"
 
-namespace tg::cpu {
+namespace TG_KERNEL_NAMESPACE {
 
 namespace {
 template <class T>
@@ -25,4 +26,6 @@ void sgd_update(DType dtype, int64_t n, void* p, const void* g, void* buf, const
                     [&] { sgd_typed<scalar_t>(n, (scalar_t*)p, (const scalar_t*)g, (scalar_t*)buf, hp); });
 }
 
-}  // namespace tg::cpu
+void fill(OptimKernels& k) { k.sgd_update = sgd_update; }
+
+}  // namespace TG_KERNEL_NAMESPACE

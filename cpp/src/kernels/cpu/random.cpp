@@ -2,9 +2,10 @@
 // same whatever the thread count, and each element is independent of the others.
 #include <cmath>
 
+#include "kernels/cpu/families.h"
 #include "kernels/cpu/loops.h"
 
-namespace tg::cpu {
+namespace TG_KERNEL_NAMESPACE {
 namespace {
 
 inline uint64_t splitmix64(uint64_t x) {
@@ -48,4 +49,9 @@ void normal(DType dtype, void* out, int64_t n, double mean, double std, uint64_t
   });
 }
 
-}  // namespace tg::cpu
+void fill(RandomKernels& k) {
+  k.uniform = uniform;
+  k.normal = normal;
+}
+
+}  // namespace TG_KERNEL_NAMESPACE

@@ -9,9 +9,10 @@
 #include <vector>
 
 #include "kernels/common/elementwise_math.h"
+#include "kernels/cpu/families.h"
 #include "kernels/cpu/loops.h"
 
-namespace tg::cpu {
+namespace TG_KERNEL_NAMESPACE {
 namespace {
 
 template <class T>
@@ -316,4 +317,6 @@ void reduce(ReduceOp op, DType dtype, void* out, int64_t* index, const void* x, 
   });
 }
 
-}  // namespace tg::cpu
+void fill(ReduceKernels& k) { k.reduce = reduce; }
+
+}  // namespace TG_KERNEL_NAMESPACE
