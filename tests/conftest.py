@@ -9,11 +9,23 @@ Helpers (import them with ``from conftest import ...``):
   randn / rand_away(...)                    deterministic test data
   make(M, a) / np_of(t) / dtype_name(t)     parity tests: the same data in tetragrad or torch
 
-Self-check of the suite: ``TG_TEST_BACKEND=torch pytest tests`` runs every test against
-PyTorch in place of tetragrad (``import tetragrad`` resolves to ``torch``). Failures there
-are either a bug in a test or a documented, deliberate difference (tetragrad raises
-ValueError/TypeError where PyTorch raises RuntimeError, and names its dtypes
-``tetragrad.float32``).
+Self-check of the suite: ``TG_TEST_BACKEND=torch python -m pytest -q`` runs every test
+against PyTorch in place of tetragrad (``import tetragrad`` resolves to ``torch``) and must pass,
+as the normal run does (CI runs both). A failure there is a wrong reference in a test; a
+deliberate difference between tetragrad and torch is written down case by case with these:
+  raises(tg_exc, torch_exc=None, match=None, torch_match=...)
+      pytest.raises for the one exception each backend raises: tg_exc on tetragrad, torch_exc
+      (when given) on torch. `match` is checked on both backends unless `torch_match` is given,
+      which replaces it on torch (torch_match=None: no message check there). tetragrad raises
+      ValueError/TypeError/IndexError where torch often raises RuntimeError; never pass a tuple.
+  torch_differs(reason)
+      a strict xfail on the torch backend only (a test or one pytest.param case) for a
+      tetragrad contract torch does not share (its messages, its extra checks, torch bugs); the
+      reason says what torch does. xfails are strict (pyproject's xfail_strict): a case that
+      passes on torch fails the run, so a mark never covers a passing case.
+  tetragrad_only(reason)
+      skip on the torch backend: tetragrad's own API, or behaviour torch leaves undefined (where
+      running it there proves nothing or is unsafe).
 """
 
 from __future__ import annotations
@@ -187,25 +199,29 @@ def assert_message_names(msg, ops, shapes):
         assert s in msg, f"message does not show shape {s}: {msg!r}"
 
 
-# ---- markers --------------------------------------------------------------------------------------
+# ---- backend differences -------------------------------------------------------------------------
+
+_SAME = object()
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers",
-        "torch_differs: checks tetragrad's own contract where PyTorch deliberately differs "
-        "(ValueError/TypeError/IndexError where PyTorch raises RuntimeError); xfail on the torch backend",
-    )
+def raises(tg_exc, torch_exc=None, match=None, torch_match=_SAME):
+    """pytest.raises(tg_exc, match=match) on tetragrad; on torch, torch_exc (default tg_exc) with
+    torch_match (default match; None: any message)."""
+    if TORCH_BACKEND:
+        exc = tg_exc if torch_exc is None else torch_exc
+        return pytest.raises(exc, match=match if torch_match is _SAME else torch_match)
+    return pytest.raises(tg_exc, match=match)
 
 
-def pytest_collection_modifyitems(config, items):
-    if not TORCH_BACKEND:
-        return
-    for item in items:
-        if item.get_closest_marker("torch_differs"):
-            item.add_marker(
-                pytest.mark.xfail(reason="tetragrad's error contract, not PyTorch's", strict=False)
-            )
+def torch_differs(reason):
+    """A strict xfail on the torch backend: the test (or pytest.param case) checks tetragrad's
+    own contract, which torch does not share; `reason` says what torch does instead."""
+    return pytest.mark.xfail(TORCH_BACKEND, reason=f"torch differs: {reason}", strict=True)
+
+
+def tetragrad_only(reason):
+    """Skip on the torch backend: tetragrad's own API or guarantee, not checkable on torch."""
+    return pytest.mark.skipif(TORCH_BACKEND, reason=f"tetragrad only: {reason}")
 
 
 # ---- fixtures ---------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ def test_gradcheck_detects_a_wrong_gradient():
     # x * x.detach() has true derivative 2x but the graph only sees x: the Jacobians disagree
     x = leaf(rand_away(2, 3))
     assert tg.autograd.gradcheck(lambda t: t * t.detach(), (x,), raise_exception=False) is False
-    with pytest.raises(Exception):  # noqa: B017 - PyTorch raises GradcheckError(RuntimeError)
+    with pytest.raises(RuntimeError, match="Jacobian mismatch"):  # GradcheckError, in both
         tg.autograd.gradcheck(lambda t: t * t.detach(), (x,))
     # a gradient that is off by a constant factor is caught too
     assert tg.autograd.gradcheck(lambda t: t + t.detach(), (x,), raise_exception=False) is False
@@ -238,9 +238,9 @@ def test_modified_saved_tensor_raises():
 
 
 def test_int_tensor_cannot_require_grad():
-    with pytest.raises((RuntimeError, TypeError)):
+    with pytest.raises(RuntimeError, match="can require gradients"):
         tgt(np.array([1, 2]), requires_grad=True)
-    with pytest.raises((RuntimeError, TypeError)):
+    with pytest.raises(RuntimeError, match="can require gradients"):
         tgt(np.array([1, 2])).requires_grad_()
 
 

@@ -3,7 +3,8 @@
 tetragrad's contract (DESIGN.md, Errors): ValueError for bad shapes and values (the message names
 the op and the offending shapes, e.g. "add: ... [2, 3] ... [4]"), TypeError for wrong dtypes,
 IndexError for out-of-range indices and dims, RuntimeError for misuse of state. (PyTorch raises
-RuntimeError for most of these; the ValueError/TypeError split is tetragrad's own.)
+RuntimeError for most of these; the ValueError/TypeError split is tetragrad's own.) Each table row
+names the exception torch raises for the same call, which the torch self-check asserts.
 """
 
 import numpy as np
@@ -12,7 +13,9 @@ import tetragrad as tg
 from conftest import (
     assert_close,
     assert_message_names,
+    raises,
     tgt,
+    torch_differs,
 )
 
 I64, B = tg.int64, tg.bool
@@ -27,7 +30,8 @@ def idx(*vals):
 
 
 # ---- shapes: ValueError naming the op and the shapes ---------------------------------------------------
-# (id, fn, accepted op names (any one must appear), shapes that must appear in the message)
+# (id, fn, accepted op names (any one must appear), shapes that must appear in the message);
+# torch raises RuntimeError for every one
 SHAPE_ERRORS = [
     ("add", lambda: tg.add(z(2, 3), z(4)), ("add",), ["[2, 3]", "[4]"]),
     ("add_op", lambda: z(2, 3) + z(4), ("add",), ["[2, 3]", "[4]"]),
@@ -77,95 +81,108 @@ SHAPE_ERRORS = [
 ]
 
 
-@pytest.mark.torch_differs
 @pytest.mark.parametrize("name,fn,ops,shapes", SHAPE_ERRORS, ids=[c[0] for c in SHAPE_ERRORS])
 def test_shape_error_type(name, fn, ops, shapes):
-    with pytest.raises(ValueError):
+    with raises(ValueError, RuntimeError):
         fn()
 
 
-@pytest.mark.torch_differs
-@pytest.mark.parametrize("name,fn,ops,shapes", SHAPE_ERRORS, ids=[c[0] for c in SHAPE_ERRORS])
+TORCH_MESSAGE_NAMES_OP_AND_SHAPES = {"stack", "expand"}
+
+
+@pytest.mark.parametrize(
+    "name,fn,ops,shapes",
+    [
+        pytest.param(
+            *c,
+            id=c[0],
+            marks=()
+            if c[0] in TORCH_MESSAGE_NAMES_OP_AND_SHAPES
+            else torch_differs("its message does not name both the op and every shape"),
+        )
+        for c in SHAPE_ERRORS
+    ],
+)
 def test_shape_error_message(name, fn, ops, shapes):
     with pytest.raises(Exception) as info:  # noqa: B017 - the type is checked above
         fn()
     assert_message_names(str(info.value), ops, shapes)
 
 
+# (id, fn, the exception torch raises)
 VALUE_ERRORS = [
-    ("setitem_shape", lambda: z(2, 3).__setitem__(0, z(4))),
-    ("view_two_infer", lambda: z(2, 3).view(-1, -1)),
-    ("view_ambiguous_empty", lambda: z(0, 3).view(-1, 0)),
-    ("permute_dup", lambda: z(2, 3).permute(0, 0)),
-    ("permute_len", lambda: z(2, 3).permute(0)),
-    ("chunk_0", lambda: z(3).chunk(0)),
-    ("split_0", lambda: z(3).split(0)),
-    ("split_sections_sum", lambda: z(5).split([2, 2])),
-    ("arange_step_0", lambda: tg.arange(0, 5, 0)),
-    ("zeros_negative", lambda: tg.zeros(-1)),
-    ("randint_empty_range", lambda: tg.randint(5, 2, (3,))),
-    ("linspace_negative", lambda: tg.linspace(0, 1, -1)),
-    ("matmul_0d", lambda: tg.matmul(tgt(np.array(1.0)), z(2))),
-    ("cat_empty_list", lambda: tg.cat([])),
-    ("stack_empty_list", lambda: tg.stack([])),
-    ("tensor_ragged", lambda: tg.tensor([[1, 2], [3]])),
+    ("setitem_shape", lambda: z(2, 3).__setitem__(0, z(4)), RuntimeError),
+    ("view_two_infer", lambda: z(2, 3).view(-1, -1), RuntimeError),
+    ("view_ambiguous_empty", lambda: z(0, 3).view(-1, 0), RuntimeError),
+    ("permute_dup", lambda: z(2, 3).permute(0, 0), RuntimeError),
+    ("permute_len", lambda: z(2, 3).permute(0), RuntimeError),
+    ("chunk_0", lambda: z(3).chunk(0), RuntimeError),
+    ("split_0", lambda: z(3).split(0), RuntimeError),
+    ("split_sections_sum", lambda: z(5).split([2, 2]), RuntimeError),
+    ("arange_step_0", lambda: tg.arange(0, 5, 0), RuntimeError),
+    ("zeros_negative", lambda: tg.zeros(-1), RuntimeError),
+    ("randint_empty_range", lambda: tg.randint(5, 2, (3,)), RuntimeError),
+    ("linspace_negative", lambda: tg.linspace(0, 1, -1), RuntimeError),
+    ("matmul_0d", lambda: tg.matmul(tgt(np.array(1.0)), z(2)), RuntimeError),
+    ("cat_empty_list", lambda: tg.cat([]), ValueError),
+    ("stack_empty_list", lambda: tg.stack([]), RuntimeError),
+    ("tensor_ragged", lambda: tg.tensor([[1, 2], [3]]), ValueError),
     (
         "index_select_2d_index",
         lambda: tg.index_select(z(3, 2), 0, tgt(np.zeros((2, 2), dtype=np.int64))),
+        IndexError,
     ),
-    ("masked_fill_value_not_0d", lambda: z(2, 3).masked_fill(z(2, 3, dtype=B), z(2))),
-    ("expand_fewer_dims", lambda: z(2, 3).expand(3)),
+    ("masked_fill_value_not_0d", lambda: z(2, 3).masked_fill(z(2, 3, dtype=B), z(2)), RuntimeError),
+    ("expand_fewer_dims", lambda: z(2, 3).expand(3), RuntimeError),
 ]
 
 
-@pytest.mark.torch_differs
-@pytest.mark.parametrize("name,fn", VALUE_ERRORS, ids=[c[0] for c in VALUE_ERRORS])
-def test_value_error(name, fn):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("name,fn,torch_exc", VALUE_ERRORS, ids=[c[0] for c in VALUE_ERRORS])
+def test_value_error(name, fn, torch_exc):
+    with raises(ValueError, torch_exc):
         fn()
 
 
 def test_backward_gradient_shape_mismatch():
     x = tg.zeros(2, requires_grad=True)
-    with pytest.raises((ValueError, RuntimeError)):
+    with raises(ValueError, RuntimeError, match="shape"):
         (x * 2.0).backward(tg.zeros(3))
 
 
-@pytest.mark.torch_differs
 def test_narrow_out_of_range():
-    with pytest.raises((ValueError, IndexError)):
+    with raises(IndexError, RuntimeError, match="exceeds dimension size"):
         z(3, 4).narrow(0, 2, 3)
 
 
 # ---- dtypes: TypeError ------------------------------------------------------------------------------
+# (id, fn, the exception torch raises)
 TYPE_ERRORS = [
-    ("gather_float_index", lambda: tg.gather(z(3, 4), 1, z(3, 1))),
-    ("gather_bool_index", lambda: tg.gather(z(3, 4), 1, z(3, 1, dtype=B))),
-    ("index_select_float", lambda: tg.index_select(z(3, 4), 0, tgt(np.array([0.0])))),
-    ("masked_fill_float_mask", lambda: z(3, 4).masked_fill(z(3, 4), 1.0)),
-    ("masked_fill_int_mask", lambda: z(3, 4).masked_fill(z(3, 4, dtype=I64), 1.0)),
-    ("where_float_cond", lambda: tg.where(z(3, 4), z(3, 4), z(3, 4))),
-    ("invert_float", lambda: ~z(2)),
-    ("tensor_of_str", lambda: tg.tensor("a")),
-    ("from_numpy_str", lambda: tg.from_numpy(np.array(["a", "b"]))),
+    ("gather_float_index", lambda: tg.gather(z(3, 4), 1, z(3, 1)), RuntimeError),
+    ("gather_bool_index", lambda: tg.gather(z(3, 4), 1, z(3, 1, dtype=B)), RuntimeError),
+    ("index_select_float", lambda: tg.index_select(z(3, 4), 0, tgt(np.array([0.0]))), RuntimeError),
+    ("masked_fill_float_mask", lambda: z(3, 4).masked_fill(z(3, 4), 1.0), RuntimeError),
+    ("masked_fill_int_mask", lambda: z(3, 4).masked_fill(z(3, 4, dtype=I64), 1.0), RuntimeError),
+    ("where_float_cond", lambda: tg.where(z(3, 4), z(3, 4), z(3, 4)), RuntimeError),
+    ("invert_float", lambda: ~z(2), TypeError),
+    ("tensor_of_str", lambda: tg.tensor("a"), TypeError),
+    ("from_numpy_str", lambda: tg.from_numpy(np.array(["a", "b"])), TypeError),
 ]
 
 
-@pytest.mark.torch_differs
-@pytest.mark.parametrize("name,fn", TYPE_ERRORS, ids=[c[0] for c in TYPE_ERRORS])
-def test_type_error(name, fn):
-    with pytest.raises(TypeError):
+@pytest.mark.parametrize("name,fn,torch_exc", TYPE_ERRORS, ids=[c[0] for c in TYPE_ERRORS])
+def test_type_error(name, fn, torch_exc):
+    with raises(TypeError, torch_exc):
         fn()
 
 
 def test_getitem_float_index():
-    with pytest.raises((TypeError, IndexError)):  # PyTorch: IndexError; tetragrad's spec: TypeError
+    with raises(TypeError, IndexError, match="indices must be long"):
         z(3, 4)[tgt(np.array([0.0]))]
 
 
 def test_inplace_result_does_not_fit():
     t = tg.zeros(3, dtype=tg.int64)
-    with pytest.raises((TypeError, RuntimeError)):
+    with raises(TypeError, RuntimeError, match="can't be cast"):
         t.add_(1.5)
     assert t.tolist() == [0, 0, 0]
 
@@ -175,56 +192,56 @@ def test_inplace_result_does_not_fit():
     [lambda: z(2, 2) @ z(2, 2, dtype=tg.float64), lambda: tg.mm(z(2, 2, dtype=I64), z(2, 2))],
     ids=["f32_f64", "i64_f32"],
 )
-def test_matmul_mixed_dtypes_promote_or_type_error(fn):
-    try:
-        r = fn()
-    except TypeError:
-        return
-    except RuntimeError:  # PyTorch's choice
-        return
-    assert_close(r, np.zeros((2, 2)))
+def test_matmul_of_mixed_dtypes_raises(fn):
+    # neither promotes: both ask for the same dtype
+    with raises(TypeError, RuntimeError, match="same dtype"):
+        fn()
 
 
 # ---- indices: IndexError ---------------------------------------------------------------------------------
+# (id, fn, the exception torch raises)
 INDEX_ERRORS = [
-    ("getitem_int", lambda: z(3, 4)[3]),
-    ("getitem_neg", lambda: z(3, 4)[-4]),
-    ("getitem_second_dim", lambda: z(3, 4)[0, 4]),
-    ("getitem_too_many", lambda: z(3, 4)[0, 0, 0]),
-    ("getitem_tensor", lambda: z(3, 4)[idx(0, 3)]),
-    ("getitem_tensor_neg", lambda: z(3, 4)[idx(-4)]),
-    ("getitem_list", lambda: z(3, 4)[[5]]),
-    ("setitem_int", lambda: z(3).__setitem__(3, 1.0)),
-    ("index_select", lambda: tg.index_select(z(3, 4), 0, idx(3))),
-    ("index_select_dim1", lambda: tg.index_select(z(3, 4), 1, idx(0, 4))),
-    ("gather", lambda: tg.gather(z(3, 4), 1, tgt(np.array([[4]])))),
-    ("gather_neg", lambda: tg.gather(z(3, 4), 1, tgt(np.array([[-1]])))),
-    ("select", lambda: z(3, 4).select(0, 5)),
-    ("select_dim", lambda: z(3, 4).select(2, 0)),
-    ("sum_dim", lambda: z(3, 4).sum(2)),
-    ("mean_dim_neg", lambda: z(3, 4).mean(-3)),
-    ("max_dim", lambda: z(3, 4).max(2)),
-    ("argmax_dim", lambda: z(3, 4).argmax(5)),
-    ("logsumexp_dim", lambda: z(3, 4).logsumexp(2)),
-    ("transpose", lambda: z(3, 4).transpose(0, 2)),
-    ("permute_dim", lambda: z(3, 4).permute(0, 2)),
-    ("cat_dim", lambda: tg.cat([z(3, 4), z(3, 4)], 2)),
-    ("stack_dim", lambda: tg.stack([z(3), z(3)], 3)),
-    ("squeeze_dim", lambda: z(3, 4).squeeze(3)),
-    ("unsqueeze_dim", lambda: z(3, 4).unsqueeze(4)),
-    ("unbind_dim", lambda: z(3, 4).unbind(2)),
-    ("flatten_dim", lambda: z(3, 4).flatten(0, 3)),
-    ("size_dim", lambda: z(3, 4).size(2)),
-    ("stride_dim", lambda: z(3, 4).stride(-3)),
-    ("chunk_dim", lambda: z(3, 4).chunk(2, 2)),
-    ("gather_dim", lambda: tg.gather(z(3, 4), 2, tgt(np.zeros((3, 4), dtype=np.int64)))),
+    ("getitem_int", lambda: z(3, 4)[3], IndexError),
+    ("getitem_neg", lambda: z(3, 4)[-4], IndexError),
+    ("getitem_second_dim", lambda: z(3, 4)[0, 4], IndexError),
+    ("getitem_too_many", lambda: z(3, 4)[0, 0, 0], IndexError),
+    ("getitem_tensor", lambda: z(3, 4)[idx(0, 3)], IndexError),
+    ("getitem_tensor_neg", lambda: z(3, 4)[idx(-4)], IndexError),
+    ("getitem_list", lambda: z(3, 4)[[5]], IndexError),
+    ("setitem_int", lambda: z(3).__setitem__(3, 1.0), IndexError),
+    ("index_select", lambda: tg.index_select(z(3, 4), 0, idx(3)), IndexError),
+    ("index_select_dim1", lambda: tg.index_select(z(3, 4), 1, idx(0, 4)), RuntimeError),
+    ("gather", lambda: tg.gather(z(3, 4), 1, tgt(np.array([[4]]))), RuntimeError),
+    ("gather_neg", lambda: tg.gather(z(3, 4), 1, tgt(np.array([[-1]]))), RuntimeError),
+    ("select", lambda: z(3, 4).select(0, 5), IndexError),
+    ("select_dim", lambda: z(3, 4).select(2, 0), IndexError),
+    ("sum_dim", lambda: z(3, 4).sum(2), IndexError),
+    ("mean_dim_neg", lambda: z(3, 4).mean(-3), IndexError),
+    ("max_dim", lambda: z(3, 4).max(2), IndexError),
+    ("argmax_dim", lambda: z(3, 4).argmax(5), IndexError),
+    ("logsumexp_dim", lambda: z(3, 4).logsumexp(2), IndexError),
+    ("transpose", lambda: z(3, 4).transpose(0, 2), IndexError),
+    ("permute_dim", lambda: z(3, 4).permute(0, 2), IndexError),
+    ("cat_dim", lambda: tg.cat([z(3, 4), z(3, 4)], 2), IndexError),
+    ("stack_dim", lambda: tg.stack([z(3), z(3)], 3), IndexError),
+    ("squeeze_dim", lambda: z(3, 4).squeeze(3), IndexError),
+    ("unsqueeze_dim", lambda: z(3, 4).unsqueeze(4), IndexError),
+    ("unbind_dim", lambda: z(3, 4).unbind(2), IndexError),
+    ("flatten_dim", lambda: z(3, 4).flatten(0, 3), IndexError),
+    ("size_dim", lambda: z(3, 4).size(2), IndexError),
+    ("stride_dim", lambda: z(3, 4).stride(-3), IndexError),
+    ("chunk_dim", lambda: z(3, 4).chunk(2, 2), IndexError),
+    (
+        "gather_dim",
+        lambda: tg.gather(z(3, 4), 2, tgt(np.zeros((3, 4), dtype=np.int64))),
+        IndexError,
+    ),
 ]
 
 
-@pytest.mark.torch_differs
-@pytest.mark.parametrize("name,fn", INDEX_ERRORS, ids=[c[0] for c in INDEX_ERRORS])
-def test_index_error(name, fn):
-    with pytest.raises(IndexError):
+@pytest.mark.parametrize("name,fn,torch_exc", INDEX_ERRORS, ids=[c[0] for c in INDEX_ERRORS])
+def test_index_error(name, fn, torch_exc):
+    with raises(IndexError, torch_exc):
         fn()
 
 
@@ -234,11 +251,10 @@ def test_index_error_message_names_index_and_size():
     assert "5" in str(info.value) and "3" in str(info.value)
 
 
-@pytest.mark.torch_differs
 def test_state_errors_do_not_corrupt():
     """After an error, the tensors involved are intact and usable."""
     a = tgt(np.arange(6.0).reshape(2, 3))
-    with pytest.raises(ValueError):
+    with raises(ValueError, RuntimeError):
         a + z(4)
     with pytest.raises(IndexError):
         a[7]
@@ -311,20 +327,21 @@ def test_zero_size(name, fn, ref):
     assert_close(fn(), ref)
 
 
+# (id, fn, the exception torch raises; tetragrad raises ValueError)
 ZERO_RAISE = [
-    ("max_all", lambda: z(0).max()),
-    ("min_all", lambda: z(0, 2).min()),
-    ("argmax_all", lambda: z(0).argmax()),
-    ("amax_empty_dim", lambda: z(0, 3).amax(0)),
-    ("max_empty_dim", lambda: tg.ones(2, 0).max(1)),
-    ("item", lambda: z(0).item()),
-    ("view_ambiguous", lambda: z(0, 3).reshape(-1, 0)),
+    ("max_all", lambda: z(0).max(), RuntimeError),
+    ("min_all", lambda: z(0, 2).min(), RuntimeError),
+    ("argmax_all", lambda: z(0).argmax(), IndexError),
+    ("amax_empty_dim", lambda: z(0, 3).amax(0), IndexError),
+    ("max_empty_dim", lambda: tg.ones(2, 0).max(1), IndexError),
+    ("item", lambda: z(0).item(), RuntimeError),
+    ("view_ambiguous", lambda: z(0, 3).reshape(-1, 0), RuntimeError),
 ]
 
 
-@pytest.mark.parametrize("name,fn", ZERO_RAISE, ids=[c[0] for c in ZERO_RAISE])
-def test_zero_size_raises_cleanly(name, fn):
-    with pytest.raises((ValueError, IndexError, RuntimeError)):
+@pytest.mark.parametrize("name,fn,torch_exc", ZERO_RAISE, ids=[c[0] for c in ZERO_RAISE])
+def test_zero_size_raises_cleanly(name, fn, torch_exc):
+    with raises(ValueError, torch_exc):
         fn()
 
 
@@ -335,19 +352,14 @@ def test_zero_size_repr_and_tolist():
 
 
 def test_from_numpy_negative_strides():
-    a = np.arange(4.0)[::-1]
-    try:
-        t = tg.from_numpy(a)
-    except ValueError:  # PyTorch's choice
-        return
-    assert_close(t, a)  # or supported with the right values
+    with pytest.raises(ValueError, match="negative"):  # as torch: no negative strides
+        tg.from_numpy(np.arange(4.0)[::-1])
 
 
-@pytest.mark.torch_differs  # torch raises RuntimeError
 @pytest.mark.parametrize("shape", [(2**40, 2**40), (2**62, 4)])
 def test_shape_too_large_to_count_is_rejected(shape):
     # numel overflowing int64 used to wrap to a tiny allocation behind a huge shape
-    with pytest.raises(ValueError, match="more elements"):
+    with raises(ValueError, RuntimeError, match="more elements", torch_match="overflow"):
         tg.empty(*shape)
-    with pytest.raises(ValueError, match="more elements"):
+    with raises(ValueError, RuntimeError, match="more elements", torch_match="overflow"):
         tg.ones(1).expand(*shape).sum()

@@ -1,10 +1,12 @@
 """float32 exp/log/tanh/sigmoid use tetragrad's own vectorised kernels: check them to within
 2 ulp of the float64 result over the whole float range (sigmoid 2.5 ulp, a division after an
-exp: PyTorch's float32 sigmoid measures 2.4 ulp here), and IEEE behaviour at the edges."""
+exp: PyTorch's float32 sigmoid measures 2-2.4 ulp where its result is normal, but returns 0 where
+the result is subnormal), and IEEE behaviour at the edges."""
 
 import numpy as np
 import pytest
 import tetragrad as tg
+from conftest import torch_differs
 
 
 def _all_float_patterns(n=2_000_000, seed=0):
@@ -35,7 +37,21 @@ REFS = {
 MAX_ULP = {"exp": 2.0, "log": 2.0, "tanh": 2.0, "sigmoid": 2.5}
 
 
-@pytest.mark.parametrize("name", list(REFS))
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            n,
+            marks=torch_differs(
+                "its float32 sigmoid is 0 below x = -88.72, where exp(-x) overflows, though the "
+                "result is a subnormal down to -103.3 (tetragrad keeps it)"
+            ),
+        )
+        if n == "sigmoid"
+        else n
+        for n in REFS
+    ],
+)
 def test_float32_kernel_accuracy(name):
     x = _all_float_patterns()
     if name == "log":

@@ -5,7 +5,7 @@ with torch parity where it is installed."""
 import numpy as np
 import pytest
 import tetragrad as tg
-from conftest import assert_close, check_grad, randn, tgt, to_np
+from conftest import assert_close, check_grad, randn, tgt, to_np, torch_differs
 
 nn = tg.nn
 
@@ -62,7 +62,7 @@ def make_holder(lib):
     return Holder()
 
 
-@pytest.mark.torch_differs  # loads NumPy arrays, which torch's load_state_dict does not take
+@torch_differs("load_state_dict does not take NumPy arrays")
 def test_parameter_containers_register_with_owner_and_train():
     m = make_holder(tg)
     assert list(m.state_dict()) == [
@@ -117,7 +117,7 @@ def test_parameter_dict_key_order_as_torch():
     assert list(nn.ParameterDict([("b", z), ("a", z)])) == ["b", "a"]  # pairs keep their order
 
 
-@pytest.mark.torch_differs  # torch: AttributeError for a missing key, messages differ
+@torch_differs("AttributeError for a missing key; other messages")
 def test_parameter_dict_errors():
     pd = nn.ParameterDict()
     with pytest.raises(KeyError):
@@ -132,7 +132,7 @@ def test_parameter_dict_errors():
         pd()
 
 
-@pytest.mark.torch_differs  # tetragrad's dtype names (the torch strings: the test below)
+@torch_differs("tetragrad's dtype names in reprs (torch's strings: the test below)")
 def test_parameter_container_reprs():
     assert repr(nn.ParameterList()) == "ParameterList()"
     assert (
@@ -164,7 +164,7 @@ def test_parameter_containers_reprs_like_torch(torch):
         assert norm(repr(make(tg))) == repr(make(torch))
 
 
-@pytest.mark.torch_differs  # loads NumPy arrays, which torch's load_state_dict does not take
+@torch_differs("load_state_dict does not take NumPy arrays")
 def test_parameter_containers_state_dict_from_torch(torch):
     tm = make_holder(torch)
     with torch.no_grad():
@@ -184,7 +184,7 @@ def test_parameter_containers_state_dict_from_torch(torch):
 
 
 # ---- get_parameter / get_buffer, pop ------------------------------------------------------------
-@pytest.mark.torch_differs  # the messages differ
+@torch_differs("other messages")
 def test_get_parameter_and_buffer():
     m = nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.Linear(3, 1)))
     m[1].register_buffer("stat", tg.zeros(3))
@@ -243,7 +243,7 @@ def test_unflatten_is_a_view_and_differentiable():
     assert tuple(flat.shape) == (4, 6)
 
 
-@pytest.mark.torch_differs  # ValueError where torch raises RuntimeError
+@torch_differs("RuntimeError where tetragrad raises ValueError, with other messages")
 def test_unflatten_errors():
     x = tg.zeros(3, 6)
     with pytest.raises(

@@ -17,7 +17,7 @@ import itertools
 import numpy as np
 import pytest
 import tetragrad as tg
-from conftest import to_np
+from conftest import to_np, torch_differs
 
 nn = tg.nn
 F = tg.nn.functional
@@ -567,7 +567,7 @@ def test_load_state_dict_continues_identically():
     assert not np.allclose(hist_c[-1][0], hist_a[-1][0], rtol=1e-6, atol=0)
 
 
-@pytest.mark.torch_differs
+@torch_differs("load_state_dict keeps the very buffers: the two optimizers share them")
 def test_load_state_dict_copies_the_buffers():
     """Loading the live state_dict of another optimizer must not tie the two together.
     (PyTorch's load_state_dict keeps the very tensors when dtype and device already match, so

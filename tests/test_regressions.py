@@ -5,6 +5,7 @@ import copy
 import numpy as np
 import pytest
 import tetragrad as tg
+from conftest import raises, tetragrad_only, torch_differs
 
 
 def close(t, want):
@@ -36,7 +37,7 @@ def test_unbind_0d_raises():
     ],
 )
 def test_huge_sizes_raise(make):
-    with pytest.raises((ValueError, MemoryError)):
+    with raises(ValueError, RuntimeError):
         make()
 
 
@@ -69,15 +70,19 @@ def test_bitwise_operators_on_integers():
     assert (tg.tensor([5, 6]) & 3).tolist() == [1, 2]
     assert (tg.tensor([5, 6]) ^ 1).tolist() == [4, 7]
     assert (~tg.tensor([5])).tolist() == [-6]
-    with pytest.raises(TypeError):
+    with raises(TypeError, NotImplementedError):  # torch: "bitwise_and_cpu" not implemented
         tg.tensor([1.5]) & 1
 
 
+@torch_differs("an in-place op whose input overlaps its output raises RuntimeError")
 def test_overlapping_inplace():
     x = tg.arange(4.0).reshape(2, 2)
     x.add_(x.t())
     close(x, [[0, 3], [3, 6]])
-    with pytest.raises(ValueError, match="single memory location"):
+
+
+def test_inplace_into_an_expanded_tensor_raises():
+    with raises(ValueError, RuntimeError, match="single memory location"):
         tg.zeros(3, 1).expand(3, 4).add_(1)
 
 
@@ -85,7 +90,7 @@ def test_clamp_promotes_and_propagates_nan_bounds():
     out = tg.tensor([1, 2]).clamp(max=1.5)
     assert out.dtype == tg.float32 and out.tolist() == [1.0, 1.5]
     assert np.isnan(tg.tensor([1.0, 2.0]).clamp(float("nan"), 1).numpy()).all()
-    with pytest.raises(TypeError):
+    with raises(TypeError, RuntimeError, match="can't be cast"):
         tg.tensor([1, 2]).clamp_(max=1.5)
 
 
@@ -98,14 +103,14 @@ def test_clamp_with_tensor_bounds_and_gradients():
 
 
 def test_integer_rules():
-    with pytest.raises(TypeError):
+    with raises(TypeError, RuntimeError, match="alpha must not be a floating point"):
         tg.tensor([1, 2]).add(tg.tensor([1, 1]), alpha=0.5)
     assert tg.tensor([5]).pow_(tg.tensor([-1])).tolist() == [0]
     assert (tg.tensor([-7, 7]) // 2).tolist() == [-4, 3]
     assert (tg.tensor([-7, 7]) % -3).tolist() == [-1, -2]
     close(tg.tensor([-7.0, 7.0]) % 3, [2, 1])
     # torch raises RuntimeError("ZeroDivisionError"); tetragrad's error is both
-    with pytest.raises(ZeroDivisionError):
+    with raises(ZeroDivisionError, RuntimeError, torch_match="ZeroDivisionError"):
         tg.tensor([7]) // 0
     with pytest.raises(RuntimeError):
         tg.tensor([7]) % 0
@@ -130,15 +135,16 @@ def test_numpy_array_copies_and_byte_order():
 
 
 @pytest.mark.parametrize(
-    "make",
+    "make,tg_exc,torch_exc",
     [
-        lambda: tg.tensor(2**63),
-        lambda: tg.full((2,), float("inf"), dtype=tg.int64),
-        lambda: tg.zeros(2, dtype=tg.int64).fill_(float("nan")),
+        (lambda: tg.tensor(2**63), OverflowError, ValueError),
+        (lambda: tg.full((2,), float("inf"), dtype=tg.int64), ValueError, RuntimeError),
+        (lambda: tg.zeros(2, dtype=tg.int64).fill_(float("nan")), ValueError, RuntimeError),
     ],
+    ids=["tensor", "full_inf", "fill_nan"],
 )
-def test_int64_overflow_raises(make):
-    with pytest.raises((ValueError, OverflowError)):
+def test_int64_overflow_raises(make, tg_exc, torch_exc):
+    with raises(tg_exc, torch_exc):
         make()
 
 
@@ -170,17 +176,18 @@ def test_relu_gradient_ignores_nan_at_negative_inputs():
 
 # ---- errors torch raises too ----------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "bad",
+    "bad,tg_exc,torch_exc",
     [
-        lambda: 1 - tg.tensor([True]),
-        lambda: tg.tensor([True]) - tg.tensor([1.5]),
-        lambda: tg.tensor([True]).abs(),
-        lambda: tg.zeros(0, 0).amax(1),
-        lambda: tg.zeros(0, 3).norm(float("inf")),
+        (lambda: 1 - tg.tensor([True]), TypeError, RuntimeError),
+        (lambda: tg.tensor([True]) - tg.tensor([1.5]), TypeError, RuntimeError),
+        (lambda: tg.tensor([True]).abs(), TypeError, NotImplementedError),
+        (lambda: tg.zeros(0, 0).amax(1), ValueError, IndexError),
+        (lambda: tg.zeros(0, 3).norm(float("inf")), ValueError, RuntimeError),
     ],
+    ids=["rsub_bool", "sub_bool", "abs_bool", "amax_empty", "inf_norm_empty"],
 )
-def test_torch_errors(bad):
-    with pytest.raises((TypeError, ValueError, RuntimeError)):
+def test_torch_errors(bad, tg_exc, torch_exc):
+    with raises(tg_exc, torch_exc):
         bad()
 
 
@@ -217,7 +224,7 @@ def test_autograd_grad_and_no_grad_decorator():
 def test_autograd_grad_unused_input():
     x = tg.ones(2, requires_grad=True)
     y = tg.ones(2, requires_grad=True)
-    with pytest.raises(RuntimeError, match="not used"):
+    with raises(RuntimeError, match="not used", torch_match="not have been used"):
         tg.autograd.grad((x * 2).sum(), [x, y])
     gx, gy = tg.autograd.grad((x * 2).sum(), [x, y], allow_unused=True)
     close(gx, [2, 2])
@@ -294,7 +301,7 @@ def test_index_add_alpha_and_fill_on_expanded():
 def test_cat_rejects_a_lone_tensor_and_argmax_rejects_bool():
     with pytest.raises(TypeError):
         tg.cat(tg.ones(2, 2))
-    with pytest.raises(TypeError):
+    with raises(TypeError, RuntimeError, match="does not support bool"):
         tg.tensor([True]).argmax()
 
 
@@ -303,7 +310,7 @@ def test_index_ops_on_0d_take_one_index():
     # three indices into a 0-d tensor read (index_add) and wrote (index_select) past the buffers
     with pytest.raises(IndexError):
         tg.index_add(tg.tensor(0.0), 0, tg.tensor([0, 0, 0]), tg.tensor(0.97))
-    with pytest.raises(IndexError):
+    with raises(IndexError, RuntimeError, match="can have only 1 value"):
         tg.tensor(1.0).index_select(0, tg.tensor([0, 0, 0]))
 
 
@@ -325,14 +332,24 @@ def test_where_on_0d_expand_strides_and_bool_sign_like_torch():
     assert tg.tensor(True).sign().dtype == tg.bool
 
 
-def test_huge_but_empty_shapes_and_huge_strides():
+HUGE_EMPTY = torch_differs(
+    "a shape whose numel overflows int64 before its 0 is counted raises RuntimeError"
+)
+
+
+@HUGE_EMPTY
+def test_huge_but_empty_shapes():
     # intermediate products overflowed int64 (undefined behaviour) before the zero was seen
     assert tuple(tg.zeros(0).reshape(2**32, 2**32, 0).shape) == (2**32, 2**32, 0)
-    with pytest.raises(ValueError):
+
+
+def test_huge_view_of_a_nonempty_tensor_raises_and_huge_slice_steps():
+    with raises(ValueError, RuntimeError, match="is invalid for input of size 6"):
         tg.ones(2, 3).view(2**32, 2**32, 0)
     assert tg.ones(2, 3)[:, :: 2**62].tolist() == [[1.0], [1.0]]
 
 
+@HUGE_EMPTY
 def test_ops_on_huge_but_empty_tensors():
     # loop geometries multiplied dims of an empty tensor past int64 (undefined behaviour, found
     # by UBSan); empty results come back with their shapes, impossible ones raise ValueError
@@ -383,7 +400,10 @@ def test_sum_does_not_depend_on_the_data_address(dtype, n):
 )
 def test_inplace_integer_division_by_zero_raises(write):
     x = tg.tensor([5, 6])
-    with pytest.raises(ZeroDivisionError, match="division by zero"):
+    # torch: RuntimeError("ZeroDivisionError"); tetragrad's error is both
+    with raises(
+        ZeroDivisionError, RuntimeError, match="division by zero", torch_match="ZeroDivision"
+    ):
         write(x)
     assert x.tolist() == [5, 6]  # nothing written
 
@@ -404,13 +424,17 @@ def test_gather_and_scatter_add_treat_0d_as_one_dim():
     y.backward()
     assert x.grad.item() == 1.0
     assert tg.gather(x, -1, tg.tensor([0, 0])).tolist() == [1.5, 1.5]
-    with pytest.raises(IndexError):
+    with raises(IndexError, RuntimeError, match="out of bounds"):
         tg.gather(x, 0, tg.tensor(1))
     s = tg.tensor(2.0, requires_grad=True)
     tg.tensor(1.0).scatter_add(0, tg.tensor(0), s).backward()
     assert s.grad.item() == 1.0
 
 
+@tetragrad_only(
+    "torch warns once per process about non-writable NumPy memory, then writes into it "
+    "(undefined behaviour: a read-only memmap faults)"
+)
 def test_from_numpy_of_read_only_memory_is_read_only(tmp_path):
     buf = np.frombuffer(b"\x00" * 16, dtype=np.float32)
     with pytest.warns(UserWarning, match="not writable"):
@@ -484,7 +508,7 @@ def test_int64_arange_clamp_and_alpha_are_exact_above_2_53():
 
 
 def test_alpha_type_rules_match_torch():
-    with pytest.raises(TypeError):
+    with raises(TypeError, RuntimeError, match="alpha must not be a floating point"):
         tg.add(tg.tensor([1]), tg.tensor([1]), alpha=0.5)  # float alpha, integer result
     assert tg.add(tg.tensor([1.0]), tg.tensor([1.0]), alpha=0.5).tolist() == [1.5]
     assert tg.add(tg.tensor([1]), tg.tensor([1.0]), alpha=2).tolist() == [3.0]
@@ -494,7 +518,7 @@ def test_alpha_type_rules_match_torch():
     "args", [(0, 1, 1e-300), (0, 2**63 - 1), (0, float("inf")), (-(2**63), 2**63 - 1, 1)]
 )
 def test_arange_whose_size_overflows_raises(args):
-    with pytest.raises((ValueError, RuntimeError)):
+    with raises(ValueError, RuntimeError):
         tg.arange(*args)
 
 
@@ -505,7 +529,7 @@ def test_integer_pow_promotes_and_rejects_negative_exponents():
     assert (tg.tensor([2]) ** 3).dtype == tg.int64
     assert tg.pow(tg.tensor([3]), 2).tolist() == [9]
     for f in (lambda x: x.pow_(-1), lambda x: x**-1, lambda x: tg.pow(x, -2)):
-        with pytest.raises((ValueError, RuntimeError), match="negative"):
+        with raises(ValueError, RuntimeError, match="negative integer powers"):
             f(tg.tensor([2]))
     assert (tg.tensor([1.0, 2.0]) ** -1).tolist() == [1.0, 0.5]  # floats take negative powers
     assert tg.pow(tg.tensor(0.0), 1e-310).item() == 0.0  # a denormal exponent is not 0
@@ -521,12 +545,25 @@ def test_sum_and_prod_with_dtype_bool():
     assert tg.ones(2, 3).sum(1, dtype=tg.float64).dtype == tg.float64
 
 
-def test_max_gradient_goes_to_the_nan():
-    nan = float("nan")
-    for reduce in (lambda x: x.max(), lambda x: x.min(), lambda x: x.amax()):
-        x = tg.tensor([1.0, nan, 3.0], requires_grad=True)
-        reduce(x).backward()
-        assert x.grad.tolist() == [0.0, 1.0, 0.0]
+@pytest.mark.parametrize(
+    "reduce",
+    [
+        pytest.param(lambda x: x.max(), id="max"),
+        pytest.param(lambda x: x.min(), id="min"),
+        pytest.param(
+            lambda x: x.amax(),
+            id="amax",
+            marks=torch_differs(
+                "amax's gradient is NaN everywhere: it divides by the count of elements equal "
+                "to the NaN result (0 / 0)"
+            ),
+        ),
+    ],
+)
+def test_max_gradient_goes_to_the_nan(reduce):
+    x = tg.tensor([1.0, float("nan"), 3.0], requires_grad=True)
+    reduce(x).backward()
+    assert x.grad.tolist() == [0.0, 1.0, 0.0]
 
 
 def test_norm_below_one_has_zero_gradient_at_zero():
@@ -538,6 +575,9 @@ def test_norm_below_one_has_zero_gradient_at_zero():
     np.testing.assert_allclose(g[1:], [s, s / 2**0.5], rtol=1e-6)
 
 
+@torch_differs(
+    "it takes log_sigmoid of the float32 input before promoting to the float64 target (4e-8 off)"
+)
 def test_bce_with_logits_promotes_mixed_precision():
     F = tg.nn.functional
     x32, t64 = tg.tensor([0.3, -1.2]), tg.tensor([1.0, 0.0], dtype=tg.float64)
@@ -550,6 +590,7 @@ def test_bce_with_logits_promotes_mixed_precision():
     assert F.binary_cross_entropy_with_logits(t64, x32.sigmoid()).dtype == tg.float32
 
 
+@tetragrad_only("torch leaves which duplicate index_put_ write wins undefined (it varies by run)")
 def test_index_put_with_many_duplicate_indices_keeps_the_last_write():
     n = 200_000  # large enough for the threaded path
     x = tg.zeros(4)
@@ -575,9 +616,17 @@ def test_nan_gradients_follow_torch_masks():
     assert grad_of(tg.maximum, [0.5], [NAN]) == [[1.0], [1.0]]
     assert grad_of(tg.minimum, [0.5, 2.0], [NAN, 1.0]) == [[1.0, 0.0], [1.0, 1.0]]
     assert grad_of(lambda x: x.norm(p=INF), [NAN, 1.0]) == [[0.0, 0.0]]  # sign(nan) is 0
+
+
+@torch_differs(
+    "a NaN's gradient depends on its position: its vectorised loop gives 0, its scalar loop "
+    "(short tensors, tails) the full gradient"
+)
+def test_hardtanh_and_relu6_give_a_nan_zero_gradient():
     # hardtanh/relu6 pass only strictly inside the bounds: a NaN gets 0 (torch's vectorised loop)
-    assert grad_of(F.hardtanh, [NAN] * 20 + [0.5, 1.0]) == [[0.0] * 20 + [1.0, 0.0]]
+    F = tg.nn.functional
     assert grad_of(F.relu6, [NAN, 3.0, 6.0]) == [[0.0, 1.0, 0.0]]
+    assert grad_of(F.hardtanh, [NAN] * 20 + [0.5, 1.0]) == [[0.0] * 20 + [1.0, 0.0]]
 
 
 def test_clamp_with_tensor_bounds_propagates_nan_and_uses_torch_gradients():
@@ -588,27 +637,37 @@ def test_clamp_with_tensor_bounds_propagates_nan_and_uses_torch_gradients():
     g = grad_of(lambda x, lo, hi: x.clamp(lo, hi), [0.0, 5.0], [2.0, 2.0], [1.0, 1.0])
     assert g == [[0.0, 0.0], [0.0, 0.0], [1.0, 1.0]]
     y = tg.zeros(3)
-    with pytest.raises(ValueError, match="broadcast"):
+    with raises(ValueError, RuntimeError, match="broadcast"):
         y.clamp_(tg.zeros(()), tg.ones(2, 3))
 
 
-def test_piecewise_constant_ops_keep_history_with_zero_or_no_gradient():
+@pytest.mark.parametrize(
+    "f",
+    [
+        pytest.param(lambda x: tg.div(x, 3.0, rounding_mode="floor"), id="div_floor"),
+        pytest.param(lambda x: x.div(2.0, rounding_mode="trunc"), id="div_trunc"),
+        pytest.param(
+            lambda x: tg.floor_divide(x, 3.0),
+            id="floor_divide",
+            marks=torch_differs("floor_divide has no derivative: backward raises RuntimeError"),
+        ),
+    ],
+)
+def test_rounding_divisions_keep_history_with_zero_gradient(f):
     x = tg.tensor([1.5, -2.5], requires_grad=True)
-    for f in (
-        lambda x: tg.div(x, 3.0, rounding_mode="floor"),
-        lambda x: x.div(2.0, rounding_mode="trunc"),
-        lambda x: tg.floor_divide(x, 3.0),
-    ):
-        r = f(x)
-        assert r.requires_grad
-        r.sum().backward()
+    r = f(x)
+    assert r.requires_grad
+    r.sum().backward()
     assert x.grad.tolist() == [0.0, 0.0]
+
+
+def test_piecewise_constant_ops_keep_history_with_zero_or_no_gradient():
     z = tg.tensor([1.0, 0.0], requires_grad=True)
     r = tg.norm(z, p=0)
     assert r.requires_grad and r.item() == 1.0
     r.backward()
     assert z.grad is None  # torch's backward gives no gradient for p=0
-    with pytest.raises(TypeError):
+    with raises(TypeError, RuntimeError):
         z.sum(dtype=tg.int64)  # an integer result cannot carry the gradient: at once, as torch
 
 
@@ -659,19 +718,19 @@ def test_writing_a_requires_grad_value_into_a_view_makes_the_view_require_grad()
 
 
 def test_missing_checks_found_by_fuzzing():
-    with pytest.raises((ValueError, RuntimeError)):
+    with raises(ValueError, RuntimeError, match="appears multiple times"):
         tg.zeros(3).var(dim=(0, 0))
-    with pytest.raises((ValueError, RuntimeError)):
+    with raises(ValueError, RuntimeError, match="appears multiple times"):
         tg.zeros(1, 3).squeeze((0, 0))
     with pytest.raises(IndexError):
         tg.tensor(0.4).flatten(0, 1)
-    with pytest.raises(ValueError):
+    with raises(ValueError, RuntimeError, match="step sign"):
         tg.arange(-0.33, dtype=tg.int64)
-    with pytest.raises(ValueError, match="ignore_index"):
+    with raises(ValueError, RuntimeError, match="ignore_index"):
         tg.nn.functional.cross_entropy(tg.zeros(2, 3), tg.ones(2, 3) / 3, ignore_index=1)
-    with pytest.raises(ValueError, match="at most 2 dims"):
+    with raises(ValueError, RuntimeError, match="at most 2 dims", torch_match="2-tuple"):
         tg.zeros(2, 2, 2).norm(p="fro", dim=(0, 1, 2))
-    with pytest.raises(ValueError):
+    with raises(ValueError, RuntimeError):
         tg.addmm(tg.zeros(1, 6), tg.zeros(5, 3), tg.zeros(3, 4), beta=0)
 
 
@@ -731,9 +790,9 @@ def test_int64_matmul_wraps_on_overflow_like_torch():
 
 def test_fuzz_found_edges_of_arange_cat_var_and_div():
     assert tg.arange(2.08, 3.1, INF, dtype=tg.float64).shape == (0,)  # torch: an empty range
-    with pytest.raises(ValueError, match="nonzero"):
+    with raises(ValueError, RuntimeError, match="nonzero"):
         tg.arange(0.0, 5.0, NAN)
-    with pytest.raises(ValueError, match="step sign"):
+    with raises(ValueError, RuntimeError, match="step sign"):
         tg.arange(0.39, 3.5, -INF, dtype=tg.float64)
     # every skipped 1-D empty input of cat still gets its (empty) gradient
     a, b = tg.zeros(0, requires_grad=True), tg.zeros(0, requires_grad=True)
