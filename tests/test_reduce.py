@@ -375,3 +375,51 @@ def test_reduce_dim_none_keepdim_shapes():
     assert tuple(t.sum(dim=(0, 1, 2), keepdim=True).shape) == (1, 1, 1)
     assert tuple(t.mean(dim=(1, -1)).shape) == (2,)
     assert tuple(t.amax(dim=(0,), keepdim=True).shape) == (1, 3, 4)
+
+
+# ---- var_mean / std_mean: one node, two differentiable outputs ----------------------------
+
+
+@pytest.mark.parametrize("fn,disp", [("var_mean", np.var), ("std_mean", np.std)])
+@pytest.mark.parametrize("dim,keepdim", [(None, False), (1, False), ((0, 2), True), (-1, True)])
+def test_var_mean_std_mean_forward(fn, disp, dim, keepdim):
+    x = randn(3, 4, 5)
+    d, m = getattr(tg, fn)(tgt(x), dim, keepdim=keepdim, correction=0)
+    axis = None if dim is None else dim
+    assert_close(d, disp(x, axis=axis, keepdims=keepdim))
+    assert_close(m, np.mean(x, axis=axis, keepdims=keepdim))
+
+
+@pytest.mark.parametrize("fn", ["var_mean", "std_mean"])
+@pytest.mark.parametrize("use", ["both", "dispersion", "mean"])
+def test_var_mean_std_mean_gradients(fn, use):
+    w = {"both": (1.5, -0.7), "dispersion": (1.0, 0.0), "mean": (0.0, 1.0)}[use]
+
+    def f(x):
+        d, m = getattr(tg, fn)(x, 1, correction=1)
+        if use == "dispersion":
+            return d
+        if use == "mean":
+            return m
+        return d * w[0] + m * w[1]
+
+    check_grad(f, randn(3, 5, seed=1))
+
+
+@pytest.mark.parametrize("fn,single", [("var_mean", "var"), ("std_mean", "std")])
+def test_var_mean_is_one_node_and_matches_the_separate_ops(fn, single):
+    x = tgt(randn(4, 6, seed=2), requires_grad=True)
+    d, m = getattr(tg, fn)(x, dim=0)
+    assert (
+        d.grad_fn.name()
+        == m.grad_fn.name()
+        == {"var_mean": "VarMeanBackward0", "std_mean": "StdMeanBackward0"}[fn]
+    )
+    # only one output reaches the loss: the other's slot stays undefined
+    (m * 3.0).sum().backward(retain_graph=True)
+    assert_close(x.grad, np.full((4, 6), 3.0 / 4))
+    x.grad = None
+    d.sum().backward()
+    y = tgt(randn(4, 6, seed=2), requires_grad=True)
+    getattr(y, single)(dim=0).sum().backward()
+    assert_close(x.grad, y.grad.numpy())

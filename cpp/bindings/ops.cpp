@@ -353,6 +353,17 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
       },
       py::arg("dim") = py::none(), py::arg("unbiased") = py::none(), py::arg("keepdim") = false,
       py::kw_only(), py::arg("correction") = py::none());
+  for (bool is_std : {false, true})
+    m.def(
+        is_std ? "std_mean" : "var_mean",
+        [is_std](const Tensor& x, py::object dim, py::object unbiased, bool keepdim, py::object correction) {
+          if (PyBool_Check(dim.ptr())) std::swap(dim, unbiased), dim = py::none();
+          const double c = correction_of(unbiased, correction);
+          auto r = is_std ? std_mean(x, dims_from(dim), c, keepdim) : var_mean(x, dims_from(dim), c, keepdim);
+          return py::make_tuple(r.first, r.second);
+        },
+        py::arg("input"), py::arg("dim") = py::none(), py::arg("unbiased") = py::none(),
+        py::arg("keepdim") = false, py::kw_only(), py::arg("correction") = py::none());
   def_both(
       m, cls, "logsumexp",
       [](const Tensor& x, py::object dim, bool keepdim) { return logsumexp(x, dims_from(dim), keepdim); },

@@ -96,6 +96,7 @@ from ._C import (
     squeeze,
     stack,
     std,
+    std_mean,
     sub,
     sum,
     swapaxes,
@@ -106,6 +107,7 @@ from ._C import (
     unbind,
     unsqueeze,
     var,
+    var_mean,
     where,
     zeros,
 )

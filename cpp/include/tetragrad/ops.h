@@ -19,15 +19,21 @@ Tensor empty(const Shape& shape, DType dtype = DType::Float32, Device device = {
 Tensor zeros(const Shape& shape, DType dtype = DType::Float32, Device device = {});
 Tensor ones(const Shape& shape, DType dtype = DType::Float32, Device device = {});
 Tensor full(const Shape& shape, double value, DType dtype = DType::Float32, Device device = {});
+// On `like`'s device (torch's Tensor.new_empty/new_zeros/new_ones/new_full): every op allocates
+// through these (or with its inputs' device), so nothing lands on the wrong device.
+Tensor new_empty(const Tensor& like, const Shape& shape, DType dtype);
+Tensor new_zeros(const Tensor& like, const Shape& shape, DType dtype);
+Tensor new_ones(const Tensor& like, const Shape& shape, DType dtype);
+Tensor new_full(const Tensor& like, const Shape& shape, double value, DType dtype);
 // torch's arange: for an int64 result, start/end/step are taken as int64 (truncated) and the
 // values are exact; for a floating one, computed in double. An element count that does not fit
 // an int64 raises.
-Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, DType dtype);
-Tensor linspace(double start, double end, int64_t steps, DType dtype = DType::Float32);
-Tensor eye(int64_t n, int64_t m = -1, DType dtype = DType::Float32);
-Tensor rand(const Shape& shape, DType dtype = DType::Float32);
-Tensor randn(const Shape& shape, DType dtype = DType::Float32);
-Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dtype = DType::Int64);
+Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, DType dtype, Device device = {});
+Tensor linspace(double start, double end, int64_t steps, DType dtype = DType::Float32, Device device = {});
+Tensor eye(int64_t n, int64_t m = -1, DType dtype = DType::Float32, Device device = {});
+Tensor rand(const Shape& shape, DType dtype = DType::Float32, Device device = {});
+Tensor randn(const Shape& shape, DType dtype = DType::Float32, Device device = {});
+Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dtype = DType::Int64, Device device = {});
 void manual_seed(uint64_t seed);
 Tensor& uniform_(Tensor& t, double from = 0.0, double to = 1.0);  // in place, from the global generator
 Tensor& normal_(Tensor& t, double mean = 0.0, double std = 1.0);
@@ -147,6 +153,11 @@ Tensor argmax(const Tensor& t, std::optional<int64_t> dim = std::nullopt, bool k
 Tensor argmin(const Tensor& t, std::optional<int64_t> dim = std::nullopt, bool keepdim = false);
 Tensor var(const Tensor& t, const Dims& dims = {}, double correction = 1.0, bool keepdim = false);
 Tensor std(const Tensor& t, const Dims& dims = {}, double correction = 1.0, bool keepdim = false);
+// (var, mean) and (std, mean) in one pass each, one autograd node with both outputs differentiable.
+std::pair<Tensor, Tensor> var_mean(const Tensor& t, const Dims& dims = {}, double correction = 1.0,
+                                   bool keepdim = false);
+std::pair<Tensor, Tensor> std_mean(const Tensor& t, const Dims& dims = {}, double correction = 1.0,
+                                   bool keepdim = false);
 Tensor logsumexp(const Tensor& t, const Dims& dims, bool keepdim = false);
 Tensor norm(const Tensor& t, double p = 2.0, const Dims& dims = {}, bool keepdim = false);
 

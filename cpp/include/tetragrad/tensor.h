@@ -25,10 +25,19 @@ struct Storage {
   // Memory the tensor may not write (a non-writable NumPy array): in-place ops raise.
   bool read_only = false;
 
+  // CPU memory from the host allocator; another device's from its registered allocator.
   static std::shared_ptr<Storage> allocate(size_t nbytes, Device device = {});
   static std::shared_ptr<Storage> wrap(void* data, size_t nbytes, std::shared_ptr<void> owner,
                                        Device device = {});
 };
+
+// How a device other than the CPU gets memory (the CUDA build registers one). Without one the
+// device is not available and allocating on it raises.
+struct DeviceAllocator {
+  void* (*allocate)(size_t nbytes, int device_index);
+  void (*release)(void* data, int device_index);
+};
+void register_device_allocator(DeviceType type, DeviceAllocator allocator);
 
 struct Node;
 class Tensor;

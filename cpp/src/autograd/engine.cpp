@@ -169,7 +169,7 @@ TensorList run_backward(const TensorList& roots, const TensorList& grads, bool r
       TG_CHECK(r.numel() == 1, StateError,
                "backward: grad can be implicitly created only for scalar outputs (got shape ", r.shape(),
                ")");
-      g = ones(r.shape(), r.dtype());
+      g = new_ones(r, r.shape(), r.dtype());
     } else {
       TG_CHECK(g.shape() == r.shape(), ValueError, "backward: gradient has shape ", g.shape(),
                " but the tensor has shape ", r.shape());

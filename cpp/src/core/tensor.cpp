@@ -29,9 +29,27 @@ struct SmallStorage : Storage {
 };
 }  // namespace
 
+namespace {
+DeviceAllocator g_device_allocators[2] = {};  // by DeviceType; the CPU's is the host allocator below
+}
+void register_device_allocator(DeviceType type, DeviceAllocator allocator) {
+  TG_CHECK(type != DeviceType::CPU, ValueError, "register_device_allocator: the CPU allocator is built in");
+  g_device_allocators[int(type)] = allocator;
+}
+
 std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
-  TG_CHECK(device.type == DeviceType::CPU, StateError, "allocate: device ", device.str(),
-           " is not available in this build");
+  if (device.type != DeviceType::CPU) {
+    const DeviceAllocator a = g_device_allocators[int(device.type)];
+    TG_CHECK(a.allocate != nullptr, StateError, "allocate: device ", device.str(),
+             " is not available in this build");
+    auto s = std::make_shared<Storage>();
+    void* p = nbytes ? a.allocate(nbytes, device.index) : nullptr;
+    s->data = p, s->nbytes = nbytes, s->device = device;
+    s->owner = std::shared_ptr<void>(p, [release = a.release, idx = device.index](void* q) {
+      if (q) release(q, idx);
+    });
+    return s;
+  }
   if (nbytes <= sizeof(SmallStorage::inline_bytes)) {
     auto s = std::make_shared<SmallStorage>();
     s->data = s->inline_bytes;

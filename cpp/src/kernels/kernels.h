@@ -74,15 +74,19 @@ struct SgdParams {
   bool init_buffer;  // first step with momentum: buf := d_p (no dampening), as torch
 };
 
+// What a kernel found in its data that the op turns into an error; nothing was written then.
+enum class KernelStatus : uint8_t { Ok, IntegerDivisionByZero };
+
 // ---- one sub-table per family; `kernels/cpu/<family>.cpp` fills its own by name ----
 
 struct ElementwiseKernels {
   // out = op(in) elementwise. Output dtype is `dtype`, or bool for LogicalNot/IsNan/IsFinite.
   void (*unary)(UnaryOp op, DType dtype, const LoopGeom& g, void* out, const void* in, double a, double b);
   // out = op(a, b). Output dtype is `dtype`, or bool for comparisons and logical ops.
-  // alpha scales b in Add and Sub (a + alpha * b), exactly for int64.
-  void (*binary)(BinaryOp op, DType dtype, const LoopGeom& g, void* out, const void* a, const void* b,
-                 const Scalar& alpha);
+  // alpha scales b in Add and Sub (a + alpha * b), exactly for int64. Integer FloorDiv, TruncDiv
+  // and Remainder check b for zeros first (IntegerDivisionByZero; the CPU would trap).
+  KernelStatus (*binary)(BinaryOp op, DType dtype, const LoopGeom& g, void* out, const void* a, const void* b,
+                         const Scalar& alpha);
   // out = cast<out_dtype>(in): strided copy with conversion (contiguous, to, copy_, cat).
   void (*copy)(DType out_dtype, DType in_dtype, const LoopGeom& g, void* out, const void* in);
   // out = cond ? a : b, cond bool.
@@ -92,6 +96,9 @@ struct ElementwiseKernels {
   // out[i] = start + i * step: in int64 arithmetic for an int64 out and integer start/step, else
   // in double.
   void (*arange)(DType dtype, void* out, int64_t n, const Scalar& start, const Scalar& step);
+  // torch's linspace, computed in double: out[i] = start + i * step for i < n / 2, then
+  // end - (n - 1 - i) * step, so the last value is exactly `end` (step = (end - start) / (n - 1)).
+  void (*linspace)(DType dtype, void* out, int64_t n, double start, double end);
 };
 
 struct ReduceKernels {

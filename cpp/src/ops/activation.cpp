@@ -114,7 +114,7 @@ Tensor prelu(const Tensor& x, const Tensor& weight) {
     record(out, "PreluKernelBackward0", {&x, &weight}, {x, w},
            [ws = weight.shape()](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
              const Tensor pos = compare(BinaryOp::Gt, s[0], wrap_scalar(0.0));
-             const Tensor zero = zeros({}, g.dtype());
+             const Tensor zero = new_zeros(g, {}, g.dtype());
              Tensor gx, gw;
              if (n.needs(0)) gx = where(pos, g, mul(s[1], g));
              if (n.needs(1)) gw = reshape(sum_to(where(pos, zero, mul(s[0], g)), s[1].shape()), ws);

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 
 #include "ops/common.h"
@@ -92,6 +93,11 @@ TensorList FunctionNode::apply(TensorList&& grads) {
   TensorList saved_now;
   saved_now.reserve(saved.size());
   for (auto& s : saved) saved_now.push_back(s.unpack(name_));
+  if (multi_fn_) {
+    if (std::none_of(grads.begin(), grads.end(), [](const Tensor& g) { return g.defined(); }))
+      return TensorList(next_edges.size());
+    return multi_fn_(grads, saved_now, *this);
+  }
   if (!grads[0].defined()) return TensorList(next_edges.size());
   return fn_(grads[0], saved_now, *this);
 }
@@ -120,6 +126,15 @@ void record_list(Tensor& out, const char* name, const TensorList& inputs, std::i
   finish_record(out, node, saved);
 }
 
+void record_multi(TensorList& outputs, const char* name, std::initializer_list<const Tensor*> inputs,
+                  std::initializer_list<Tensor> saved, MultiBackwardFn fn) {
+  auto node = std::make_shared<FunctionNode>(name, uint32_t(outputs.size()), std::move(fn));
+  for (const Tensor* t : inputs) node->next_edges.push_back(t ? gradient_edge(*t) : Edge{});
+  for (const Tensor& s : saved) node->saved.emplace_back(s);
+  for (size_t i = 0; i < outputs.size(); ++i)
+    if (outputs[i].defined()) set_history(outputs[i], node, uint32_t(i));
+}
+
 void check_inplace(const Tensor& t, const char* op) {
   if (!GradMode::is_enabled()) return;
   TG_CHECK(!(t.requires_grad() && t.is_leaf() && !t.is_view()), StateError, op,
@@ -139,7 +154,7 @@ namespace {
 std::shared_ptr<FunctionNode> overwritten_node(const Tensor& self) {
   auto node = std::make_shared<FunctionNode>(
       "FillBackward0", [](const Tensor& g, const TensorList&, const FunctionNode&) -> TensorList {
-        return {zeros(g.shape(), g.dtype())};
+        return {new_zeros(g, g.shape(), g.dtype())};
       });
   node->next_edges = {gradient_edge(self)};
   return node;
@@ -156,7 +171,7 @@ void set_as_strided_history(const Tensor& view, const char* op) {
       std::make_shared<FunctionNode>("AsStridedBackward0",
                                      [bshape, vshape, vstrides, voff](const Tensor& g, const TensorList&,
                                                                       const FunctionNode&) -> TensorList {
-                                       Tensor z = zeros(bshape, g.dtype());
+                                       Tensor z = new_zeros(g, bshape, g.dtype());
                                        Tensor r = z.alias_with(vshape, vstrides, voff);
                                        copy_(r, g);
                                        return {z};
@@ -212,7 +227,7 @@ Tensor& commit_inplace(Tensor& self, const Tensor& result, const char* op, bool 
     if (result.requires_grad() && !result_uses_self && self.requires_grad()) {
       auto node = std::make_shared<FunctionNode>(
           "CopyBackwards", [](const Tensor& g, const TensorList&, const FunctionNode& n) -> TensorList {
-            return {n.needs(0) ? zeros(g.shape(), g.dtype()) : Tensor(), g};
+            return {n.needs(0) ? new_zeros(g, g.shape(), g.dtype()) : Tensor(), g};
           });
       node->next_edges = {gradient_edge(self), gradient_edge(result)};
       set_history(self, node);

@@ -22,11 +22,18 @@ void coalesce(LoopGeom& g);
 
 // A backward node defined by a function: fn(grad_out, saved tensors, node) -> input grads
 // (one per input; undefined where not needed). `node.needs(i)` says whether input i wants one.
+// A node of several differentiable outputs (LSTM's output, h_n, c_n; attention's output and
+// weights; var_mean) takes a MultiBackwardFn instead: one gradient per output, undefined where
+// that output got none (at least one is defined when it runs).
 struct FunctionNode;
 using BackwardFn = std::function<TensorList(const Tensor&, const TensorList&, const FunctionNode&)>;
+using MultiBackwardFn = std::function<TensorList(const TensorList&, const TensorList&, const FunctionNode&)>;
 struct FunctionNode : Node {
   FunctionNode(const char* name, BackwardFn fn) : name_(name), fn_(std::move(fn)) {}
+  FunctionNode(const char* name, uint32_t num_outputs, MultiBackwardFn fn)
+      : name_(name), num_outputs_(num_outputs), multi_fn_(std::move(fn)) {}
   std::string name() const override { return name_; }
+  uint32_t num_outputs() const override { return num_outputs_; }
   TensorList apply(TensorList&& grads) override;
   void release_saved() override;
   bool needs(size_t i) const { return i < next_edges.size() && next_edges[i].fn != nullptr; }
@@ -34,7 +41,9 @@ struct FunctionNode : Node {
 
  private:
   const char* name_;
-  BackwardFn fn_;
+  uint32_t num_outputs_ = 1;
+  BackwardFn fn_;             // one output
+  MultiBackwardFn multi_fn_;  // several
 };
 
 inline bool needs_grad(std::initializer_list<const Tensor*> inputs) {
@@ -45,6 +54,10 @@ void record(Tensor& out, const char* name, std::initializer_list<const Tensor*> 
             std::initializer_list<Tensor> saved, BackwardFn fn);
 void record_list(Tensor& out, const char* name, const TensorList& inputs, std::initializer_list<Tensor> saved,
                  BackwardFn fn);
+// Record `outputs` = op(inputs) as one node with an output slot per entry (an undefined entry
+// is a slot no tensor fills). Call only when needs_grad(inputs).
+void record_multi(TensorList& outputs, const char* name, std::initializer_list<const Tensor*> inputs,
+                  std::initializer_list<Tensor> saved, MultiBackwardFn fn);
 
 // Throw if `t` may not be written in place (a leaf that requires grad, or a view of one).
 void check_inplace(const Tensor& t, const char* op);

@@ -42,15 +42,29 @@ Tensor full(const Shape& shape, double value, DType dtype, Device device) {
 }
 Tensor zeros(const Shape& shape, DType dtype, Device device) { return full(shape, 0.0, dtype, device); }
 Tensor ones(const Shape& shape, DType dtype, Device device) { return full(shape, 1.0, dtype, device); }
+Tensor new_empty(const Tensor& like, const Shape& shape, DType dtype) {
+  return Tensor::empty(shape, dtype, like.device());
+}
+Tensor new_zeros(const Tensor& like, const Shape& shape, DType dtype) {
+  return zeros(shape, dtype, like.device());
+}
+Tensor new_ones(const Tensor& like, const Shape& shape, DType dtype) {
+  return ones(shape, dtype, like.device());
+}
+Tensor new_full(const Tensor& like, const Shape& shape, double value, DType dtype) {
+  return full(shape, value, dtype, like.device());
+}
 
+// Python numbers and C++ scalars live on the host (as torch's wrapped numbers, they combine with
+// tensors on any device).
 Tensor scalar_tensor(double value, DType dtype, bool wrapped) {
-  Tensor t = full({}, value, dtype);
+  Tensor t = full({}, value, dtype, Device{});
   t.impl()->is_wrapped_number = wrapped;
   return t;
 }
 Tensor wrap_scalar(double value) { return scalar_tensor(value, DType::Float64, true); }
 Tensor wrap_scalar(int64_t value) {
-  Tensor t = Tensor::empty({}, DType::Int64);
+  Tensor t = Tensor::empty({}, DType::Int64, Device{});
   *t.data<int64_t>() = value;  // exact for large integers
   t.impl()->is_wrapped_number = true;
   return t;
@@ -119,51 +133,46 @@ int64_t arange_count(Scalar& start, Scalar& end, Scalar& step, DType dtype) {
 }
 }  // namespace
 
-Tensor arange(const Scalar& start_in, const Scalar& end_in, const Scalar& step_in, DType dtype) {
+Tensor arange(const Scalar& start_in, const Scalar& end_in, const Scalar& step_in, DType dtype,
+              Device device) {
   TG_CHECK(dtype != DType::Bool, TypeError, "arange: not implemented for bool");
   Scalar start = start_in, end = end_in, step = step_in;
   const int64_t n = arange_count(start, end, step, dtype);
-  Tensor t = Tensor::empty({n}, dtype);
+  Tensor t = Tensor::empty({n}, dtype, device);
   kernels(t.device()).elementwise.arange(dtype, t.raw_data(), t.numel(), start, step);
   return t;
 }
 
-Tensor linspace(double start, double end, int64_t steps, DType dtype) {
+Tensor linspace(double start, double end, int64_t steps, DType dtype, Device device) {
   TG_CHECK(steps >= 0, ValueError, "linspace: number of steps must be non-negative, got ", steps);
   if (dtype == DType::Int64) {  // integer bounds first, as torch's: linspace(-2.95, 0, 5) -> -2, -1, ...
     check_int_value(start, "linspace");
     check_int_value(end, "linspace");
     start = std::trunc(start), end = std::trunc(end);
   }
-  Tensor t = Tensor::empty({steps}, dtype);
-  const double step = steps > 1 ? (end - start) / double(steps - 1) : 0.0;
-  kernels(t.device()).elementwise.arange(dtype, t.raw_data(), steps, start, step);
-  // Fill the second half from the end, as torch does, so the last value is exactly `end`.
-  TG_DISPATCH_NUMERIC(dtype, "linspace", [&] {
-    scalar_t* p = t.data<scalar_t>();
-    for (int64_t i = std::max<int64_t>(steps / 2, 1); i < steps; ++i)
-      p[i] = scalar_t(end - step * double(steps - 1 - i));
-  });
+  Tensor t = Tensor::empty({steps}, dtype, device);
+  kernels(t.device()).elementwise.linspace(dtype, t.raw_data(), steps, start, end);
   return t;
 }
 
-Tensor eye(int64_t n, int64_t m, DType dtype) {
+Tensor eye(int64_t n, int64_t m, DType dtype, Device device) {
   if (m < 0) m = n;
   TG_CHECK(n >= 0, ValueError, "eye: n must be greater or equal to 0, got ", n);
-  Tensor t = zeros({n, m}, dtype);
-  TG_DISPATCH_ALL(dtype, "eye", [&] {
-    scalar_t* p = t.data<scalar_t>();
-    for (int64_t i = 0; i < std::min(n, m); ++i) p[i * m + i] = scalar_t(1);
-  });
+  Tensor t = zeros({n, m}, dtype, device);
+  // The diagonal: a strided copy of a one (stride m + 1 in t, 0 in the source).
+  const Tensor one = full({}, 1.0, dtype, device);
+  LoopGeom g;
+  g.ndim = 1, g.nops = 2, g.shape[0] = std::min(n, m), g.stride[0][0] = m + 1, g.stride[1][0] = 0;
+  if (g.shape[0] > 0) kernels(device).elementwise.copy(dtype, dtype, g, t.raw_data(), one.raw_data());
   return t;
 }
 
 namespace {
 // U[a, b) or N(a, b^2) draws from the global generator.
-Tensor random_float(const Shape& shape, DType dtype, bool normal, const char* op, double a = 0.0,
-                    double b = 1.0) {
+Tensor random_float(const Shape& shape, DType dtype, Device device, bool normal, const char* op,
+                    double a = 0.0, double b = 1.0) {
   TG_CHECK(is_floating(dtype), TypeError, op, ": expected a floating dtype, got ", dtype_name(dtype));
-  Tensor t = Tensor::empty(shape, dtype);
+  Tensor t = Tensor::empty(shape, dtype, device);
   auto [seed, off] = generator().take(t.numel());
   const KernelTable& k = kernels(t.device());
   (normal ? k.random.normal : k.random.uniform)(dtype, t.raw_data(), t.numel(), a, b, seed, off);
@@ -173,21 +182,25 @@ Tensor random_float(const Shape& shape, DType dtype, bool normal, const char* op
 
 Tensor& uniform_(Tensor& t, double from, double to) {
   TG_CHECK(from <= to, ValueError, "uniform_: expects from <= to, but got from=", from, " to=", to);
-  return copy_(t, random_float(t.shape(), t.dtype(), false, "uniform_", from, to));
+  return copy_(t, random_float(t.shape(), t.dtype(), t.device(), false, "uniform_", from, to));
 }
 Tensor& normal_(Tensor& t, double mean, double std) {
   TG_CHECK(std >= 0.0, ValueError, "normal_: expects std >= 0.0, but got std=", std);
-  return copy_(t, random_float(t.shape(), t.dtype(), true, "normal_", mean, std));
+  return copy_(t, random_float(t.shape(), t.dtype(), t.device(), true, "normal_", mean, std));
 }
 
-Tensor rand(const Shape& shape, DType dtype) { return random_float(shape, dtype, false, "rand"); }
-Tensor randn(const Shape& shape, DType dtype) { return random_float(shape, dtype, true, "randn"); }
+Tensor rand(const Shape& shape, DType dtype, Device device) {
+  return random_float(shape, dtype, device, false, "rand");
+}
+Tensor randn(const Shape& shape, DType dtype, Device device) {
+  return random_float(shape, dtype, device, true, "randn");
+}
 
-Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dtype) {
+Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dtype, Device device) {
   TG_CHECK(high > low, ValueError, "randint: expected low < high, got low=", low, " high=", high);
   TG_CHECK(dtype != DType::Bool, TypeError, "randint: bool dtype is not supported");
-  if (is_floating(dtype)) return to_dtype(randint(low, high, shape, DType::Int64), dtype);
-  Tensor t = Tensor::empty(shape, dtype);
+  if (is_floating(dtype)) return to_dtype(randint(low, high, shape, DType::Int64, device), dtype);
+  Tensor t = Tensor::empty(shape, dtype, device);
   auto [seed, off] = generator().take(t.numel());
   kernels(t.device()).random.uniform(dtype, t.raw_data(), t.numel(), double(low), double(high), seed, off);
   return t;

@@ -14,7 +14,7 @@ Tensor dropout(const Tensor& x, double p, bool training) {
   {
     NoGradGuard ng;
     if (p == 1.0) {
-      mask = zeros(x.shape(), x.dtype());
+      mask = new_zeros(x, x.shape(), x.dtype());
     } else {
       const Tensor keep = compare(BinaryOp::Lt, rand(x.shape(), x.dtype()), wrap_scalar(1.0 - p));
       mask = mul(to_dtype(keep, x.dtype()), wrap_scalar(1.0 / (1.0 - p)));

@@ -137,16 +137,11 @@ void check_alpha(BinaryOp op, DType ct, const Scalar& alpha) {
            ": boolean alpha only supported for boolean results");
 }
 
-// Integer division by zero has no result (torch raises ZeroDivisionError); checked before any
-// kernel runs, the in-place forms included (the CPU would trap).
-void check_integer_divisor(BinaryOp op, DType ct, const Tensor& a, const Tensor& b) {
-  if (is_floating(ct) || !(op == BinaryOp::FloorDiv || op == BinaryOp::TruncDiv || op == BinaryOp::Remainder))
-    return;
-  Tensor zero = binary_raw(BinaryOp::Eq, cast(b, ct), scalar_tensor(0, ct), 1);
-  const bool* p = zero.data<bool>();
-  for (int64_t i = 0; i < zero.numel(); ++i)
-    TG_CHECK(!p[i], ZeroDivisionError, op_name(op), ": integer division by zero (shapes ", a.shape(), " and ",
-             b.shape(), ")");
+// Integer division by zero has no result (torch raises ZeroDivisionError): the kernel finds it
+// before writing anything, the in-place forms included.
+void check_status(KernelStatus st, BinaryOp op, const Tensor& a, const Tensor& b) {
+  TG_CHECK(st != KernelStatus::IntegerDivisionByZero, ZeroDivisionError, op_name(op),
+           ": integer division by zero (shapes ", a.shape(), " and ", b.shape(), ")");
 }
 
 // An operand's data in dtype `ct`: itself, a converted copy in `keep`, or, for a 0-d operand
@@ -172,14 +167,13 @@ Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& a
   Shape shape = broadcast_shapes(a.shape(), b.shape(), name);
   Tensor out = Tensor::empty(shape, bool_result(op) ? DType::Bool : ct, a.device());
   check_alpha(op, ct, alpha);
-  check_integer_divisor(op, ct, a, b);
   Tensor keep_a, keep_b;
   alignas(8) unsigned char buf_a[8], buf_b[8];
   const void* pa = operand_data(a, ct, keep_a, buf_a);
   const void* pb = operand_data(b, ct, keep_b, buf_b);
   // A converted copy is contiguous: its strides, not the original's, describe it.
   LoopGeom g = make_geom(shape, {&out, keep_a.defined() ? &keep_a : &a, keep_b.defined() ? &keep_b : &b});
-  kernels(a.device()).elementwise.binary(op, ct, g, out.raw_data(), pa, pb, alpha);
+  check_status(kernels(a.device()).elementwise.binary(op, ct, g, out.raw_data(), pa, pb, alpha), op, a, b);
   return out;
 }
 
@@ -243,7 +237,7 @@ Tensor div(const Tensor& a, const Tensor& b) {
 Tensor pow(const Tensor& a, const Tensor& b) {
   // A bool tensor to a Python bool stays bool (as torch's): x ** True is x, x ** False is all True.
   if (a.dtype() == DType::Bool && b.impl()->is_wrapped_number && b.dtype() == DType::Bool)
-    return *b.data<bool>() ? clone(a) : full(a.shape(), 1.0, DType::Bool);
+    return *b.data<bool>() ? clone(a) : new_full(a, a.shape(), 1.0, DType::Bool);
   if (b.impl()->is_wrapped_number && b.dtype() != DType::Bool && !a.impl()->is_wrapped_number) {
     // A Python number: one pass of the scalar power in the promoted dtype.
     const DType ct = compute_dtype(BinaryOp::Pow, a, b);
@@ -253,7 +247,7 @@ Tensor pow(const Tensor& a, const Tensor& b) {
     if (needs_grad({&x}))
       record(out, "PowBackward0", {&x}, {x},
              [e](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
-               if (e == 0.0) return {zeros(g.shape(), g.dtype())};
+               if (e == 0.0) return {new_zeros(g, g.shape(), g.dtype())};
                return {mul(g, mul(wrap_scalar(e), unary_raw(UnaryOp::PowScalar, s[0], e - 1.0)))};
              });
     return out;
@@ -268,7 +262,7 @@ Tensor pow(const Tensor& a, const Tensor& b) {
              if (n.needs(0)) {
                // d/dx x^e = e * x^(e-1); zero where e == 0 (torch's convention).
                Tensor d = mul(e, pow(x, sub(e, wrap_scalar(1.0))));
-               d = where(compare(BinaryOp::Eq, e, wrap_scalar(0.0)), zeros({}, d.dtype()), d);
+               d = where(compare(BinaryOp::Eq, e, wrap_scalar(0.0)), new_zeros(d, {}, d.dtype()), d);
                ga = reduce_grad(mul(g, d), sa, da);
              }
              if (n.needs(1)) {
@@ -276,7 +270,7 @@ Tensor pow(const Tensor& a, const Tensor& b) {
                Tensor d = mul(y, log(x));
                Tensor zero_base = logical(BinaryOp::LogicalAnd, compare(BinaryOp::Eq, x, wrap_scalar(0.0)),
                                           compare(BinaryOp::Ge, e, wrap_scalar(0.0)));
-               d = where(zero_base, zeros({}, d.dtype()), d);
+               d = where(zero_base, new_zeros(d, {}, d.dtype()), d);
                gb = reduce_grad(mul(g, d), sb, db);
              }
              return {ga, gb};
@@ -294,7 +288,7 @@ static Tensor extreme(BinaryOp op, const char* name, const Tensor& a, const Tens
              const BinaryOp loses = op == BinaryOp::Maximum ? BinaryOp::Lt : BinaryOp::Gt;
              Tensor half = mul(g, wrap_scalar(0.5));
              Tensor tie = compare(BinaryOp::Eq, s[0], s[1]);
-             Tensor zero = zeros({}, g.dtype());
+             Tensor zero = new_zeros(g, {}, g.dtype());
              Tensor ga, gb;
              if (n.needs(0))
                ga = reduce_grad(where(tie, half, where(compare(loses, s[0], s[1]), zero, g)), s[0]);
@@ -327,8 +321,9 @@ static Tensor rounded_divide(BinaryOp op, const Tensor& a, const Tensor& b) {
   if (is_floating(out.dtype()) && needs_grad({&a, &b}))
     record(out, "DivBackward2", {&a, &b}, {},
            [sa = a.shape(), da = a.dtype(), sb = b.shape(), db = b.dtype()](
-               const Tensor&, const TensorList&, const FunctionNode& n) -> TensorList {
-             return {n.needs(0) ? zeros(sa, da) : Tensor(), n.needs(1) ? zeros(sb, db) : Tensor()};
+               const Tensor& g, const TensorList&, const FunctionNode& n) -> TensorList {
+             return {n.needs(0) ? new_zeros(g, sa, da) : Tensor(),
+                     n.needs(1) ? new_zeros(g, sb, db) : Tensor()};
            });
   return out;
 }
@@ -405,7 +400,6 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, const Scalar& al
            " doesn't match the broadcast shape ", shape);
   check_writable(self, name);
   check_alpha(op, ct, alpha);
-  check_integer_divisor(op, ct, self, other);
   if (inplace_records(self, &other)) return commit_inplace(self, binary(op, clone(self), other, alpha), name);
   if (ct == self.dtype() && !bool_result(op)) {
     Tensor o = cast(other, ct);
@@ -414,8 +408,9 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, const Scalar& al
         o.offset() == self.offset() && o.strides() == self.strides() && o.shape() == self.shape();
     if (o.storage() == self.storage() && !same_layout) o = clone(o.detach());
     LoopGeom g = make_geom(shape, {&self, &self, &o});
-    kernels(self.device())
-        .elementwise.binary(op, ct, g, self.raw_data(), self.raw_data(), o.raw_data(), alpha);
+    check_status(kernels(self.device())
+                     .elementwise.binary(op, ct, g, self.raw_data(), self.raw_data(), o.raw_data(), alpha),
+                 op, self, other);
     self.bump_version();
   } else {
     Tensor r = binary_raw(op, self, other, alpha);

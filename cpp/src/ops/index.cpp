@@ -53,7 +53,7 @@ Tensor cat(const TensorList& tensors, int64_t dim) {
                t.shape(), ")");
     shape[dim] += t.shape()[dim];
   }
-  Tensor out = Tensor::empty(shape, dt);
+  Tensor out = new_empty(tensors[0], shape, dt);
   {
     NoGradGuard ng;
     int64_t off = 0;
@@ -80,7 +80,7 @@ Tensor cat(const TensorList& tensors, int64_t dim) {
                     if (!n.needs(i)) {
                       r.push_back(Tensor());
                     } else if (sizes[i] < 0) {
-                      r.push_back(zeros({0}, dts[i]));
+                      r.push_back(new_zeros(g, {0}, dts[i]));
                     } else {
                       Tensor s = slice(g, dim, off, off + sizes[i]);
                       r.push_back(s.dtype() == dts[i] ? s : to_dtype(s, dts[i]));
@@ -169,7 +169,7 @@ Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) {
   for (int64_t d = 0; d < index.dim(); ++d)
     if (d != dim) src = narrow(src, d, 0, index.shape()[d]);
   src = contiguous(src);
-  Tensor out = Tensor::empty(index.shape(), t.dtype());
+  Tensor out = new_empty(t, index.shape(), t.dtype());
   const int64_t outer = shape_numel(index.shape(), 0, dim);
   const int64_t inner = shape_numel(index.shape(), dim + 1, index.dim());
   if (out.numel())
@@ -179,7 +179,7 @@ Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) {
   if (needs_grad({&t}))
     record(out, "GatherBackward0", {&t}, {idx},
            [s = t.shape(), dim](const Tensor& g, const TensorList& sv, const FunctionNode&) -> TensorList {
-             return {scatter_add(zeros(s, g.dtype()), dim, sv[0], g)};
+             return {scatter_add(new_zeros(g, s, g.dtype()), dim, sv[0], g)};
            });
   return out;
 }
@@ -204,7 +204,7 @@ Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tens
   // Scatter into a contiguous block shaped like index on the other dims, then add it in.
   Shape block_shape = index.shape();
   block_shape[dim] = D;
-  Tensor block = zeros(block_shape, t.dtype());
+  Tensor block = new_zeros(t, block_shape, t.dtype());
   Tensor s = src.detach();
   for (int64_t d = 0; d < src.dim(); ++d) s = narrow(s, d, 0, index.shape()[d]);
   s = contiguous(s);
@@ -228,7 +228,7 @@ Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tens
           Tensor gs;
           if (n.needs(1)) {
             Tensor gg = gather(g, dim, sv[0]);
-            gs = zeros(ss, g.dtype());
+            gs = new_zeros(g, ss, g.dtype());
             Tensor v = gs;
             for (int64_t d = 0; d < (int64_t)ss.size(); ++d) v = narrow(v, d, 0, sv[0].shape()[d]);
             copy_(v, gg);
@@ -250,7 +250,7 @@ Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
   Shape shape = t.shape();
   const int64_t J = idx.numel();
   if (t.dim()) shape[dim] = J;
-  Tensor out = Tensor::empty(shape, t.dtype());
+  Tensor out = new_empty(t, shape, t.dtype());
   const int64_t outer = t.dim() ? shape_numel(t.shape(), 0, dim) : 1;
   const int64_t inner = t.dim() ? shape_numel(t.shape(), dim + 1, t.dim()) : 1;
   if (out.numel())
@@ -260,7 +260,7 @@ Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {
   if (needs_grad({&t}))
     record(out, "IndexSelectBackward0", {&t}, {idx},
            [s = t.shape(), dim](const Tensor& g, const TensorList& sv, const FunctionNode&) -> TensorList {
-             return {index_add(zeros(s, g.dtype()), dim, sv[0], g)};
+             return {index_add(new_zeros(g, s, g.dtype()), dim, sv[0], g)};
            });
   return out;
 }
@@ -271,7 +271,7 @@ Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor
   // A bool source is added (or-ed) as it is, or not at all for alpha 0 (as torch's).
   const Tensor src = alpha.is_one() ? src_in
                      : src_in.dtype() == DType::Bool
-                         ? (alpha.to<double>() != 0 ? src_in : zeros(src_in.shape(), DType::Bool))
+                         ? (alpha.to<double>() != 0 ? src_in : new_zeros(src_in, src_in.shape(), DType::Bool))
                          : mul(src_in, wrap_scalar(alpha));
   check_index_tensor(index, "index_add");
   TG_CHECK(index.dim() <= 1, ValueError, "index_add: index must be 0-D or 1-D, got shape ", index.shape());
@@ -374,7 +374,7 @@ Tensor index_get(const Tensor& g, int64_t dim, const Tensor& coords) {
   Tensor flat = reshape(c, put_block_shape(c.shape(), dim, k, shape_numel(c.shape(), dim, dim + k)));
   Shape inner_strides = contiguous_strides(Shape(c.shape().begin() + dim, c.shape().begin() + dim + k));
   std::vector<int64_t> lin = coord_offsets(coords, inner_strides, 0);
-  Tensor idx = Tensor::empty({n}, DType::Int64);
+  Tensor idx = new_empty(g, {n}, DType::Int64);
   std::copy(lin.begin(), lin.end(), idx.data<int64_t>());
   return index_select(flat, dim, idx);
 }
@@ -408,7 +408,7 @@ Tensor put_coords(const Tensor& self, int64_t dim, const Tensor& coords, const T
                gs = g;
                if (!accumulate) {  // the overwritten elements got nothing from self
                  gs = clone(g);
-                 index_put_raw(gs, dim, s[0], zeros({}, g.dtype()), false);
+                 index_put_raw(gs, dim, s[0], new_zeros(g, {}, g.dtype()), false);
                }
              }
              if (n.needs(1)) gv = cast(sum_to(index_get(g, dim, s[0]), vs), vd);
@@ -493,7 +493,7 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   Shape shape = broadcast_shapes(broadcast_shapes(cond.shape(), a.shape(), "where"), b.shape(), "where");
   Tensor ac = a.dtype() == dt ? a : to_dtype(a.detach(), dt);
   Tensor bc = b.dtype() == dt ? b : to_dtype(b.detach(), dt);
-  Tensor out = Tensor::empty(shape, dt);
+  Tensor out = new_empty(a, shape, dt);
   LoopGeom g = make_geom(shape, {&out, &cond, &ac, &bc});
   kernels(out.device())
       .elementwise.where(dt, g, out.raw_data(), cond.raw_data(), ac.raw_data(), bc.raw_data());
@@ -501,7 +501,7 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
     record(out, "WhereBackward0", {&a, &b}, {cond},
            [sa = a.shape(), sb = b.shape(), da = a.dtype(), db = b.dtype()](
                const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
-             Tensor zero = zeros({}, g.dtype());
+             Tensor zero = new_zeros(g, {}, g.dtype());
              Tensor ga, gb;
              if (n.needs(0)) ga = to_dtype(sum_to(where(s[0], g, zero), sa), da);
              if (n.needs(1)) gb = to_dtype(sum_to(where(s[0], zero, g), sb), db);
@@ -537,7 +537,7 @@ Tensor masked_select(const Tensor& t, const Tensor& mask) {
   const bool* mp = m.data<bool>();
   for (int64_t i = 0; i < m.numel(); ++i)
     if (mp[i]) positions.push_back(i);
-  Tensor idx = Tensor::empty({(int64_t)positions.size()}, DType::Int64);
+  Tensor idx = new_empty(t, {(int64_t)positions.size()}, DType::Int64);
   std::copy(positions.begin(), positions.end(), idx.data<int64_t>());
   return index_select(reshape(expand(t, shape), {-1}), 0, idx);
 }
@@ -555,7 +555,7 @@ Tensor nonzero(const Tensor& t) {
     for (int64_t i = 0; i < n; ++i)
       if (p[i] != scalar_t(0)) flat.push_back(i);
   });
-  Tensor out = Tensor::empty({(int64_t)flat.size(), nd}, DType::Int64);
+  Tensor out = new_empty(t, {(int64_t)flat.size(), nd}, DType::Int64);
   int64_t* o = out.data<int64_t>();
   for (size_t k = 0; k < flat.size(); ++k) {
     int64_t rem = flat[k];

@@ -211,7 +211,7 @@ Tensor nll_loss_named(const Tensor& input, const Tensor& target, const Tensor& w
     record(out, "NllLossBackward0", {&input}, {t},
            [c, w, r, scale, ignore_index, shape = input.shape()](const Tensor& g, const TensorList& s,
                                                                  const FunctionNode&) -> TensorList {
-             Tensor dx = zeros(shape, w.defined() ? w.dtype() : g.dtype());
+             Tensor dx = new_zeros(g, shape, w.defined() ? w.dtype() : g.dtype());
              const Tensor gc = contiguous(to_dtype(g, dx.dtype()));
              const bool per_elem = r == Reduction::None;
              kernels(dx.device())
@@ -280,7 +280,7 @@ Tensor cross_entropy(const Tensor& input_, const Tensor& target, const Tensor& w
   // (weighted) sum of -log p over classes, zero at ignored targets, normalised like nll.
   const Tensor ignore_mask = compare(BinaryOp::Eq, target, wrap_scalar(ignore_index));
   Tensor smooth = neg(sum(w_b.defined() ? mul(logp, w_b) : logp, {class_dim}));
-  smooth = masked_fill(smooth, ignore_mask, zeros({}, smooth.dtype()));
+  smooth = masked_fill(smooth, ignore_mask, new_zeros(smooth, {}, smooth.dtype()));
   Tensor ret;
   if (r == Reduction::None) {
     ret = smooth;

@@ -82,7 +82,7 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   check_same_dtype(a, b, "mm");
   TG_CHECK(a.size(1) == b.size(0), ValueError, "mm: mat1 and mat2 shapes cannot be multiplied (", a.shape(),
            " and ", b.shape(), ")");
-  Tensor out = Tensor::empty({a.size(0), b.size(1)}, a.dtype());
+  Tensor out = new_empty(a, {a.size(0), b.size(1)}, a.dtype());
   gemm_raw(out, a, b, 1, 0, 0, 1.0, 0.0);
   if (needs_grad({&a, &b}))
     record(out, "MmBackward0", {&a, &b}, {a, b},
@@ -99,7 +99,7 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   check_same_dtype(a, b, "bmm");
   TG_CHECK(a.size(0) == b.size(0) && a.size(2) == b.size(1), ValueError,
            "bmm: batch sizes or inner dims do not match (shapes ", a.shape(), " and ", b.shape(), ")");
-  Tensor out = Tensor::empty({a.size(0), a.size(1), b.size(2)}, a.dtype());
+  Tensor out = new_empty(a, {a.size(0), a.size(1), b.size(2)}, a.dtype());
   const int64_t B = a.size(0);
   gemm_raw(out, a, b, B, B > 1 ? a.stride(0) : 0, B > 1 ? b.stride(0) : 0, 1.0, 0.0);
   if (needs_grad({&a, &b}))
@@ -118,7 +118,7 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b, double beta, 
   TG_CHECK(a.size(1) == b.size(0), ValueError, "addmm: mat1 and mat2 shapes cannot be multiplied (",
            a.shape(), " and ", b.shape(), ")");
   const Shape shape{a.size(0), b.size(1)};
-  Tensor out = Tensor::empty(shape, a.dtype());
+  Tensor out = new_empty(a, shape, a.dtype());
   // The bias shape is checked even when beta = 0 ignores its values (its gradient needs it).
   TG_CHECK(broadcast_shapes(bias.shape(), shape, "addmm") == shape, ValueError, "addmm: bias of shape ",
            bias.shape(), " cannot be broadcast to ", shape);

@@ -69,10 +69,10 @@ ReducePlan plan(const Tensor& t, const Dims& dims_in, bool keepdim, const char* 
 
 Tensor run(ReduceOp op, const ReducePlan& p, DType dtype, Tensor* index = nullptr,
            const Tensor* aux = nullptr, double param = 0) {
-  Tensor out = Tensor::empty(p.out_shape, dtype);
+  Tensor out = new_empty(p.src, p.out_shape, dtype);
   int64_t* idx = nullptr;
   if (index) {
-    *index = Tensor::empty(p.out_shape, DType::Int64);
+    *index = new_empty(p.src, p.out_shape, DType::Int64);
     idx = index->data<int64_t>();
   }
   Tensor src = p.src.dtype() == dtype ? p.src : to_dtype(p.src.detach(), dtype);
@@ -145,27 +145,28 @@ Tensor prod_grad(const Tensor& gk, const Tensor& x, const Tensor& out_k, const D
   const Tensor is_zero = compare(BinaryOp::Eq, x, wrap_scalar(0.0));
   const int64_t zeros_in_x = int64_t(sum(is_zero).item());
   if (zeros_in_x == 0) return div(mul(gk, out_k), x);
-  if (dims.empty() && zeros_in_x >= 2) return zeros(x.shape(), x.dtype());
+  if (dims.empty() && zeros_in_x >= 2) return new_zeros(x, x.shape(), x.dtype());
   const Tensor is_nan = unary(UnaryOp::IsNan, x);
   const Tensor is_inf = logical(BinaryOp::LogicalAnd, unary(UnaryOp::LogicalNot, unary(UnaryOp::IsFinite, x)),
                                 unary(UnaryOp::LogicalNot, is_nan));
-  const Tensor regular = unary(UnaryOp::IsFinite, where(is_zero, full({}, NAN, x.dtype()), x));
+  const Tensor regular = unary(UnaryOp::IsFinite, where(is_zero, new_full(x, {}, NAN, x.dtype()), x));
   auto others = [&](const Tensor& mask) {  // how many of the other elements of the slice are `mask`
     return sub(sum(mask, dims, true), to_dtype(mask, DType::Int64));
   };
   const Tensor nz = others(is_zero), ni = others(is_inf), nn = others(is_nan);
-  const Tensor one = ones({}, x.dtype()), zero = zeros({}, x.dtype());
+  const Tensor one = new_ones(x, {}, x.dtype()), zero = new_zeros(x, {}, x.dtype());
   const Tensor p = prod(where(regular, x, one), dims, true);
   const Tensor p_others = where(regular, div(p, x), p);
   // The sign of the other infinities (an infinity's own sign divides out: sign^2 = 1).
   const Tensor inf_sign = prod(where(is_inf, sign(x), one), dims, true);
   const Tensor s_others = where(is_inf, mul(inf_sign, sign(x)), inf_sign);
   auto positive = [](const Tensor& n) { return compare(BinaryOp::Gt, n, wrap_scalar(int64_t(0))); };
-  Tensor v = where(positive(ni), mul(full({}, INFINITY, x.dtype()), mul(s_others, sign(p_others))), p_others);
+  Tensor v =
+      where(positive(ni), mul(new_full(x, {}, INFINITY, x.dtype()), mul(s_others, sign(p_others))), p_others);
   v = where(positive(nz), zero, v);
   v = where(
       logical(BinaryOp::LogicalOr, positive(nn), logical(BinaryOp::LogicalAnd, positive(nz), positive(ni))),
-      full({}, NAN, x.dtype()), v);
+      new_full(x, {}, NAN, x.dtype()), v);
   return mul(gk, v);
 }
 }  // namespace
@@ -183,9 +184,11 @@ Tensor prod(const Tensor& t, const Dims& dims, bool keepdim, std::optional<DType
 }
 
 namespace {
-// amax/amin: the gradient is shared evenly by the elements equal to the extreme.
+// amax/amin and max()/min(): the gradient is shared evenly by the elements equal to the
+// extreme. A NaN extreme: max()/min() give it to the NaNs (torch's evenly_distribute_backward),
+// amax/amin to nobody as torch's (x == NaN matches none: 0/0, NaN everywhere).
 Tensor extreme_all(ReduceOp op, const char* opname, const char* name, const Tensor& t, const Dims& dims,
-                   bool keepdim) {
+                   bool keepdim, bool nan_takes_grad) {
   ReducePlan p = plan(t, dims, keepdim, opname);
   require_nonempty(p, t, opname);
   const bool is_bool = t.dtype() == DType::Bool;
@@ -193,11 +196,11 @@ Tensor extreme_all(ReduceOp op, const char* opname, const char* name, const Tens
   if (is_bool) out = to_dtype(out, DType::Bool);
   if (needs_grad({&t}))
     record(out, name, {&t}, {t, out},
-           [k = p.keep_shape, dims](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
-             // The elements equal to the extreme share the gradient; a NaN result is the NaNs'.
+           [k = p.keep_shape, dims, nan_takes_grad](const Tensor& g, const TensorList& s,
+                                                    const FunctionNode&) -> TensorList {
              const Tensor e = reshape(s[1], k);
              Tensor hit = compare(BinaryOp::Eq, s[0], e);
-             if (is_floating(e.dtype()))
+             if (nan_takes_grad && is_floating(e.dtype()))
                hit = logical(
                    BinaryOp::LogicalOr, hit,
                    logical(BinaryOp::LogicalAnd, unary(UnaryOp::IsNan, s[0]), unary(UnaryOp::IsNan, e)));
@@ -222,20 +225,24 @@ std::pair<Tensor, Tensor> extreme_dim(ReduceOp op, const char* opname, const cha
            [k = p.keep_shape, s = t.shape(), d](const Tensor& g, const TensorList& sv,
                                                 const FunctionNode&) -> TensorList {
              if (s.empty()) return {g};
-             return {scatter_add(zeros(s, g.dtype()), d, reshape(sv[0], k), reshape(g, k))};
+             return {scatter_add(new_zeros(g, s, g.dtype()), d, reshape(sv[0], k), reshape(g, k))};
            });
   return {out, index};
 }
 }  // namespace
 
 Tensor amax(const Tensor& t, const Dims& dims, bool keepdim) {
-  return extreme_all(ReduceOp::Max, "amax", "AmaxBackward0", t, dims, keepdim);
+  return extreme_all(ReduceOp::Max, "amax", "AmaxBackward0", t, dims, keepdim, false);
 }
 Tensor amin(const Tensor& t, const Dims& dims, bool keepdim) {
-  return extreme_all(ReduceOp::Min, "amin", "AminBackward0", t, dims, keepdim);
+  return extreme_all(ReduceOp::Min, "amin", "AminBackward0", t, dims, keepdim, false);
 }
-Tensor max_all(const Tensor& t) { return extreme_all(ReduceOp::Max, "max", "MaxBackward1", t, {}, false); }
-Tensor min_all(const Tensor& t) { return extreme_all(ReduceOp::Min, "min", "MinBackward1", t, {}, false); }
+Tensor max_all(const Tensor& t) {
+  return extreme_all(ReduceOp::Max, "max", "MaxBackward1", t, {}, false, true);
+}
+Tensor min_all(const Tensor& t) {
+  return extreme_all(ReduceOp::Min, "min", "MinBackward1", t, {}, false, true);
+}
 std::pair<Tensor, Tensor> max_dim(const Tensor& t, int64_t dim, bool keepdim) {
   return extreme_dim(ReduceOp::Max, "max", "MaxBackward0", t, dim, keepdim);
 }
@@ -265,25 +272,26 @@ Tensor argmin(const Tensor& t, std::optional<int64_t> dim, bool keepdim) {
 }
 
 namespace {
-struct VarResult {
-  Tensor var, mean;  // var: the std for StdDev; mean has the keepdim shape
+// One pass for the mean, one for the squared deviations from it (the kernel subtracts aux laid
+// out as [outer, inner], the mean's layout); `out`: the variance, or the std for StdDev.
+struct Dispersion {
+  Tensor out, mean;  // mean: the result's shape (keepdim or not), a fresh tensor
+  Tensor mean_k;     // the same memory in the keepdim shape
   ReducePlan plan;
+  bool all;  // over every dim (torch's var_backward treats this case apart)
 };
-VarResult var_raw(const Tensor& t, const Dims& dims, double correction, bool keepdim, const char* op,
-                  ReduceOp kind = ReduceOp::SumSqDev) {
+Dispersion dispersion(const Tensor& t, const Dims& dims, double correction, bool keepdim, const char* op,
+                      ReduceOp kind) {
   TG_CHECK(is_floating(t.dtype()), TypeError, op, ": expected a floating dtype, got ", dtype_name(t.dtype()));
-  VarResult r;
+  Dispersion r;
   r.plan = plan(t, dims, keepdim, op);
-  ReducePlan pk = r.plan;
-  pk.out_shape = r.plan.keep_shape;
-  r.mean = run(ReduceOp::Mean, pk, t.dtype());
-  // The kernel subtracts aux laid out as [outer, inner], which is the mean's layout.
-  r.var = run(kind, r.plan, t.dtype(), nullptr, &r.mean, correction);
+  r.all = dims.empty() || t.dim() == 0;
+  r.mean = run(ReduceOp::Mean, r.plan, t.dtype());
+  r.mean_k = reshape(r.mean, r.plan.keep_shape);
+  r.out = run(kind, r.plan, t.dtype(), nullptr, &r.mean_k, correction);
   return r;
 }
-}  // namespace
 
-namespace {
 // torch's var_backward: 2 (x - mean) / (N - correction) g. Over all dims with N <= correction
 // the factor is infinite: NaN where x equals the mean (inf * 0), else inf (as torch's).
 Tensor var_grad(const Tensor& gk, const Tensor& x, const Tensor& mean, int64_t R, double correction,
@@ -292,37 +300,73 @@ Tensor var_grad(const Tensor& gk, const Tensor& x, const Tensor& mean, int64_t R
   if (all && n <= 0) {  // x == mean, not x - mean == 0: an infinite x equals an infinite mean
     const double nan = std::numeric_limits<double>::quiet_NaN(),
                  inf = std::numeric_limits<double>::infinity();
-    return mul(gk, where(compare(BinaryOp::Eq, x, mean), full({}, nan, x.dtype()), full({}, inf, x.dtype())));
+    return mul(gk, where(compare(BinaryOp::Eq, x, mean), new_full(x, {}, nan, x.dtype()),
+                         new_full(x, {}, inf, x.dtype())));
   }
   return mul(mul(gk, wrap_scalar(2.0 / n)), sub(x, mean));
+}
+
+// The input's gradient from the var (or std) output's gradient `g` and the mean output's `gm`
+// (either undefined); saved: x, the mean (keepdim shape), the output.
+Tensor dispersion_grad(bool is_std, const Tensor& g, const Tensor& gm, const TensorList& s, const Shape& k,
+                       int64_t R, double correction, bool all) {
+  Tensor gx;
+  if (g.defined()) {
+    Tensor gv = reshape(g, k);
+    if (is_std) {  // torch's std_backward: var's with g / (2 std), 0 where std is 0
+      const Tensor sd = reshape(s[2], k);
+      gv = div(gv, mul(sd, wrap_scalar(2.0)));
+      gv = where(compare(BinaryOp::Eq, sd, wrap_scalar(0.0)), new_zeros(gv, {}, gv.dtype()), gv);
+    }
+    gx = var_grad(gv, s[0], s[1], R, correction, all);
+  }
+  if (gm.defined()) {  // the mean's: g / N to every element
+    Tensor gmean = expand(div(reshape(gm, k), wrap_scalar(double(R))), s[0].shape());
+    gx = gx.defined() ? add(gx, gmean) : contiguous(gmean);
+  }
+  return gx;
+}
+
+Tensor dispersion_op(bool is_std, const Tensor& t, const Dims& dims, double correction, bool keepdim) {
+  const char* op = is_std ? "std" : "var";
+  Dispersion r = dispersion(t, dims, correction, keepdim, op, is_std ? ReduceOp::StdDev : ReduceOp::SumSqDev);
+  if (needs_grad({&t}))
+    record(r.out, is_std ? "StdBackward0" : "VarBackward0", {&t}, {t, r.mean_k, r.out},
+           [is_std, k = r.plan.keep_shape, R = r.plan.R, correction, all = r.all](
+               const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
+             return {dispersion_grad(is_std, g, Tensor(), s, k, R, correction, all)};
+           });
+  return r.out;
+}
+
+// var_mean / std_mean: one node with two differentiable outputs.
+std::pair<Tensor, Tensor> dispersion_mean_op(bool is_std, const Tensor& t, const Dims& dims,
+                                             double correction, bool keepdim) {
+  const char* op = is_std ? "std_mean" : "var_mean";
+  Dispersion r = dispersion(t, dims, correction, keepdim, op, is_std ? ReduceOp::StdDev : ReduceOp::SumSqDev);
+  if (needs_grad({&t})) {
+    TensorList outs{r.out, r.mean};
+    record_multi(outs, is_std ? "StdMeanBackward0" : "VarMeanBackward0", {&t}, {t, r.mean_k, r.out},
+                 [is_std, k = r.plan.keep_shape, R = r.plan.R, correction, all = r.all](
+                     const TensorList& g, const TensorList& s, const FunctionNode&) -> TensorList {
+                   return {dispersion_grad(is_std, g[0], g[1], s, k, R, correction, all)};
+                 });
+  }
+  return {r.out, r.mean};
 }
 }  // namespace
 
 Tensor var(const Tensor& t, const Dims& dims, double correction, bool keepdim) {
-  VarResult r = var_raw(t, dims, correction, keepdim, "var");
-  if (needs_grad({&t}))
-    record(r.var, "VarBackward0", {&t}, {t, r.mean},
-           [k = r.plan.keep_shape, R = r.plan.R, correction, all = dims.empty() || t.dim() == 0](
-               const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
-             return {var_grad(reshape(g, k), s[0], s[1], R, correction, all)};
-           });
-  return r.var;
+  return dispersion_op(false, t, dims, correction, keepdim);
 }
-
 Tensor std(const Tensor& t, const Dims& dims, double correction, bool keepdim) {
-  VarResult r = var_raw(t, dims, correction, keepdim, "std", ReduceOp::StdDev);
-  Tensor out = r.var;  // already the root
-  if (needs_grad({&t}))
-    record(out, "StdBackward0", {&t}, {t, r.mean, out},
-           [k = r.plan.keep_shape, R = r.plan.R, correction, all = dims.empty() || t.dim() == 0](
-               const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
-             // torch's std_backward: var's with g / (2 std), 0 where std is 0.
-             Tensor sd = reshape(s[2], k);
-             Tensor gv = div(reshape(g, k), mul(sd, wrap_scalar(2.0)));
-             gv = where(compare(BinaryOp::Eq, sd, wrap_scalar(0.0)), zeros({}, gv.dtype()), gv);
-             return {var_grad(gv, s[0], s[1], R, correction, all)};
-           });
-  return out;
+  return dispersion_op(true, t, dims, correction, keepdim);
+}
+std::pair<Tensor, Tensor> var_mean(const Tensor& t, const Dims& dims, double correction, bool keepdim) {
+  return dispersion_mean_op(false, t, dims, correction, keepdim);
+}
+std::pair<Tensor, Tensor> std_mean(const Tensor& t, const Dims& dims, double correction, bool keepdim) {
+  return dispersion_mean_op(true, t, dims, correction, keepdim);
 }
 
 Tensor logsumexp(const Tensor& t, const Dims& dims, bool keepdim) {
@@ -330,11 +374,11 @@ Tensor logsumexp(const Tensor& t, const Dims& dims, bool keepdim) {
   {
     ReducePlan p = plan(t, dims, keepdim, "logsumexp");
     if (p.R == 0) {  // log of an empty sum; its gradient is empty too
-      Tensor out = full(p.out_shape, -std::numeric_limits<double>::infinity(), x.dtype());
+      Tensor out = new_full(x, p.out_shape, -std::numeric_limits<double>::infinity(), x.dtype());
       if (needs_grad({&t}))
         record(out, "LogsumexpBackward0", {&t}, {},
                [s = t.shape()](const Tensor& g, const TensorList&, const FunctionNode&) -> TensorList {
-                 return {zeros(s, g.dtype())};
+                 return {new_zeros(g, s, g.dtype())};
                });
       return out;
     }
@@ -344,7 +388,7 @@ Tensor logsumexp(const Tensor& t, const Dims& dims, bool keepdim) {
     NoGradGuard ng;
     m = amax(x.detach(), dims, true);
     // Infinite maxima would give inf - inf; shift by 0 there instead.
-    m = where(unary(UnaryOp::IsFinite, m), m, zeros({}, m.dtype()));
+    m = where(unary(UnaryOp::IsFinite, m), m, new_zeros(m, {}, m.dtype()));
   }
   Tensor s = log(sum(exp(sub(x, m)), dims, true));
   Tensor r = add(s, m);
@@ -380,7 +424,7 @@ Tensor norm(const Tensor& t, double p, const Dims& dims, bool keepdim) {
                                         const FunctionNode&) -> TensorList {
              const Tensor& x = s[0];
              Tensor n = reshape(s[1], k), gk = reshape(g, k);
-             Tensor zero = zeros({}, x.dtype());
+             Tensor zero = new_zeros(x, {}, x.dtype());
              if (p == 1.0) return {mul(gk, sign(x))};
              if (std::isinf(p)) {  // shared evenly by the elements at the max |x|, or the NaNs
                Tensor ax = abs(x);

@@ -30,7 +30,7 @@ Tensor unary_raw(UnaryOp op, const Tensor& t, double p0, double p1) {
   return out;
 }
 
-static Tensor zeros_like_t(const Tensor& t) { return zeros(t.shape(), t.dtype()); }
+static Tensor zeros_like_t(const Tensor& t) { return new_zeros(t, t.shape(), t.dtype()); }
 
 // ---- unary ops with autograd ----------------------------------------------------------------
 namespace {
@@ -91,7 +91,7 @@ Tensor clamp(const Tensor& t, std::optional<double> lo, std::optional<double> hi
            [l, h](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
              Tensor in = logical(BinaryOp::LogicalAnd, compare(BinaryOp::Ge, s[0], wrap_scalar(l)),
                                  compare(BinaryOp::Le, s[0], wrap_scalar(h)));
-             return {where(in, g, zeros({}, g.dtype()))};
+             return {where(in, g, new_zeros(g, {}, g.dtype()))};
            });
   return out;
 }
@@ -127,7 +127,7 @@ Tensor clamp(const Tensor& t, const Tensor& lo, const Tensor& hi) {
     record(out, "ClampBackward0", {&t, &lo, &hi}, {t, lo, hi},
            [](const Tensor& g, const TensorList& s, const FunctionNode& n) -> TensorList {
              const Tensor &x = s[0], &l = s[1], &h = s[2];
-             const Tensor zero = zeros({}, g.dtype());
+             const Tensor zero = new_zeros(g, {}, g.dtype());
              auto both = [](const Tensor& a, const Tensor& b) { return logical(BinaryOp::LogicalAnd, a, b); };
              auto either = [](const Tensor& a, const Tensor& b) {
                return logical(BinaryOp::LogicalOr, a, b);

@@ -215,7 +215,7 @@ Tensor slice(const Tensor& t, int64_t dim, int64_t start, int64_t end, int64_t s
   st[dim] *= step;
   return view_grad(make_view(t, sh, st, t.offset() + start * t.strides()[dim]), t, "SliceBackward0",
                    [s = t.shape(), dim, start, end, step](const Tensor& g) {
-                     Tensor z = zeros(s, g.dtype());
+                     Tensor z = new_zeros(g, s, g.dtype());
                      Tensor v = slice(z, dim, start, end, step);
                      copy_(v, g);
                      return z;
@@ -245,7 +245,7 @@ Tensor select(const Tensor& t, int64_t dim, int64_t index) {
   st.erase(st.begin() + dim);
   return view_grad(make_view(t, sh, st, off), t, "SelectBackward0",
                    [s = t.shape(), dim, index](const Tensor& g) {
-                     Tensor z = zeros(s, g.dtype());
+                     Tensor z = new_zeros(g, s, g.dtype());
                      Tensor v = select(z, dim, index);
                      copy_(v, g);
                      return z;

@@ -106,6 +106,7 @@ __all__: list[str] = [
     "squeeze",
     "stack",
     "std",
+    "std_mean",
     "sub",
     "sum",
     "swapaxes",
@@ -116,6 +117,7 @@ __all__: list[str] = [
     "unbind",
     "unsqueeze",
     "var",
+    "var_mean",
     "where",
     "zeros",
 ]
@@ -846,6 +848,14 @@ def std(
     *,
     correction: typing.Any = None,
 ) -> Tensor: ...
+def std_mean(
+    input: Tensor,
+    dim: typing.Any = None,
+    unbiased: typing.Any = None,
+    keepdim: bool = False,
+    *,
+    correction: typing.Any = None,
+) -> tuple[Tensor, Tensor]: ...
 @typing.overload
 def sub(
     input: Tensor, other: Tensor | float | int | bool, *, alpha: float | int | bool = 1
@@ -883,6 +893,14 @@ def var(
     *,
     correction: typing.Any = None,
 ) -> Tensor: ...
+def var_mean(
+    input: Tensor,
+    dim: typing.Any = None,
+    unbiased: typing.Any = None,
+    keepdim: bool = False,
+    *,
+    correction: typing.Any = None,
+) -> tuple[Tensor, Tensor]: ...
 @typing.overload
 def where(
     condition: Tensor, input: Tensor | float | int | bool, other: Tensor | float | int | bool

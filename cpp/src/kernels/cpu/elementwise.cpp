@@ -1,6 +1,8 @@
 // CPU elementwise kernels: unary, binary, cast/copy, where, fill, arange.
 // Shapes: any broadcast geometry (LoopGeom, operand 0 = out); inner runs are 1-D loops
 // with fast paths for contiguous and scalar (stride 0) operands.
+#include <algorithm>
+#include <atomic>
 #include <cstring>
 
 #include "kernels/common/activation_math.h"
@@ -166,18 +168,42 @@ void binary_dispatch(BinaryOp op, const LoopGeom& g, void* out, const void* a, c
   throw TypeError(msg("binary kernel: op ", int(op), " not defined for ", dtype_name(dtype_of<T>::value)));
 }
 
-void binary(BinaryOp op, DType dtype, const LoopGeom& g, void* out, const void* a, const void* b,
-            const Scalar& alpha) {
+// Whether operand `k` of the geometry holds a zero (int64).
+bool operand_has_zero(const LoopGeom& g, int k, const void* data) {
+  LoopGeom one = g;
+  one.nops = 1;
+  for (int d = 0; d < g.ndim; ++d) one.stride[0][d] = g.stride[k][d];
+  std::atomic<bool> zero{false};
+  for_each_run<1>(one, {(char*)data}, {sizeof(int64_t)},
+                  [&](const std::array<char*, 1>& p, int64_t n, const std::array<int64_t, 1>& s) {
+                    const int64_t* x = (const int64_t*)p[0];
+                    bool z = false;
+                    for (int64_t i = 0; i < n; ++i) z |= x[i * s[0]] == 0;
+                    if (z) zero.store(true, std::memory_order_relaxed);
+                  });
+  return zero.load();
+}
+
+KernelStatus binary(BinaryOp op, DType dtype, const LoopGeom& g, void* out, const void* a, const void* b,
+                    const Scalar& alpha) {
   switch (dtype) {
     case DType::Bool:
-      return binary_dispatch<bool>(op, g, out, a, b, alpha);
+      binary_dispatch<bool>(op, g, out, a, b, alpha);
+      break;
     case DType::Int64:
-      return binary_dispatch<int64_t>(op, g, out, a, b, alpha);
+      if ((op == BinaryOp::FloorDiv || op == BinaryOp::TruncDiv || op == BinaryOp::Remainder) &&
+          operand_has_zero(g, 2, b))
+        return KernelStatus::IntegerDivisionByZero;
+      binary_dispatch<int64_t>(op, g, out, a, b, alpha);
+      break;
     case DType::Float32:
-      return binary_dispatch<float>(op, g, out, a, b, alpha);
+      binary_dispatch<float>(op, g, out, a, b, alpha);
+      break;
     case DType::Float64:
-      return binary_dispatch<double>(op, g, out, a, b, alpha);
+      binary_dispatch<double>(op, g, out, a, b, alpha);
+      break;
   }
+  return KernelStatus::Ok;
 }
 
 template <class O, class I>
@@ -249,6 +275,16 @@ void arange(DType dtype, void* out, int64_t n, const Scalar& start, const Scalar
   });
 }
 
+void linspace(DType dtype, void* out, int64_t n, double start, double end) {
+  const double step = n > 1 ? (end - start) / double(n - 1) : 0.0;
+  const int64_t half = std::max<int64_t>(n / 2, 1);
+  TG_DISPATCH_NUMERIC(dtype, "linspace", [&] {
+    scalar_t* o = (scalar_t*)out;
+    for (int64_t i = 0; i < std::min(half, n); ++i) o[i] = static_cast<scalar_t>(start + double(i) * step);
+    for (int64_t i = half; i < n; ++i) o[i] = static_cast<scalar_t>(end - step * double(n - 1 - i));
+  });
+}
+
 }  // namespace
 
 void fill(ElementwiseKernels& k) {
@@ -258,6 +294,7 @@ void fill(ElementwiseKernels& k) {
   k.where = where;
   k.fill = fill;
   k.arange = arange;
+  k.linspace = linspace;
 }
 
 }  // namespace TG_KERNEL_NAMESPACE
