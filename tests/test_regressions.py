@@ -813,3 +813,10 @@ def test_constant_slices_have_exactly_zero_variance():
     assert b.dtype == tg.bool and b.tolist() == [True, False]
     b **= False
     assert b.tolist() == [True, True]
+
+
+def test_norm_minus_inf_gives_a_nan_row_zero_gradient_as_torch():
+    # torch's norm rule for p=-inf: the NaN takes the gradient, times sign(NaN) = 0 (not amin's 0/0)
+    x = tg.tensor([[0.5, NAN, 2.0], [3.0, -1.0, 2.0]], dtype=tg.float64, requires_grad=True)
+    tg.norm(x, p=-INF, dim=1).sum().backward()
+    assert x.grad.tolist() == [[0.0, 0.0, 0.0], [0.0, -1.0, 0.0]]

@@ -412,7 +412,9 @@ Tensor norm(const Tensor& t, double p, const Dims& dims, bool keepdim) {
              [](const Tensor&, const TensorList&, const FunctionNode&) -> TensorList { return {Tensor()}; });
     return out;
   }
-  if (std::isinf(p) && p < 0) return amin(abs(t), dims, keepdim);
+  // -inf: amin of |x|, with torch's norm gradient rule (a NaN takes the gradient, like max()), not amin's
+  if (std::isinf(p) && p < 0)
+    return extreme_all(ReduceOp::Min, "norm", "NormBackward1", abs(t), dims, keepdim, true);
   if (p < 0) return pow(sum(pow(abs(t), p), dims, keepdim), 1.0 / p);
   ReducePlan pl = plan(t, dims, keepdim, "norm");
   ReduceOp op = std::isinf(p) ? ReduceOp::NormInf : p == 1.0 ? ReduceOp::NormOne : ReduceOp::NormP;
