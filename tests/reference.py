@@ -622,7 +622,8 @@ def binary_cross_entropy_with_logits(
 
 
 # ==== nn: more activations and losses ==========================================================
-# silu, softplus (beta/threshold), logsigmoid, hardtanh, relu6, selu, mish, prelu, smooth_l1_loss,
+# silu, softplus (beta/threshold), logsigmoid, hardtanh, relu6, selu, mish, hardswish,
+# hardsigmoid, prelu, smooth_l1_loss,
 # huber_loss and one_hot, with torch.nn.functional's exact formulas. ``softplus`` above is the plain
 # log(1 + exp(x)) that the losses use; torch's F.softplus(x, beta, threshold) is ``softplus_beta``.
 
@@ -675,6 +676,16 @@ def mish(x):
     """x * tanh(softplus(x)) (softplus without a threshold)."""
     x = f64(x)
     return x * np.tanh(softplus(x))
+
+
+def hardsigmoid(x):
+    """relu6(x + 3) / 6."""
+    return relu6(f64(x) + 3.0) / 6.0
+
+
+def hardswish(x):
+    """x * relu6(x + 3) / 6."""
+    return f64(x) * hardsigmoid(x)
 
 
 def prelu(x, weight):

@@ -92,6 +92,8 @@ ACT = {
     "relu6": (lambda x: F.relu6(x), R.relu6, (-3.0, 9.0, (0.0, 6.0))),
     "selu": (lambda x: F.selu(x), R.selu, AT0),
     "mish": (lambda x: F.mish(x), R.mish, SMOOTH),
+    "hardswish": (lambda x: F.hardswish(x), R.hardswish, (-5.0, 5.0, (-3.0, 3.0))),
+    "hardsigmoid": (lambda x: F.hardsigmoid(x), R.hardsigmoid, (-5.0, 5.0, (-3.0, 3.0))),
 }
 ACT_SHAPES = [(), (7,), (2, 3, 4), (0, 3)]
 
@@ -133,7 +135,15 @@ def test_activation_stable(name):
 
 
 # F.<name>(x, inplace=True) on a tensor without grad: overwrites x and returns it (with grad: below)
-INPLACE = {"silu": R.silu, "hardtanh": R.hardtanh, "relu6": R.relu6, "selu": R.selu, "mish": R.mish}
+INPLACE = {
+    "silu": R.silu,
+    "hardtanh": R.hardtanh,
+    "relu6": R.relu6,
+    "selu": R.selu,
+    "mish": R.mish,
+    "hardswish": R.hardswish,
+    "hardsigmoid": R.hardsigmoid,
+}
 
 
 @pytest.mark.parametrize("name", list(INPLACE))
@@ -158,6 +168,8 @@ INPLACE_GRAD = {
     "relu6": {},
     "selu": {},
     "mish": {},
+    "hardswish": {},
+    "hardsigmoid": {},
 }
 
 
@@ -353,6 +365,8 @@ MODULES = [
     ("ReLU6", lambda: nn.ReLU6(), lambda x: F.relu6(x)),
     ("SELU", lambda: nn.SELU(), lambda x: F.selu(x)),
     ("Mish", lambda: nn.Mish(), lambda x: F.mish(x)),
+    ("Hardswish", lambda: nn.Hardswish(), lambda x: F.hardswish(x)),
+    ("Hardsigmoid", lambda: nn.Hardsigmoid(), lambda x: F.hardsigmoid(x)),
 ]
 
 
@@ -798,6 +812,8 @@ INT_ACTS = {
     "logsigmoid": lambda x: F.logsigmoid(x),
     "selu": lambda x: F.selu(x),
     "mish": lambda x: F.mish(x),
+    "hardswish": lambda x: F.hardswish(x),
+    "hardsigmoid": lambda x: F.hardsigmoid(x),
 }
 
 
@@ -891,6 +907,8 @@ PARITY = [
     ("relu6", lambda F, x: F.relu6(x), [((-3.0, 9.0, (0.0, 6.0)), (3, 5))]),
     ("selu", lambda F, x: F.selu(x), [A(2, 5)]),
     ("mish", lambda F, x: F.mish(x), [S(2, 5)]),
+    ("hardswish", lambda F, x: F.hardswish(x), [((-5.0, 5.0, (-3.0, 3.0)), (3, 5))]),
+    ("hardsigmoid", lambda F, x: F.hardsigmoid(x), [((-5.0, 5.0, (-3.0, 3.0)), (3, 5))]),
     ("act_0d", lambda F, x: F.silu(x) + F.mish(x) * F.logsigmoid(x) + F.selu(x), [A()]),
     ("act_t", lambda F, x: F.mish(x.t()) + F.softplus(x.t(), 2.0), [S(4, 3)]),
     (

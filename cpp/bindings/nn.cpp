@@ -32,8 +32,11 @@ void bind_nn(py::module_& m, PyTensorClass& cls) {
   using py::arg;
 
   // ---- activations (sigmoid/tanh/relu are the plain tensor ops) ----------------------------
-  nn.def("leaky_relu", &leaky_relu, arg("input"), arg("negative_slope") = 0.01);
-  nn.def("elu", &elu, arg("input"), arg("alpha") = 1.0);
+  // One per TG_ACTIVATION_OPS entry (pointwise_ops.h), with torch's argument names and defaults.
+#define TG_BIND_ACTIVATION(Name, fn, py, rule, saves, node, np, p0, d0, p1, d1) \
+  nn.def(py, &fn, arg("input") TG_PW_PYARGS_##np(p0, d0, p1, d1));
+  TG_ACTIVATION_OPS(TG_BIND_ACTIVATION)
+#undef TG_BIND_ACTIVATION
   nn.def(
       "gelu",
       [](const Tensor& x, const std::string& approximate) {
@@ -53,12 +56,7 @@ void bind_nn(py::module_& m, PyTensorClass& cls) {
     cls.def(name, f, arg("dim"), arg("dtype") = py::none());
   }
   nn.def("maxout", &maxout, arg("input"), arg("pool_size"), arg("dim") = -1);
-  nn.def("silu", &silu, arg("input"));
-  nn.def("softplus", &softplus, arg("input"), arg("beta") = 1.0, arg("threshold") = 20.0);
-  nn.def("logsigmoid", &log_sigmoid, arg("input"));
   nn.def("hardtanh", &hardtanh, arg("input"), arg("min_val") = -1.0, arg("max_val") = 1.0);
-  nn.def("selu", &selu, arg("input"));
-  nn.def("mish", &mish, arg("input"));
   nn.def("prelu", &prelu, arg("input"), arg("weight"));
   nn.def("one_hot", &one_hot, arg("tensor"), arg("num_classes") = -1);
 

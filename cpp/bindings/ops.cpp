@@ -89,21 +89,15 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
       py::arg("other"));
 
   // ---- unary --------------------------------------------------------------------------------
-  const std::pair<const char*, UnaryOp> unaries[] = {{"neg", UnaryOp::Neg},
-                                                     {"negative", UnaryOp::Neg},
-                                                     {"exp", UnaryOp::Exp},
-                                                     {"log", UnaryOp::Log},
-                                                     {"sqrt", UnaryOp::Sqrt},
-                                                     {"rsqrt", UnaryOp::Rsqrt},
-                                                     {"abs", UnaryOp::Abs},
-                                                     {"sign", UnaryOp::Sign},
-                                                     {"sigmoid", UnaryOp::Sigmoid},
-                                                     {"tanh", UnaryOp::Tanh},
-                                                     {"relu", UnaryOp::Relu},
-                                                     {"square", UnaryOp::Square},
-                                                     {"logical_not", UnaryOp::LogicalNot},
-                                                     {"isnan", UnaryOp::IsNan},
-                                                     {"isfinite", UnaryOp::IsFinite}};
+  // One function and method per TG_UNARY_MATH_OPS entry (pointwise_ops.h), and the hand-written ones.
+#define TG_BIND_UNARY(Name, fn, py, ...) \
+  def_both(m, cls, py, [](const Tensor& x) { return fn(x); }, Release());
+  TG_UNARY_MATH_OPS(TG_BIND_UNARY)
+#undef TG_BIND_UNARY
+  const std::pair<const char*, UnaryOp> unaries[] = {
+      {"neg", UnaryOp::Neg},          {"negative", UnaryOp::Neg},           {"sign", UnaryOp::Sign},
+      {"square", UnaryOp::Square},    {"logical_not", UnaryOp::LogicalNot}, {"isnan", UnaryOp::IsNan},
+      {"isfinite", UnaryOp::IsFinite}};
   for (auto [name, op] : unaries)
     def_both(m, cls, name, [op = op](const Tensor& x) { return unary(op, x); }, Release());
   auto bound = [](const std::optional<Operand>& o) { return o ? o->t : Tensor(); };
@@ -183,11 +177,12 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
     cls.def(
         name, [op = op](Tensor& x, const Operand& y) { return binary_(op, x, y.t); }, Release(),
         py::arg("other"));
+#define TG_BIND_UNARY_INPLACE(Name, fn, py, ...) \
+  cls.def(py "_", [](Tensor& x) { return unary_(UnaryOp::Name, x); }, Release());
+  TG_UNARY_MATH_OPS(TG_BIND_UNARY_INPLACE)
+#undef TG_BIND_UNARY_INPLACE
   const std::pair<const char*, UnaryOp> inplace_un[] = {
-      {"neg_", UnaryOp::Neg},   {"exp_", UnaryOp::Exp},         {"log_", UnaryOp::Log},
-      {"sqrt_", UnaryOp::Sqrt}, {"rsqrt_", UnaryOp::Rsqrt},     {"abs_", UnaryOp::Abs},
-      {"sign_", UnaryOp::Sign}, {"sigmoid_", UnaryOp::Sigmoid}, {"tanh_", UnaryOp::Tanh},
-      {"relu_", UnaryOp::Relu}, {"square_", UnaryOp::Square}};
+      {"neg_", UnaryOp::Neg}, {"sign_", UnaryOp::Sign}, {"square_", UnaryOp::Square}};
   for (auto [name, op] : inplace_un) cls.def(name, [op = op](Tensor& x) { return unary_(op, x); }, Release());
   for (const char* name : {"clamp_", "clip_"})
     cls.def(

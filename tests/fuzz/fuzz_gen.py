@@ -46,7 +46,7 @@ ACTIVATIONS = {  # F.name: extra kwargs drawn by name
     "elu": {"alpha": [1.0, 0.5]}, "selu": {}, "leaky_relu": {"negative_slope": [0.01, 0.2]},
     "softplus": {"beta": [1.0, 2.0], "threshold": [20.0, 1.0]},
     "hardtanh": {"min_val": [-1.0, -0.5], "max_val": [1.0, 2.0]}, "logsigmoid": {},
-    "mish": {}, "sigmoid": {}, "tanh": {},
+    "mish": {}, "sigmoid": {}, "tanh": {}, "hardswish": {}, "hardsigmoid": {},
 }  # fmt: skip
 REDUCE = ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "std", "var"]
 REDUCE += ["norm", "logsumexp", "all", "any", "count_nonzero"]

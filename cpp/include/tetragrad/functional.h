@@ -13,15 +13,12 @@ enum class Reduction { None, Mean, Sum };
 Reduction parse_reduction(const std::string& name, const char* op);
 
 // ---- activations ----------------------------------------------------------------------
-Tensor leaky_relu(const Tensor& x, double negative_slope = 0.01);
-Tensor elu(const Tensor& x, double alpha = 1.0);
+// leaky_relu(x, negative_slope = 0.01), elu(x, alpha = 1), selu, silu, mish,
+// softplus(x, beta = 1, threshold = 20), log_sigmoid, hardswish, hardsigmoid: one per
+// TG_ACTIVATION_OPS entry (pointwise_ops.h).
+TG_ACTIVATION_OPS(TG_DECLARE_POINTWISE)
 Tensor gelu(const Tensor& x, bool tanh_approximation = false);
-Tensor silu(const Tensor& x);
-Tensor softplus(const Tensor& x, double beta = 1.0, double threshold = 20.0);
-Tensor log_sigmoid(const Tensor& x);
 Tensor hardtanh(const Tensor& x, double min_val = -1.0, double max_val = 1.0);  // relu6: (0, 6)
-Tensor selu(const Tensor& x);
-Tensor mish(const Tensor& x);
 Tensor prelu(const Tensor& x, const Tensor& weight);  // weight [1] or [C] (dim 1 of x)
 Tensor softmax(const Tensor& x, int64_t dim);
 Tensor log_softmax(const Tensor& x, int64_t dim);

@@ -3,6 +3,8 @@
 #pragma once
 #include <cstdint>
 
+#include "tetragrad/pointwise_ops.h"
+
 namespace tg {
 
 enum class BinaryOp : uint8_t {
@@ -28,17 +30,10 @@ enum class BinaryOp : uint8_t {
   LogicalAnd,
   LogicalOr,
 };
+// Hand-written unary ops first, then one case per entry of the pointwise lists.
 enum class UnaryOp : uint8_t {
   Neg,
-  Exp,
-  Log,
-  Sqrt,
-  Rsqrt,
-  Abs,
   Sign,
-  Sigmoid,
-  Tanh,
-  Relu,
   LogicalNot,
   IsNan,
   IsFinite,
@@ -46,15 +41,18 @@ enum class UnaryOp : uint8_t {
   Clamp,
   Square,
   BitNot,
-  LeakyRelu,  // parameter: negative slope
-  Elu,        // parameter: alpha
-  Gelu,
-  GeluTanh,
-  Silu,
-  Softplus,  // parameters: beta, threshold
-  LogSigmoid,
-  Selu,
-  Mish,
+#define TG_UNARY_ENUM_CASE(Name, ...) Name,
+  TG_POINTWISE_OPS(TG_UNARY_ENUM_CASE)
+#undef TG_UNARY_ENUM_CASE
 };
+
+// The dtypes a pointwise op takes (see pointwise_ops.h).
+enum class DTypeRule : uint8_t {
+  Float,      // int and bool inputs compute in the default float dtype
+  FloatOnly,  // a TypeError for int and bool inputs
+  Numeric,    // int and float keep their dtype; a TypeError for bool
+};
+// What a pointwise op's backward reads beside the incoming gradient.
+enum class Saves : uint8_t { Input, Output };
 
 }  // namespace tg

@@ -111,15 +111,10 @@ Tensor compare(BinaryOp op, const Tensor& a, const Tensor& b);  // Eq..Ge -> boo
 Tensor logical(BinaryOp op, const Tensor& a, const Tensor& b);  // LogicalAnd/Or -> bool
 Tensor unary(UnaryOp op, const Tensor& t);                      // the ops without parameters
 Tensor neg(const Tensor& t);
-Tensor exp(const Tensor& t);
-Tensor log(const Tensor& t);
-Tensor sqrt(const Tensor& t);
-Tensor rsqrt(const Tensor& t);
-Tensor abs(const Tensor& t);
 Tensor sign(const Tensor& t);
-Tensor sigmoid(const Tensor& t);
-Tensor tanh(const Tensor& t);
-Tensor relu(const Tensor& t);
+// exp, log, sqrt, rsqrt, abs, sigmoid, tanh, relu: `Tensor fn(const Tensor& x)`, one per
+// TG_UNARY_MATH_OPS entry (pointwise_ops.h).
+TG_UNARY_MATH_OPS(TG_DECLARE_POINTWISE)
 Tensor clamp(const Tensor& t, std::optional<double> min, std::optional<double> max);
 // Bounds as tensors (undefined: none); 0-d bounds promote like scalars (int tensor, float
 // bound -> float), others broadcast.

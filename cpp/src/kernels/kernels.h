@@ -45,23 +45,6 @@ enum class ReduceOp : uint8_t {
   StdDev  // sqrt(SumSqDev), taken before rounding to T (a float32 std of 1e30s stays finite)
 };
 
-// Activation backward (grad_out, saved) -> grad_in; `saved` is the output for Sigmoid,
-// Tanh and Relu, the input for the others.
-enum class ActGrad : uint8_t {
-  Sigmoid,
-  Tanh,
-  Relu,
-  LeakyRelu,
-  Elu,
-  Gelu,
-  GeluTanh,
-  Silu,
-  Softplus,  // a: beta, b: threshold
-  LogSigmoid,
-  Hardtanh,  // a: min, b: max
-  Selu,
-  Mish,
-};
 // Elementwise losses l(x, t[, aux]); aux is BCE-with-logits' pos_weight (1 when absent);
 // the parameter p is SmoothL1's beta and Huber's delta.
 enum class LossOp : uint8_t { Mse, L1, Bce, BceLogits, SmoothL1, Huber };
@@ -82,6 +65,10 @@ enum class KernelStatus : uint8_t { Ok, IntegerDivisionByZero };
 struct ElementwiseKernels {
   // out = op(in) elementwise. Output dtype is `dtype`, or bool for LogicalNot/IsNan/IsFinite.
   void (*unary)(UnaryOp op, DType dtype, const LoopGeom& g, void* out, const void* in, double a, double b);
+  // dx = grad * d op/dx, from `saved` (the input or the output: the entry's `saves` in
+  // pointwise_ops.h), over a geometry of (dx, grad, saved); floating dtypes, list entries only.
+  void (*unary_backward)(UnaryOp op, DType dtype, const LoopGeom& g, void* dx, const void* grad,
+                         const void* saved, double a, double b);
   // out = op(a, b). Output dtype is `dtype`, or bool for comparisons and logical ops.
   // alpha scales b in Add and Sub (a + alpha * b), exactly for int64. Integer FloorDiv, TruncDiv
   // and Remainder check b for zeros first (IntegerDivisionByZero; the CPU would trap).
@@ -144,10 +131,6 @@ struct RandomKernels {
 };
 
 struct ActivationKernels {
-  // dx = act'(saved) * grad over a geometry of (dx, grad, saved); a, b: the activation's
-  // parameters (slope, alpha, beta/threshold, min/max).
-  void (*activation_backward)(ActGrad op, DType dtype, const LoopGeom& g, void* dx, const void* grad,
-                              const void* saved, double a, double b);
   // Softmax (or log-softmax) of contiguous x viewed as [outer, D, inner], over D.
   void (*softmax)(DType dtype, bool log, void* out, const void* x, int64_t outer, int64_t D, int64_t inner);
   // dx from dy and the forward's output y, same views.

@@ -1,90 +1,26 @@
-// Activations: sigmoid, tanh, relu, leaky_relu, elu, gelu, softmax, log_softmax, maxout.
-// Each records one node whose backward is a fused kernel (no temporaries).
+// Activations that are not pointwise list entries: gelu and hardtanh (hand-picked entries),
+// prelu, softmax, log_softmax, maxout.
 #include "ops/elementwise_internal.h"
 #include "tetragrad/functional.h"
 
 namespace tg {
 
 namespace {
-
 void check_floating(const Tensor& x, const char* op) {
   TG_CHECK(is_floating(x.dtype()), TypeError, op, ": expected a floating-point tensor, got ",
            dtype_name(x.dtype()), " (shape ", x.shape(), ")");
 }
-
-// dx = act'(saved) * g, one pass.
-Tensor activation_grad(ActGrad op, const Tensor& g, const Tensor& saved, double a, double b) {
-  const Tensor gg = g.dtype() == saved.dtype() ? g : to_dtype(g, saved.dtype());
-  Tensor dx = Tensor::empty(saved.shape(), saved.dtype(), saved.device());
-  const LoopGeom geom = make_geom(saved.shape(), {&dx, &gg, &saved});
-  kernels(saved.device())
-      .activation.activation_backward(op, saved.dtype(), geom, dx.raw_data(), gg.raw_data(), saved.raw_data(),
-                                      a, b);
-  return dx;
-}
-
-// out = fwd(x), recorded as one node whose backward is `grad` on the saved input or output.
-Tensor activation(const Tensor& x, UnaryOp fwd, ActGrad grad, const char* name, bool saves_output,
-                  double a = 0.0, double b = 0.0) {
-  Tensor out = unary_raw(fwd, x, a, b);
-  if (needs_grad({&x}))
-    record(out, name, {&x}, {saves_output ? out : x},
-           [grad, a, b](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
-             return {activation_grad(grad, g, s[0], a, b)};
-           });
-  return out;
-}
-
 }  // namespace
 
-Tensor sigmoid(const Tensor& x) {
-  return activation(x, UnaryOp::Sigmoid, ActGrad::Sigmoid, "SigmoidBackward0", true);
-}
-Tensor tanh(const Tensor& x) { return activation(x, UnaryOp::Tanh, ActGrad::Tanh, "TanhBackward0", true); }
-// The gradient is masked by the output (> 0), as torch's threshold_backward: a NaN in the
-// incoming gradient stays out of the zeroed positions.
-Tensor relu(const Tensor& x) { return activation(x, UnaryOp::Relu, ActGrad::Relu, "ReluBackward0", true); }
-
-Tensor leaky_relu(const Tensor& x, double negative_slope) {
-  check_floating(x, "leaky_relu");
-  return activation(x, UnaryOp::LeakyRelu, ActGrad::LeakyRelu, "LeakyReluBackward0", false, negative_slope);
-}
-Tensor elu(const Tensor& x, double alpha) {
-  check_floating(x, "elu");
-  return activation(x, UnaryOp::Elu, ActGrad::Elu, "EluBackward0", false, alpha);
-}
+// The pointwise activations are list entries (pointwise_ops.h, defined in unary.cpp); these
+// two pick their entry by hand.
 Tensor gelu(const Tensor& x, bool tanh_approximation) {
-  check_floating(x, "gelu");
-  return tanh_approximation ? activation(x, UnaryOp::GeluTanh, ActGrad::GeluTanh, "GeluBackward0", false)
-                            : activation(x, UnaryOp::Gelu, ActGrad::Gelu, "GeluBackward0", false);
-}
-
-Tensor silu(const Tensor& x) {
-  check_floating(x, "silu");
-  return activation(x, UnaryOp::Silu, ActGrad::Silu, "SiluBackward0", false);
-}
-Tensor softplus(const Tensor& x, double beta, double threshold) {
-  check_floating(x, "softplus");
-  return activation(x, UnaryOp::Softplus, ActGrad::Softplus, "SoftplusBackward0", false, beta, threshold);
-}
-Tensor log_sigmoid(const Tensor& x) {
-  check_floating(x, "log_sigmoid");
-  return activation(x, UnaryOp::LogSigmoid, ActGrad::LogSigmoid, "LogSigmoidBackward0", false);
+  return pointwise(tanh_approximation ? UnaryOp::GeluTanh : UnaryOp::Gelu, x);
 }
 Tensor hardtanh(const Tensor& x, double min_val, double max_val) {
   TG_CHECK(max_val >= min_val, ValueError, "hardtanh: min_val (", min_val, ") must not exceed max_val (",
            max_val, ")");
-  TG_CHECK(x.dtype() != DType::Bool, TypeError, "hardtanh: not implemented for bool tensors (shape ",
-           x.shape(), ")");
-  return activation(x, UnaryOp::Clamp, ActGrad::Hardtanh, "HardtanhBackward0", false, min_val, max_val);
-}
-Tensor selu(const Tensor& x) {
-  check_floating(x, "selu");
-  return activation(x, UnaryOp::Selu, ActGrad::Selu, "EluBackward0", false);
-}
-Tensor mish(const Tensor& x) {
-  check_floating(x, "mish");
-  return activation(x, UnaryOp::Mish, ActGrad::Mish, "MishBackward0", false);
+  return pointwise(UnaryOp::Hardtanh, x, min_val, max_val);
 }
 
 // prelu(x) = x for x > 0, w x otherwise; w [1] or [C] along dim 1 (composed: where, mul).

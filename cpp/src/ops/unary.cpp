@@ -3,19 +3,44 @@
 #include <limits>
 
 #include "ops/elementwise_internal.h"
+#include "tetragrad/functional.h"
 
 namespace tg {
 
-Tensor unary_raw(UnaryOp op, const Tensor& t, double p0, double p1) {
-  const bool bool_out = op == UnaryOp::LogicalNot || op == UnaryOp::IsNan || op == UnaryOp::IsFinite;
-  const bool float_only = op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Sqrt ||
-                          op == UnaryOp::Rsqrt || op == UnaryOp::Sigmoid || op == UnaryOp::Tanh;
+const PointwiseInfo* pointwise_info(UnaryOp op) {
+  switch (op) {
+#define TG_INFO_CASE(Name, fn, py, rule, saves, node, ...)                         \
+  case UnaryOp::Name: {                                                            \
+    static constexpr PointwiseInfo info{#fn, node, DTypeRule::rule, Saves::saves}; \
+    return &info;                                                                  \
+  }
+    TG_POINTWISE_OPS(TG_INFO_CASE)
+#undef TG_INFO_CASE
+    default:
+      return nullptr;
+  }
+}
+
+namespace {
+// The dtype a unary op computes in: a list entry's DTypeRule, or the hand-written ops' rules.
+DType unary_compute_dtype(UnaryOp op, const Tensor& t, double p0) {
   DType ct = t.dtype();
-  if (float_only && !is_floating(ct)) ct = default_dtype();
+  if (const PointwiseInfo* info = pointwise_info(op)) {
+    switch (info->rule) {
+      case DTypeRule::Float:
+        return is_floating(ct) ? ct : default_dtype();
+      case DTypeRule::FloatOnly:
+        TG_CHECK(is_floating(ct), TypeError, info->name, ": expected a floating-point tensor, got ",
+                 dtype_name(ct), " (shape ", t.shape(), ")");
+        return ct;
+      case DTypeRule::Numeric:
+        TG_CHECK(ct != DType::Bool, TypeError, info->name, ": not implemented for bool tensors (shape ",
+                 t.shape(), ")");
+        return ct;
+    }
+  }
   TG_CHECK(op != UnaryOp::BitNot || !is_floating(ct), TypeError,
            "bitwise_not: only integer and bool tensors are supported, got ", dtype_name(ct));
-  TG_CHECK(!((op == UnaryOp::Abs || op == UnaryOp::Relu) && ct == DType::Bool), TypeError,
-           op == UnaryOp::Abs ? "abs" : "relu", ": not implemented for bool tensors (shape ", t.shape(), ")");
   if (op == UnaryOp::Neg && ct == DType::Bool)
     throw TypeError(msg("neg: negation, the `-` operator, on a bool tensor is not supported (shape ",
                         t.shape(), "); use ~ or logical_not"));
@@ -23,6 +48,13 @@ Tensor unary_raw(UnaryOp op, const Tensor& t, double p0, double p1) {
   if (op == UnaryOp::PowScalar && !is_floating(ct) && p0 != std::floor(p0)) ct = default_dtype();
   TG_CHECK(!(op == UnaryOp::PowScalar && !is_floating(ct) && p0 < 0), ValueError,
            "pow: integers to negative integer powers are not allowed");
+  return ct;
+}
+}  // namespace
+
+Tensor unary_raw(UnaryOp op, const Tensor& t, double p0, double p1) {
+  const bool bool_out = op == UnaryOp::LogicalNot || op == UnaryOp::IsNan || op == UnaryOp::IsFinite;
+  const DType ct = unary_compute_dtype(op, t, p0);
   Tensor x = cast(t, ct);
   Tensor out = Tensor::empty(t.shape(), bool_out ? DType::Bool : ct, t.device());
   LoopGeom g = make_geom(t.shape(), {&out, &x});
@@ -30,23 +62,38 @@ Tensor unary_raw(UnaryOp op, const Tensor& t, double p0, double p1) {
   return out;
 }
 
-static Tensor zeros_like_t(const Tensor& t) { return new_zeros(t, t.shape(), t.dtype()); }
+// dx = g * d op/dx from the saved input or output, one fused pass.
+Tensor pointwise_backward(UnaryOp op, const Tensor& g, const Tensor& saved, double a, double b) {
+  const Tensor gg = g.dtype() == saved.dtype() ? g : to_dtype(g, saved.dtype());
+  Tensor dx = new_empty(saved, saved.shape(), saved.dtype());
+  const LoopGeom geom = make_geom(saved.shape(), {&dx, &gg, &saved});
+  kernels(saved.device())
+      .elementwise.unary_backward(op, saved.dtype(), geom, dx.raw_data(), gg.raw_data(), saved.raw_data(), a,
+                                  b);
+  return dx;
+}
 
-// ---- unary ops with autograd ----------------------------------------------------------------
-namespace {
-// Record a unary op whose gradient is g * deriv(saved), saving only what deriv reads: the
-// input or the output (so writing the other in place later is no error, as in torch).
-enum class Saves { Input, Output };
-template <class F>
-Tensor unary_grad(Tensor out, const Tensor& x, const char* name, Saves saves, F deriv) {
+Tensor pointwise(UnaryOp op, const Tensor& x, double a, double b) {
+  const PointwiseInfo& info = *pointwise_info(op);
+  Tensor out = unary_raw(op, x, a, b);
   if (needs_grad({&x}))
-    record(out, name, {&x}, {saves == Saves::Input ? x : out},
-           [deriv, dt = x.dtype()](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
-             return {cast(mul(g, deriv(s[0])), dt)};
+    record(out, info.node, {&x}, {info.saves == Saves::Output ? out : x},
+           [op, a, b](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
+             return {pointwise_backward(op, g, s[0], a, b)};
            });
   return out;
 }
-}  // namespace
+
+// One function per TG_UNARY_MATH_OPS and TG_ACTIVATION_OPS entry.
+#define TG_DEFINE_POINTWISE(Name, fn, py, rule, saves, node, np, p0, d0, p1, d1) \
+  Tensor fn(const Tensor& x TG_PW_PARAMS_##np(p0, p1)) {                         \
+    return pointwise(UnaryOp::Name, x TG_PW_ARGS_##np(p0, p1));                  \
+  }
+TG_UNARY_MATH_OPS(TG_DEFINE_POINTWISE)
+TG_ACTIVATION_OPS(TG_DEFINE_POINTWISE)
+#undef TG_DEFINE_POINTWISE
+
+static Tensor zeros_like_t(const Tensor& t) { return new_zeros(t, t.shape(), t.dtype()); }
 
 Tensor neg(const Tensor& t) {
   Tensor out = unary_raw(UnaryOp::Neg, t);
@@ -55,30 +102,15 @@ Tensor neg(const Tensor& t) {
            [](const Tensor& g, const TensorList&, const FunctionNode&) -> TensorList { return {neg(g)}; });
   return out;
 }
-Tensor exp(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Exp, t), t, "ExpBackward0", Saves::Output,
-                    [](const Tensor& y) { return y; });
-}
-Tensor log(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Log, t), t, "LogBackward0", Saves::Input,
-                    [](const Tensor& x) { return div(wrap_scalar(1.0), x); });
-}
-Tensor sqrt(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Sqrt, t), t, "SqrtBackward0", Saves::Output,
-                    [](const Tensor& y) { return div(wrap_scalar(0.5), y); });
-}
-Tensor rsqrt(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Rsqrt, t), t, "RsqrtBackward0", Saves::Output, [](const Tensor& y) {
-    return mul(wrap_scalar(-0.5), unary_raw(UnaryOp::PowScalar, y, 3.0));
-  });
-}
-Tensor abs(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Abs, t), t, "AbsBackward0", Saves::Input,
-                    [](const Tensor& x) { return unary_raw(UnaryOp::Sign, x); });
-}
+// sign's gradient is zero everywhere (torch's SignBackward0).
 Tensor sign(const Tensor& t) {
-  return unary_grad(unary_raw(UnaryOp::Sign, t), t, "SignBackward0", Saves::Input,
-                    [](const Tensor& x) { return zeros_like_t(x); });
+  Tensor out = unary_raw(UnaryOp::Sign, t);
+  if (needs_grad({&t}))
+    record(out, "SignBackward0", {&t}, {},
+           [](const Tensor& g, const TensorList&, const FunctionNode&) -> TensorList {
+             return {zeros_like_t(g)};
+           });
+  return out;
 }
 Tensor pow(const Tensor& a, double e) { return pow(a, wrap_scalar(e)); }
 Tensor clamp(const Tensor& t, std::optional<double> lo, std::optional<double> hi) {
@@ -158,24 +190,13 @@ Tensor unary(UnaryOp op, const Tensor& t) {
   switch (op) {
     case UnaryOp::Neg:
       return neg(t);
-    case UnaryOp::Exp:
-      return exp(t);
-    case UnaryOp::Log:
-      return log(t);
-    case UnaryOp::Sqrt:
-      return sqrt(t);
-    case UnaryOp::Rsqrt:
-      return rsqrt(t);
-    case UnaryOp::Abs:
-      return abs(t);
     case UnaryOp::Sign:
       return sign(t);
-    case UnaryOp::Sigmoid:
-      return sigmoid(t);
-    case UnaryOp::Tanh:
-      return tanh(t);
-    case UnaryOp::Relu:
-      return relu(t);
+#define TG_UNARY_CASE(Name, fn, ...) \
+  case UnaryOp::Name:                \
+    return fn(t);
+      TG_UNARY_MATH_OPS(TG_UNARY_CASE)
+#undef TG_UNARY_CASE
     case UnaryOp::Square:
       return pow(t, wrap_scalar(int64_t(2)));  // an int tensor stays int
     case UnaryOp::LogicalNot:

@@ -14,6 +14,8 @@ __all__: list[str] = [
     "dropout",
     "elu",
     "gelu",
+    "hardsigmoid",
+    "hardswish",
     "hardtanh",
     "huber_loss",
     "l1_loss",
@@ -59,6 +61,8 @@ def dropout(
 ) -> Tensor: ...
 def elu(input: Tensor, alpha: typing.SupportsFloat | typing.SupportsIndex = 1.0) -> Tensor: ...
 def gelu(input: Tensor, approximate: str = "none") -> Tensor: ...
+def hardsigmoid(input: Tensor) -> Tensor: ...
+def hardswish(input: Tensor) -> Tensor: ...
 def hardtanh(
     input: Tensor,
     min_val: typing.SupportsFloat | typing.SupportsIndex = -1.0,

@@ -1,26 +1,7 @@
 """``tetragrad.nn``: layers, losses and initialisers with PyTorch's names and defaults."""
 
 from . import functional, init, utils
-from .activation import (
-    ELU,
-    GELU,
-    SELU,
-    Hardtanh,
-    LeakyReLU,
-    LogSigmoid,
-    LogSoftmax,
-    Maxout,
-    Mish,
-    PReLU,
-    ReLU,
-    ReLU6,
-    Sigmoid,
-    SiLU,
-    Softmax,
-    Softmin,
-    Softplus,
-    Tanh,
-)
+from .activation import *  # noqa: F403 (activation.__all__: one class per activation)
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .distance import CosineSimilarity, PairwiseDistance
 from .layers import Dropout, Flatten, Identity, Linear, Unflatten

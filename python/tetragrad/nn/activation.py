@@ -7,7 +7,24 @@ from .._C import Tensor
 from . import functional as F
 from .module import Module
 
+__all__ = [
+    "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "GELU", "Softmax", "Softmin", "LogSoftmax",
+    "SiLU", "Softplus", "LogSigmoid", "Hardtanh", "ReLU6", "SELU", "Mish", "Hardswish",
+    "Hardsigmoid", "PReLU", "Maxout",
+]  # fmt: skip
+
 _relu = _C.relu
+
+
+class _InplaceActivation(Module):
+    """An activation whose only option is torch's ``inplace`` flag."""
+
+    def __init__(self, inplace: bool = False):
+        super().__init__()
+        self.inplace = inplace
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
 
 
 class Sigmoid(Module):
@@ -22,18 +39,11 @@ class Tanh(Module):
         return _C.tanh(input)
 
 
-class ReLU(Module):
+class ReLU(_InplaceActivation):
     """max(x, 0)"""
-
-    def __init__(self, inplace: bool = False):
-        super().__init__()
-        self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
         return input.relu_() if self.inplace else _relu(input)
-
-    def extra_repr(self) -> str:
-        return "inplace=True" if self.inplace else ""
 
 
 class LeakyReLU(Module):
@@ -123,18 +133,11 @@ class LogSoftmax(Module):
         return f"dim={self.dim}"
 
 
-class SiLU(Module):
+class SiLU(_InplaceActivation):
     """x * sigmoid(x)"""
-
-    def __init__(self, inplace: bool = False):
-        super().__init__()
-        self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
         return F.silu(input, self.inplace)
-
-    def extra_repr(self) -> str:
-        return "inplace=True" if self.inplace else ""
 
 
 class Softplus(Module):
@@ -187,32 +190,32 @@ class ReLU6(Hardtanh):
         return "inplace=True" if self.inplace else ""
 
 
-class SELU(Module):
+class SELU(_InplaceActivation):
     """Self-normalising ELU: scale * elu(x, alpha) with PyTorch's constants."""
-
-    def __init__(self, inplace: bool = False):
-        super().__init__()
-        self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
         return F.selu(input, self.inplace)
 
-    def extra_repr(self) -> str:
-        return "inplace=True" if self.inplace else ""
 
-
-class Mish(Module):
+class Mish(_InplaceActivation):
     """x * tanh(softplus(x))"""
-
-    def __init__(self, inplace: bool = False):
-        super().__init__()
-        self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
         return F.mish(input, self.inplace)
 
-    def extra_repr(self) -> str:
-        return "inplace=True" if self.inplace else ""
+
+class Hardswish(_InplaceActivation):
+    """x * relu6(x + 3) / 6"""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.hardswish(input, self.inplace)
+
+
+class Hardsigmoid(_InplaceActivation):
+    """relu6(x + 3) / 6"""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.hardsigmoid(input, self.inplace)
 
 
 class PReLU(Module):

@@ -37,7 +37,7 @@ from ..autograd import no_grad as _no_grad
 
 __all__ = [
     "sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu", "softplus", "logsigmoid",
-    "hardtanh", "relu6", "selu", "mish", "prelu", "softmax", "log_softmax", "maxout",
+    "hardtanh", "relu6", "selu", "mish", "hardswish", "hardsigmoid", "prelu", "softmax", "log_softmax", "maxout",
     "linear", "dropout", "one_hot", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
     "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "softmin", "kl_div", "normalize", "cosine_similarity", "pairwise_distance",
@@ -109,6 +109,16 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * tanh(softplus(x))"""
     return _apply(input, inplace, lambda x: _C._nn.mish(x))
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """x * relu6(x + 3) / 6"""
+    return _apply(input, inplace, _C._nn.hardswish)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """relu6(x + 3) / 6"""
+    return _apply(input, inplace, _C._nn.hardsigmoid)
 
 
 def _dtype_name(t: Tensor) -> str:

@@ -1,12 +1,12 @@
-// Per-element math shared by the CPU loops and the CUDA grid loops (host+device inline),
-// so the CPU tests exercise the very formulas a GPU runs.
+// Per-element binary math shared by the CPU loops and the CUDA grid loops (host+device
+// inline), so the CPU tests exercise the very formulas a GPU runs. Unary math: unary_math.h.
 #pragma once
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <type_traits>
 
-#include "kernels/common/fast_math.h"
+#include "kernels/common/scalar_math.h"
 
 namespace TG_KERNEL_NAMESPACE::math {
 
@@ -167,15 +167,6 @@ struct BitXor {
     return T(a ^ b);
   }
 };
-struct BitNot {
-  template <class T>
-  TG_HD T operator()(T x) const {
-    if constexpr (std::is_same_v<T, bool>)
-      return !x;
-    else
-      return ~x;
-  }
-};
 // NaN-propagating, like torch.maximum / torch.minimum.
 struct Maximum {
   template <class T>
@@ -243,147 +234,6 @@ struct LogicalOr {
   template <class T>
   TG_HD bool operator()(T a, T b) const {
     return (a != T(0)) || (b != T(0));
-  }
-};
-
-// ---- unary ----------------------------------------------------------------------------------
-struct Neg {
-  template <class T>
-  TG_HD T operator()(T x) const {
-    return sub_wrap(T(0), x);
-  }
-};
-// float32 uses the vectorisable kernels of fast_math.h; float64 the C library.
-struct Exp {
-  template <class T>
-  TG_HD T operator()(T x) const {
-    if constexpr (std::is_same_v<T, float>)
-      return fast_expf(x);
-    else
-      return std::exp(x);
-  }
-};
-struct Log {
-  template <class T>
-  TG_HD T operator()(T x) const {
-    if constexpr (std::is_same_v<T, float>)
-      return fast_logf(x);
-    else
-      return std::log(x);
-  }
-};
-struct Sqrt {
-  template <class T>
-  TG_HD T operator()(T x) const {
-    return std::sqrt(x);
-  }
-};
-struct Rsqrt {
-  template <class T>
-  TG_HD T operator()(T x) const {
-    return T(1) / std::sqrt(x);
-  }
-};
-struct Abs {
-  template <class T>
-  TG_HD T operator()(T x) const {
-    return x < T(0) ? sub_wrap(T(0), x) : x;
-  }
-};
-struct Sign {
-  template <class T>
-  TG_HD T operator()(T x) const {
-    return T((T(0) < x) - (x < T(0)));
-  }
-};
-// Stable for large |x|: only ever exponentiates -|x| (float32 branch-free, to vectorise).
-struct Sigmoid {
-  template <class T>
-  TG_HD T operator()(T x) const {
-    if constexpr (std::is_same_v<T, float>) {
-      const float e = fast_expf(x < 0.0f ? x : -x);
-      return (x < 0.0f ? e : 1.0f) / (1.0f + e);
-    } else {
-      if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));
-      T e = std::exp(x);
-      return e / (T(1) + e);
-    }
-  }
-};
-struct Tanh {
-  template <class T>
-  TG_HD T operator()(T x) const {
-    if constexpr (std::is_same_v<T, float>)
-      return fast_tanhf(x);
-    else
-      return std::tanh(x);
-  }
-};
-struct Relu {  // NaN stays NaN, as in torch
-  template <class T>
-  TG_HD T operator()(T x) const {
-    return x < T(0) ? T(0) : x;
-  }
-};
-struct Square {
-  template <class T>
-  TG_HD T operator()(T x) const {
-    return mul_wrap(x, x);
-  }
-};
-struct PowScalar {
-  double e;  // an integral value for integral T (the op promotes ints to a float power)
-  template <class T>
-  TG_HD T operator()(T x) const {
-    if constexpr (std::is_integral_v<T>) {
-      return int_pow(x, T(e < 4.6e18 ? e : 4.6e18));  // past 2^62 only the parity could matter
-    } else {
-      if (e == 2.0) return x * x;
-      if (e == 1.0) return x;
-      if (e == 0.5) return std::sqrt(x);
-      // An exponent that is zero in T (1e-310 in float32) is not zero: pow(0, e) is 0, not 1.
-      if (T(e) == T(0) && e != 0.0) return T(std::pow(double(x), e));
-      return std::pow(x, T(e));
-    }
-  }
-};
-// NaN-propagating clamp (a NaN input or bound gives NaN); lo > hi gives hi, as in torch.
-struct Clamp {
-  double lo, hi;
-  template <class T>
-  TG_HD T operator()(T x) const {
-    if constexpr (std::is_floating_point_v<T>) {
-      if (x != x) return x;
-      if (lo != lo) return T(lo);
-      if (hi != hi) return T(hi);
-    }
-    // Compare in double: an infinite (absent) bound must never be converted to an integer.
-    T r = double(x) < lo ? T(lo) : x;
-    return double(r) > hi ? T(hi) : r;
-  }
-};
-struct LogicalNot {
-  template <class T>
-  TG_HD bool operator()(T x) const {
-    return x == T(0);
-  }
-};
-struct IsNan {
-  template <class T>
-  TG_HD bool operator()(T x) const {
-    if constexpr (std::is_floating_point_v<T>)
-      return x != x;
-    else
-      return false;
-  }
-};
-struct IsFinite {
-  template <class T>
-  TG_HD bool operator()(T x) const {
-    if constexpr (std::is_floating_point_v<T>)
-      return std::isfinite(x);
-    else
-      return true;
   }
 };
 

@@ -4,21 +4,11 @@
 #pragma once
 #include <cmath>
 
-#include "kernels/common/activation_math.h"
+#include "kernels/common/scalar_math.h"
 #include "kernels/kernels.h"
 
 namespace TG_KERNEL_NAMESPACE::math {
 
-// log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)), never exponentiating a positive number.
-template <class T>
-TG_HD inline T log_sigmoid(T x) {
-  return (x < T(0) ? x : T(0)) - std::log1p(std::exp(-std::fabs(x)));
-}
-template <class T>
-TG_HD inline T sigmoid_of(T x) {
-  const T e = std::exp(-std::fabs(x));
-  return x >= T(0) ? T(1) / (T(1) + e) : e / (T(1) + e);
-}
 template <class T>
 TG_HD inline T clamped_log(T x) {  // BCE's log, clamped at -100 as PyTorch does
   const T l = std::log(x);
@@ -28,10 +18,6 @@ template <class T>
 TG_HD inline T clamped_log1m(T x) {  // log(1 - x), clamped at -100
   const T l = std::log1p(-x);
   return l < T(-100) ? T(-100) : l;
-}
-template <class T>
-TG_HD inline T sign_of(T x) {
-  return T((T(0) < x) - (x < T(0)));
 }
 
 // l(x, t, pw): pw is pos_weight for BceLogits (1 when absent), unused otherwise; p is
@@ -49,7 +35,7 @@ struct PointwiseLoss {
       case LossOp::Bce:
         return (t - T(1)) * clamped_log1m(x) - t * clamped_log(x);
       case LossOp::BceLogits:
-        return (T(1) - t) * x - ((pw - T(1)) * t + T(1)) * log_sigmoid(x);
+        return (T(1) - t) * x - ((pw - T(1)) * t + T(1)) * log_sigmoid_of(x);
       case LossOp::SmoothL1: {  // 0.5 d^2 / beta inside |d| < beta, |d| - beta / 2 outside
         const T d = std::fabs(x - t);
         return d < T(p) ? T(0.5) * d * d / T(p) : d - T(0.5 * p);
@@ -91,8 +77,8 @@ struct PointwiseLossGrad {
         const T lw = (pw - T(1)) * t + T(1);
         if (wrt == LossWrt::Input) return gs * ((T(1) - t) - lw * (T(1) - sigmoid_of(x)));
         if (wrt == LossWrt::Target)  // torch's forms, which stay inf-free at x = +-inf
-          return gs * (pw == T(1) ? -x : log_sigmoid(-x) - pw * log_sigmoid(x));
-        return gs * (-t * log_sigmoid(x));  // d/d pos_weight
+          return gs * (pw == T(1) ? -x : log_sigmoid_of(-x) - pw * log_sigmoid_of(x));
+        return gs * (-t * log_sigmoid_of(x));  // d/d pos_weight
       }
       case LossOp::SmoothL1:
       case LossOp::Huber: {  // the slope is clipped to +-1 (SmoothL1) or +-delta (Huber)

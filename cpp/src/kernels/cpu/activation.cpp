@@ -1,49 +1,13 @@
-// CPU activation kernels: fused activation backward, softmax / log-softmax forward and
-// backward. (Activation forwards are unary elementwise ops: see elementwise.cpp.)
+// CPU activation kernels: softmax / log-softmax forward and backward. (The pointwise
+// activations are unary elementwise list entries: see elementwise.cpp.)
 #include <cmath>
 #include <limits>
 
-#include "kernels/common/activation_math.h"
+#include "kernels/common/scalar_math.h"
 #include "kernels/cpu/families.h"
 #include "kernels/cpu/loops.h"
 
 namespace TG_KERNEL_NAMESPACE {
-
-// dx, grad, saved: any geometry (LoopGeom over dx, grad, saved)
-void activation_backward(ActGrad op, DType dtype, const LoopGeom& g, void* dx, const void* grad,
-                         const void* saved, double a, double b) {
-  TG_DISPATCH_FLOAT(dtype, "activation_backward", [&] {
-    using T = scalar_t;
-    switch (op) {
-      case ActGrad::Sigmoid:
-        return binary_typed<T, T>(g, dx, grad, saved, math::SigmoidGrad{});
-      case ActGrad::Tanh:
-        return binary_typed<T, T>(g, dx, grad, saved, math::TanhGrad{});
-      case ActGrad::Relu:
-        return binary_typed<T, T>(g, dx, grad, saved, math::ReluGrad{});
-      case ActGrad::LeakyRelu:
-        return binary_typed<T, T>(g, dx, grad, saved, math::LeakyReluGrad{a});
-      case ActGrad::Elu:
-        return binary_typed<T, T>(g, dx, grad, saved, math::EluGrad{a});
-      case ActGrad::Gelu:
-        return binary_typed<T, T>(g, dx, grad, saved, math::GeluGrad{});
-      case ActGrad::GeluTanh:
-        return binary_typed<T, T>(g, dx, grad, saved, math::GeluTanhGrad{});
-      case ActGrad::Silu:
-        return binary_typed<T, T>(g, dx, grad, saved, math::SiluGrad{});
-      case ActGrad::Softplus:
-        return binary_typed<T, T>(g, dx, grad, saved, math::SoftplusGrad{a, b});
-      case ActGrad::LogSigmoid:
-        return binary_typed<T, T>(g, dx, grad, saved, math::LogSigmoidGrad{});
-      case ActGrad::Hardtanh:
-        return binary_typed<T, T>(g, dx, grad, saved, math::HardtanhGrad{a, b});
-      case ActGrad::Selu:
-        return binary_typed<T, T>(g, dx, grad, saved, math::SeluGrad{});
-      case ActGrad::Mish:
-        return binary_typed<T, T>(g, dx, grad, saved, math::MishGrad{});
-    }
-  });
-}
 
 namespace {
 
@@ -148,7 +112,6 @@ void softmax_backward(DType dtype, bool log, void* dx, const void* dy, const voi
 }
 
 void fill(ActivationKernels& k) {
-  k.activation_backward = activation_backward;
   k.softmax = softmax;
   k.softmax_backward = softmax_backward;
 }

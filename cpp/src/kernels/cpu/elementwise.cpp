@@ -1,4 +1,4 @@
-// CPU elementwise kernels: unary, binary, cast/copy, where, fill, arange.
+// CPU elementwise kernels: unary (forward and backward), binary, cast/copy, where, fill, arange.
 // Shapes: any broadcast geometry (LoopGeom, operand 0 = out); inner runs are 1-D loops
 // with fast paths for contiguous and scalar (stride 0) operands.
 #include <algorithm>
@@ -7,23 +7,28 @@
 
 #include "kernels/common/activation_math.h"
 #include "kernels/common/elementwise_math.h"
+#include "kernels/common/unary_math.h"
 #include "kernels/cpu/families.h"
 #include "kernels/cpu/loops.h"
 
 namespace TG_KERNEL_NAMESPACE {
 namespace {
 
+// Whether a pointwise list entry's kernel exists for T (its DTypeRule; the op layer casts
+// or rejects other dtypes first).
+template <class T>
+constexpr bool takes(DTypeRule rule) {
+  if (rule == DTypeRule::Numeric) return std::is_floating_point_v<T> || std::is_same_v<T, int64_t>;
+  return std::is_floating_point_v<T>;
+}
+
 template <class T>
 void unary_dispatch(UnaryOp op, const LoopGeom& g, void* out, const void* in, double a, double b) {
   switch (op) {
     case UnaryOp::Neg:
       return unary_typed<T, T>(g, out, in, math::Neg{});
-    case UnaryOp::Abs:
-      return unary_typed<T, T>(g, out, in, math::Abs{});
     case UnaryOp::Sign:
       return unary_typed<T, T>(g, out, in, math::Sign{});
-    case UnaryOp::Relu:
-      return unary_typed<T, T>(g, out, in, math::Relu{});
     case UnaryOp::Square:
       return unary_typed<T, T>(g, out, in, math::Square{});
     case UnaryOp::PowScalar:
@@ -36,47 +41,16 @@ void unary_dispatch(UnaryOp op, const LoopGeom& g, void* out, const void* in, do
       return unary_typed<bool, T>(g, out, in, math::IsNan{});
     case UnaryOp::IsFinite:
       return unary_typed<bool, T>(g, out, in, math::IsFinite{});
-    default:
+    case UnaryOp::BitNot:
+      if constexpr (std::is_integral_v<T>) return unary_typed<T, T>(g, out, in, math::BitNot{});
       break;
-  }
-  if constexpr (std::is_integral_v<T>) {
-    if (op == UnaryOp::BitNot) return unary_typed<T, T>(g, out, in, math::BitNot{});
-  }
-  if constexpr (std::is_floating_point_v<T>) {
-    switch (op) {
-      case UnaryOp::Exp:
-        return unary_typed<T, T>(g, out, in, math::Exp{});
-      case UnaryOp::Log:
-        return unary_typed<T, T>(g, out, in, math::Log{});
-      case UnaryOp::Sqrt:
-        return unary_typed<T, T>(g, out, in, math::Sqrt{});
-      case UnaryOp::Rsqrt:
-        return unary_typed<T, T>(g, out, in, math::Rsqrt{});
-      case UnaryOp::Sigmoid:
-        return unary_typed<T, T>(g, out, in, math::Sigmoid{});
-      case UnaryOp::Tanh:
-        return unary_typed<T, T>(g, out, in, math::Tanh{});
-      case UnaryOp::LeakyRelu:
-        return unary_typed<T, T>(g, out, in, math::LeakyRelu{a});
-      case UnaryOp::Elu:
-        return unary_typed<T, T>(g, out, in, math::Elu{a});
-      case UnaryOp::Gelu:
-        return unary_typed<T, T>(g, out, in, math::Gelu{});
-      case UnaryOp::GeluTanh:
-        return unary_typed<T, T>(g, out, in, math::GeluTanh{});
-      case UnaryOp::Silu:
-        return unary_typed<T, T>(g, out, in, math::Silu{});
-      case UnaryOp::Softplus:
-        return unary_typed<T, T>(g, out, in, math::Softplus{a, b});
-      case UnaryOp::LogSigmoid:
-        return unary_typed<T, T>(g, out, in, math::LogSigmoid{});
-      case UnaryOp::Selu:
-        return unary_typed<T, T>(g, out, in, math::Selu{});
-      case UnaryOp::Mish:
-        return unary_typed<T, T>(g, out, in, math::Mish{});
-      default:
-        break;
-    }
+#define TG_FORWARD_CASE(Name, fn, py, rule, saves, node, np, ...)          \
+  case UnaryOp::Name:                                                      \
+    if constexpr (takes<T>(DTypeRule::rule))                               \
+      return unary_typed<T, T>(g, out, in, math::Name TG_PW_FUNCTOR_##np); \
+    break;
+      TG_POINTWISE_OPS(TG_FORWARD_CASE)
+#undef TG_FORWARD_CASE
   }
   throw TypeError(msg("unary kernel: op ", int(op), " not defined for ", dtype_name(dtype_of<T>::value)));
 }
@@ -100,6 +74,24 @@ void unary(UnaryOp op, DType dtype, const LoopGeom& g, void* out, const void* in
       return unary_dispatch<double>(op, g, out, in, a, b);
   }
 }
+
+#define TG_BACKWARD_CASE(Name, fn, py, rule, saves, node, np, ...) \
+  case UnaryOp::Name:                                              \
+    return binary_typed<T, T>(g, dx, grad, saved, math::Name##Grad TG_PW_FUNCTOR_##np);
+
+// dx, grad, saved: any geometry (LoopGeom over dx, grad, saved); floating dtypes only.
+void unary_backward(UnaryOp op, DType dtype, const LoopGeom& g, void* dx, const void* grad, const void* saved,
+                    double a, double b) {
+  TG_DISPATCH_FLOAT(dtype, "unary_backward", [&] {
+    using T = scalar_t;
+    switch (op) {
+      TG_POINTWISE_OPS(TG_BACKWARD_CASE)
+      default:
+        throw ValueError(msg("unary_backward kernel: op ", int(op), " has no backward functor"));
+    }
+  });
+}
+#undef TG_BACKWARD_CASE
 
 template <class T>
 void binary_dispatch(BinaryOp op, const LoopGeom& g, void* out, const void* a, const void* b,
@@ -289,6 +281,7 @@ void linspace(DType dtype, void* out, int64_t n, double start, double end) {
 
 void fill(ElementwiseKernels& k) {
   k.unary = unary;
+  k.unary_backward = unary_backward;
   k.binary = binary;
   k.copy = copy;
   k.where = where;
