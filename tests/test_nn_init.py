@@ -253,3 +253,16 @@ def test_calculate_gain(nonlinearity, param, gain):
 def test_calculate_gain_errors(args):
     with pytest.raises(ValueError):
         init.calculate_gain(*args)
+
+
+def test_linear_default_init_is_torchs_reset_parameters():
+    # nn.Linear's default (C++ reset_linear_parameters) is torch's rule on the same stream:
+    # kaiming_uniform_(weight, a=sqrt(5)), then the bias U(-1/sqrt(in), 1/sqrt(in))
+    tg.manual_seed(3)
+    lin = tg.nn.Linear(7, 4)
+    tg.manual_seed(3)
+    w, b = tg.empty(4, 7), tg.empty(4)
+    tg.nn.init.kaiming_uniform_(w, a=math.sqrt(5))
+    tg.nn.init.uniform_(b, -1 / math.sqrt(7), 1 / math.sqrt(7))
+    np.testing.assert_array_equal(to_np(lin.weight.detach()), to_np(w))
+    np.testing.assert_array_equal(to_np(lin.bias.detach()), to_np(b))

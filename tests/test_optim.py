@@ -625,6 +625,8 @@ def test_load_state_dict_rejects_mismatched_groups():
     "kwargs, message",
     [
         (dict(lr=-0.1), "Invalid learning rate: -0.1"),
+        (dict(lr=-1e-05), "Invalid learning rate: -1e-05"),  # numbers print as Python's repr
+        (dict(lr=-0.123456789), "Invalid learning rate: -0.123456789"),
         (dict(lr=0.1, momentum=-0.5), "Invalid momentum value: -0.5"),
         (dict(lr=0.1, weight_decay=-0.0001), "Invalid weight_decay value: -0.0001"),
     ],

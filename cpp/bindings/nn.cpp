@@ -2,6 +2,7 @@
 // fused optimizer steps, with torch.nn.functional's argument names and defaults.
 #include "common.h"
 #include "tetragrad/functional.h"
+#include "tetragrad/init.h"
 #include "tetragrad/optim.h"
 
 namespace tg::py_bind {
@@ -23,6 +24,46 @@ int64_t softmax_dim(const char* op, const Tensor& x, const py::object& dim) {
   TG_CHECK(PyIndex_Check(dim.ptr()), TypeError, op, ": dim must be an int or None, got ",
            std::string(py::str(py::type::of(dim).attr("__name__"))));
   return dim.cast<int64_t>();
+}
+
+// tetragrad._C._init: torch.nn.init's formulas (tetragrad.nn.init wraps them with torch's
+// signatures and the zero-element warning).
+void bind_init(py::module_& m) {
+  py::module_ init = m.def_submodule("_init", "torch.nn.init's formulas (use tetragrad.nn.init)");
+  using py::arg;
+  namespace I = nn::init;
+  init.def(
+      "calculate_gain",
+      [](const std::string& nonlinearity, const py::object& param) {
+        std::optional<double> slope;
+        if (nonlinearity == "leaky_relu" && !param.is_none()) {
+          const bool number =
+              !PyBool_Check(param.ptr()) && (PyLong_Check(param.ptr()) || PyFloat_Check(param.ptr()));
+          TG_CHECK(number, ValueError, "negative_slope ", std::string(py::str(param)), " not a valid number");
+          slope = param.cast<double>();
+        }
+        return I::calculate_gain(nonlinearity, slope);
+      },
+      arg("nonlinearity"), arg("param") = py::none());
+  init.def("_calculate_fan_in_and_fan_out", &I::calculate_fan_in_and_fan_out, arg("tensor"));
+  init.def("uniform_", &I::uniform_, arg("tensor"), arg("a") = 0.0, arg("b") = 1.0);
+  init.def("normal_", &I::normal_, arg("tensor"), arg("mean") = 0.0, arg("std") = 1.0);
+  init.def("constant_", &I::constant_, arg("tensor"), arg("val"));
+  init.def("zeros_", &I::zeros_, arg("tensor"));
+  init.def("ones_", &I::ones_, arg("tensor"));
+  init.def("xavier_uniform_", &I::xavier_uniform_, arg("tensor"), arg("gain") = 1.0);
+  init.def("xavier_normal_", &I::xavier_normal_, arg("tensor"), arg("gain") = 1.0);
+  init.def("kaiming_uniform_", &I::kaiming_uniform_, arg("tensor"), arg("a") = 0.0, arg("mode") = "fan_in",
+           arg("nonlinearity") = "leaky_relu");
+  init.def("kaiming_normal_", &I::kaiming_normal_, arg("tensor"), arg("a") = 0.0, arg("mode") = "fan_in",
+           arg("nonlinearity") = "leaky_relu");
+  init.def(
+      "reset_linear_parameters",
+      [](Tensor& weight, const py::object& bias) {
+        Tensor b = optional_tensor(bias);
+        I::reset_linear_parameters(weight, b);
+      },
+      arg("weight"), arg("bias"));
 }
 
 }  // namespace
@@ -56,6 +97,18 @@ void bind_nn(py::module_& m, PyTensorClass& cls) {
     cls.def(name, f, arg("dim"), arg("dtype") = py::none());
   }
   nn.def("maxout", &maxout, arg("input"), arg("pool_size"), arg("dim") = -1);
+  nn.def(
+      "softmin",  // dim resolved by tetragrad.nn.functional.softmin (torch's implicit-dim warning)
+      [](const Tensor& x, int64_t dim, const py::object& dtype) {
+        return softmin(x, dim, dtype.is_none() ? std::nullopt : std::optional<DType>(dtype.cast<DType>()));
+      },
+      arg("input"), arg("dim"), arg("dtype") = py::none());
+
+  // ---- distances ------------------------------------------------------------------------
+  nn.def("normalize", &normalize, arg("input"), arg("p") = 2.0, arg("dim") = 1, arg("eps") = 1e-12);
+  nn.def("cosine_similarity", &cosine_similarity, arg("x1"), arg("x2"), arg("dim") = 1, arg("eps") = 1e-8);
+  nn.def("pairwise_distance", &pairwise_distance, arg("x1"), arg("x2"), arg("p") = 2.0, arg("eps") = 1e-6,
+         arg("keepdim") = false);
   nn.def("hardtanh", &hardtanh, arg("input"), arg("min_val") = -1.0, arg("max_val") = 1.0);
   nn.def("prelu", &prelu, arg("input"), arg("weight"));
   nn.def("one_hot", &one_hot, arg("tensor"), arg("num_classes") = -1);
@@ -129,6 +182,16 @@ void bind_nn(py::module_& m, PyTensorClass& cls) {
       arg("input"), arg("target"), arg("weight") = py::none(), arg("ignore_index") = -100,
       arg("reduction") = "mean", arg("label_smoothing") = 0.0);
 
+  nn.def(
+      "kl_div",  // the deprecated size_average/reduce and the 'mean' warning: tetragrad.nn.functional
+      [](const Tensor& input, const Tensor& target, const py::object& reduction, bool log_target) {
+        TG_CHECK(py::isinstance<py::str>(reduction), ValueError, "kl_div: '",
+                 std::string(py::repr(reduction)),
+                 "' is not a valid value for reduction (expected 'none', 'batchmean', 'sum' or 'mean')");
+        return kl_div(input, target, reduction.cast<std::string>(), log_target);
+      },
+      arg("input"), arg("target"), arg("reduction") = "mean", arg("log_target") = false);
+
   // ---- optimizers -----------------------------------------------------------------------
   // One SGD step over a param group; returns the momentum buffers (None where there is none).
   nn.def(
@@ -146,7 +209,15 @@ void bind_nn(py::module_& m, PyTensorClass& cls) {
       },
       arg("params"), arg("momentum_buffers"), arg("lr"), arg("momentum"), arg("dampening"),
       arg("weight_decay"), arg("nesterov"), arg("maximize"));
+  nn.def(
+      "sgd_check_options",
+      [](double lr, double momentum, double dampening, double weight_decay, bool nesterov, bool maximize) {
+        optim::check_sgd_options({lr, momentum, dampening, weight_decay, nesterov, maximize});
+      },
+      arg("lr"), arg("momentum"), arg("dampening"), arg("weight_decay"), arg("nesterov"), arg("maximize"));
   nn.def("zero_grad", &optim::zero_grad, arg("params"), arg("set_to_none") = true);
+
+  bind_init(m);
 }
 
 }  // namespace tg::py_bind

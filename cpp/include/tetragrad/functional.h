@@ -1,7 +1,8 @@
-// Neural-network functions (torch.nn.functional): activations, linear, dropout, losses.
-// Each is one fused autograd node with its own backward kernel. sigmoid, tanh and relu
-// live in ops.h with the other elementwise ops.
+// Neural-network functions (torch.nn.functional): activations, distances, linear, dropout,
+// losses. Most are one fused autograd node with its own backward kernel; softmin, kl_div and
+// the distances are composites of tensor ops. sigmoid, tanh and relu live in ops.h.
 #pragma once
+#include <optional>
 #include <string>
 
 #include "tetragrad/ops.h"
@@ -22,8 +23,18 @@ Tensor hardtanh(const Tensor& x, double min_val = -1.0, double max_val = 1.0);  
 Tensor prelu(const Tensor& x, const Tensor& weight);  // weight [1] or [C] (dim 1 of x)
 Tensor softmax(const Tensor& x, int64_t dim);
 Tensor log_softmax(const Tensor& x, int64_t dim);
+// softmax(-x) along dim; `dtype`: cast to it after the negation (an int input then works).
+Tensor softmin(const Tensor& x, int64_t dim, std::optional<DType> dtype = std::nullopt);
 // Max over groups of `pool_size` consecutive elements along `dim` (size k * pool_size -> k).
 Tensor maxout(const Tensor& x, int64_t pool_size, int64_t dim = -1);
+
+// ---- distances (inputs broadcast) -----------------------------------------------------------
+// x / max(||x||_p along dim, eps)
+Tensor normalize(const Tensor& x, double p = 2.0, int64_t dim = 1, double eps = 1e-12);
+Tensor cosine_similarity(const Tensor& x1, const Tensor& x2, int64_t dim = 1, double eps = 1e-8);
+// ||x1 - x2 + eps||_p over the last dim
+Tensor pairwise_distance(const Tensor& x1, const Tensor& x2, double p = 2.0, double eps = 1e-6,
+                         bool keepdim = false);
 
 // ---- layers ---------------------------------------------------------------------------
 // x [*, in], weight [out, in], bias [out] (may be undefined) -> [*, out]
@@ -35,6 +46,11 @@ Tensor dropout(const Tensor& x, double p = 0.5, bool training = true);
 
 // ---- losses (weights may be undefined) --------------------------------------------------
 Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
+// KL divergence, input log-probabilities, target probabilities (log-probabilities with
+// log_target), same shapes: target (log target - input), 0 where target == 0; reduction
+// "none", "sum", "mean" (over all elements) or "batchmean" (the sum / input.size(0)).
+Tensor kl_div(const Tensor& input, const Tensor& target, const std::string& reduction = "mean",
+              bool log_target = false);
 Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
 Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean,
                       double beta = 1.0);

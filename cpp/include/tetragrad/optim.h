@@ -14,6 +14,10 @@ struct SGDOptions {
   bool maximize = false;
 };
 
+// torch's checks of SGD's options (ValueError): lr, momentum and weight_decay >= 0, Nesterov
+// only with a momentum and zero dampening. SGD's constructor runs them on its defaults.
+void check_sgd_options(const SGDOptions& options);
+
 // One SGD step, PyTorch's rule, for each parameter that has a gradient. `momentum_buffers`
 // runs parallel to `params` (resized if shorter); an undefined buffer is created on the
 // parameter's first step with momentum. The options are validated by SGD's constructor

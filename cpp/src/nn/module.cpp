@@ -1,6 +1,7 @@
-// C++ layers: parameter registry, Linear's default initialisation, Sequential.
+// C++ layers: parameter registry, Linear, Sequential.
 #include <cmath>
 
+#include "tetragrad/init.h"
 #include "tetragrad/nn.h"
 #include "tetragrad/optim.h"
 
@@ -37,11 +38,11 @@ Tensor Module::register_parameter(std::string name, Tensor t) {
 Linear::Linear(int64_t in_features, int64_t out_features, bool bias, DType dtype) {
   TG_CHECK(in_features >= 0 && out_features >= 0, ValueError, "Linear: feature counts must be >= 0, got ",
            in_features, " and ", out_features);
-  // kaiming_uniform_(a=sqrt(5)) on [out, in] and torch's bias rule both give U(-1/sqrt(in), 1/sqrt(in)).
-  const double bound = in_features > 0 ? 1.0 / std::sqrt(double(in_features)) : 0.0;
-  auto init = [&](const Shape& s) { return (rand(s, dtype) * (2.0 * bound) - bound).detach(); };
-  weight = register_parameter("weight", init({out_features, in_features}));
-  if (bias) this->bias = register_parameter("bias", init({out_features}));
+  weight = Tensor::empty({out_features, in_features}, dtype, Device{DeviceType::CPU, -1});
+  if (bias) this->bias = Tensor::empty({out_features}, dtype, Device{DeviceType::CPU, -1});
+  init::reset_linear_parameters(weight, this->bias);
+  weight = register_parameter("weight", weight);
+  if (bias) this->bias = register_parameter("bias", this->bias);
 }
 
 Sequential::Sequential(std::initializer_list<std::shared_ptr<Module>> layers) {

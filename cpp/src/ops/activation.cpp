@@ -98,6 +98,11 @@ Tensor softmax_impl(const Tensor& x, int64_t dim, bool log) {
 }  // namespace
 
 Tensor softmax(const Tensor& x, int64_t dim) { return softmax_impl(x, dim, false); }
+Tensor softmin(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
+  if (!dtype) check_floating(x, "softmin");
+  const Tensor n = neg(x);
+  return softmax(dtype ? to_dtype(n, *dtype) : n, dim);
+}
 Tensor log_softmax(const Tensor& x, int64_t dim) { return softmax_impl(x, dim, true); }
 
 Tensor maxout(const Tensor& x, int64_t pool_size, int64_t dim) {

@@ -1,5 +1,6 @@
 // Losses: MSE, L1, BCE, BCE with logits (one fused elementwise node each), NLL (one node),
-// cross-entropy (log_softmax + NLL, label smoothing and probability targets composed).
+// cross-entropy (log_softmax + NLL, label smoothing and probability targets composed), KL
+// divergence (composed).
 #include <cmath>
 
 #include "ops/elementwise_internal.h"
@@ -95,6 +96,32 @@ Tensor promoted_loss(LossOp op, const char* name, const char* node_name, const T
 Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction r) {
   return promoted_loss(LossOp::Mse, "mse_loss", "MseLossBackward0", input, target, r);
 }
+Tensor kl_div(const Tensor& input, const Tensor& target, const std::string& reduction, bool log_target) {
+  TG_CHECK(reduction == "none" || reduction == "batchmean" || reduction == "sum" || reduction == "mean",
+           ValueError, "kl_div: '", reduction,
+           "' is not a valid value for reduction (expected 'none', 'batchmean', 'sum' or 'mean')");
+  for (const auto& [what, t] : {std::pair<const char*, const Tensor*>{"input", &input}, {"target", &target}})
+    TG_CHECK(is_floating(t->dtype()), TypeError, "kl_div: expected a floating-point ", what, ", got ",
+             dtype_name(t->dtype()), " (shape ", t->shape(), ")");
+  TG_CHECK(input.shape() == target.shape(), ValueError, "kl_div: input ", input.shape(), " and target ",
+           target.shape(), " have different shapes (PyTorch would broadcast them, which is usually a bug)");
+  Tensor loss;
+  if (log_target) {
+    loss = mul(exp(target), sub(target, input));
+  } else {
+    // xlogy(target, target): 0 where target == 0. The unselected branch is NaN there, so the
+    // gradient w.r.t. target is NaN at 0, as torch's (whose xlogy backward is t / t).
+    const Tensor xlogx = where(compare(BinaryOp::Eq, target, wrap_scalar(0.0)),
+                               new_zeros(target, {}, target.dtype()), mul(target, log(target)));
+    loss = sub(xlogx, mul(target, input));
+  }
+  if (reduction == "none") return loss;
+  if (reduction == "mean") return mean(loss);
+  const Tensor total = sum(loss);
+  if (reduction == "batchmean" && input.dim() != 0) return div(total, wrap_scalar(double(input.size(0))));
+  return total;
+}
+
 Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction r) {
   // Integer operands: |input - target| in integers (torch's; no gradient, and "mean" raises).
   if (!is_floating(input.dtype()) && !is_floating(target.dtype()) && input.dtype() != DType::Bool &&

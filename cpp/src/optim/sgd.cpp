@@ -5,15 +5,13 @@
 
 namespace tg::optim {
 
-namespace {
-void check_options(const SGDOptions& o) {
-  TG_CHECK(o.lr >= 0.0, ValueError, "SGD: invalid learning rate: ", o.lr);
-  TG_CHECK(o.momentum >= 0.0, ValueError, "SGD: invalid momentum value: ", o.momentum);
-  TG_CHECK(o.weight_decay >= 0.0, ValueError, "SGD: invalid weight_decay value: ", o.weight_decay);
+void check_sgd_options(const SGDOptions& o) {
+  TG_CHECK(o.lr >= 0.0, ValueError, "SGD: Invalid learning rate: ", o.lr);
+  TG_CHECK(o.momentum >= 0.0, ValueError, "SGD: Invalid momentum value: ", o.momentum);
+  TG_CHECK(o.weight_decay >= 0.0, ValueError, "SGD: Invalid weight_decay value: ", o.weight_decay);
   TG_CHECK(!o.nesterov || (o.momentum > 0.0 && o.dampening == 0.0), ValueError,
            "SGD: Nesterov momentum requires a momentum and zero dampening");
 }
-}  // namespace
 
 void sgd_step(const TensorList& params, TensorList& momentum_buffers, const SGDOptions& o) {
   if (momentum_buffers.size() < params.size()) momentum_buffers.resize(params.size());
@@ -65,7 +63,7 @@ void zero_grad(const TensorList& params, bool set_to_none) {
 }
 
 SGD::SGD(TensorList params, SGDOptions options) : params_(std::move(params)), options_(options) {
-  check_options(options_);
+  check_sgd_options(options_);
 }
 
 }  // namespace tg::optim

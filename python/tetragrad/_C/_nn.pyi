@@ -10,6 +10,7 @@ from tetragrad._C import Tensor
 __all__: list[str] = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "cosine_similarity",
     "cross_entropy",
     "dropout",
     "elu",
@@ -18,6 +19,7 @@ __all__: list[str] = [
     "hardswish",
     "hardtanh",
     "huber_loss",
+    "kl_div",
     "l1_loss",
     "leaky_relu",
     "linear",
@@ -27,13 +29,17 @@ __all__: list[str] = [
     "mish",
     "mse_loss",
     "nll_loss",
+    "normalize",
     "one_hot",
+    "pairwise_distance",
     "prelu",
     "selu",
+    "sgd_check_options",
     "sgd_step",
     "silu",
     "smooth_l1_loss",
     "softmax",
+    "softmin",
     "softplus",
     "zero_grad",
 ]
@@ -47,6 +53,12 @@ def binary_cross_entropy_with_logits(
     weight: typing.Any = None,
     reduction: typing.Any = "mean",
     pos_weight: typing.Any = None,
+) -> Tensor: ...
+def cosine_similarity(
+    x1: Tensor,
+    x2: Tensor,
+    dim: typing.SupportsInt | typing.SupportsIndex = 1,
+    eps: typing.SupportsFloat | typing.SupportsIndex = 1e-08,
 ) -> Tensor: ...
 def cross_entropy(
     input: Tensor,
@@ -74,6 +86,9 @@ def huber_loss(
     reduction: typing.Any = "mean",
     delta: typing.SupportsFloat | typing.SupportsIndex = 1.0,
 ) -> Tensor: ...
+def kl_div(
+    input: Tensor, target: Tensor, reduction: typing.Any = "mean", log_target: bool = False
+) -> Tensor: ...
 def l1_loss(input: Tensor, target: Tensor, reduction: typing.Any = "mean") -> Tensor: ...
 def leaky_relu(
     input: Tensor, negative_slope: typing.SupportsFloat | typing.SupportsIndex = 0.01
@@ -95,11 +110,32 @@ def nll_loss(
     ignore_index: typing.SupportsInt | typing.SupportsIndex = -100,
     reduction: typing.Any = "mean",
 ) -> Tensor: ...
+def normalize(
+    input: Tensor,
+    p: typing.SupportsFloat | typing.SupportsIndex = 2.0,
+    dim: typing.SupportsInt | typing.SupportsIndex = 1,
+    eps: typing.SupportsFloat | typing.SupportsIndex = 1e-12,
+) -> Tensor: ...
 def one_hot(
     tensor: Tensor, num_classes: typing.SupportsInt | typing.SupportsIndex = -1
 ) -> Tensor: ...
+def pairwise_distance(
+    x1: Tensor,
+    x2: Tensor,
+    p: typing.SupportsFloat | typing.SupportsIndex = 2.0,
+    eps: typing.SupportsFloat | typing.SupportsIndex = 1e-06,
+    keepdim: bool = False,
+) -> Tensor: ...
 def prelu(input: Tensor, weight: Tensor) -> Tensor: ...
 def selu(input: Tensor) -> Tensor: ...
+def sgd_check_options(
+    lr: typing.SupportsFloat | typing.SupportsIndex,
+    momentum: typing.SupportsFloat | typing.SupportsIndex,
+    dampening: typing.SupportsFloat | typing.SupportsIndex,
+    weight_decay: typing.SupportsFloat | typing.SupportsIndex,
+    nesterov: bool,
+    maximize: bool,
+) -> None: ...
 def sgd_step(
     params: collections.abc.Sequence[Tensor],
     momentum_buffers: collections.abc.Sequence[Tensor | None],
@@ -118,6 +154,9 @@ def smooth_l1_loss(
     beta: typing.SupportsFloat | typing.SupportsIndex = 1.0,
 ) -> Tensor: ...
 def softmax(input: Tensor, dim: typing.Any = None, dtype: typing.Any = None) -> Tensor: ...
+def softmin(
+    input: Tensor, dim: typing.SupportsInt | typing.SupportsIndex, dtype: typing.Any = None
+) -> Tensor: ...
 def softplus(
     input: Tensor,
     beta: typing.SupportsFloat | typing.SupportsIndex = 1.0,

@@ -1,7 +1,9 @@
 """``tetragrad.nn.functional``: PyTorch's functional API (activations, linear, dropout, losses).
 
-The heavy lifting is in C++ (``tetragrad._C._nn``): each function is one fused autograd
-node; ``softmin`` and ``kl_div`` are Python composites of tetragrad ops. Deprecated PyTorch
+The work is in C++ (``tetragrad._C._nn``, ``tetragrad/functional.h``): most functions are one
+fused autograd node; ``softmin``, ``kl_div`` and the distances are C++ composites of tensor
+ops. The wrappers here add torch's Python-only arguments (``inplace``, deprecated ones) and
+warnings. Deprecated PyTorch
 arguments (``size_average``, ``reduce``) are not accepted, except by ``kl_div``, which keeps
 torch's signature; use ``reduction``.
 """
@@ -11,13 +13,12 @@ from __future__ import annotations
 import operator
 import warnings
 
-import numpy as np
-
 from .. import _C
 from .._C import Tensor
 from .._C._nn import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
+    cosine_similarity,
     cross_entropy,
     huber_loss,
     l1_loss,
@@ -28,12 +29,12 @@ from .._C._nn import (
     mse_loss,
     nll_loss,
     one_hot,
+    pairwise_distance,
     prelu,
     smooth_l1_loss,
     softmax,
     softplus,
 )
-from ..autograd import no_grad as _no_grad
 
 __all__ = [
     "sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu", "softplus", "logsigmoid",
@@ -121,10 +122,6 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     return _apply(input, inplace, _C._nn.hardsigmoid)
 
 
-def _dtype_name(t: Tensor) -> str:
-    return str(t.dtype).split(".")[-1]
-
-
 def softmin(input: Tensor, dim: int | None = None, dtype=None, *, _stacklevel: int = 2) -> Tensor:
     """softmax(-x) along ``dim``: exp(-x_i) / sum_j exp(-x_j); output of input's shape.
 
@@ -132,11 +129,6 @@ def softmin(input: Tensor, dim: int | None = None, dtype=None, *, _stacklevel: i
     with its UserWarning. ``dtype``: cast to it before the softmax (after the negation, as
     torch). As tetragrad's ``softmax``, the third positional argument is ``dtype`` (torch's is
     the private ``_stacklevel``, keyword-only here)."""
-    if dtype is None and not input.is_floating_point():
-        raise TypeError(
-            f"softmin: expected a floating-point tensor, got {_dtype_name(input)} "
-            f"(shape {list(input.shape)})"
-        )
     if dim is not None:
         try:
             dim = operator.index(dim)
@@ -152,10 +144,7 @@ def softmin(input: Tensor, dim: int | None = None, dtype=None, *, _stacklevel: i
             stacklevel=_stacklevel,
         )
         dim = 0 if input.dim() in (0, 1, 3) else 1
-    return _C._nn.softmax(_C.neg(input), dim, dtype)
-
-
-_KL_REDUCTIONS = ("none", "batchmean", "sum", "mean")
+    return _C._nn.softmin(input, dim, dtype)
 
 
 def kl_div(
@@ -181,12 +170,6 @@ def kl_div(
         from .loss import _legacy_reduction  # loss.py imports this module
 
         reduction = _legacy_reduction(size_average, reduce, reduction)
-    elif not isinstance(reduction, str) or reduction not in _KL_REDUCTIONS:
-        name = reduction if isinstance(reduction, str) else repr(reduction)
-        raise ValueError(
-            f"kl_div: '{name}' is not a valid value for reduction "
-            "(expected 'none', 'batchmean', 'sum' or 'mean')"
-        )
     elif reduction == "mean":
         warnings.warn(
             "reduction: 'mean' divides the total loss by both the batch size and the support "
@@ -196,67 +179,12 @@ def kl_div(
             UserWarning,
             stacklevel=2,
         )
-    for what, t in (("input", input), ("target", target)):
-        if not t.is_floating_point():
-            raise TypeError(
-                f"kl_div: expected a floating-point {what}, got {_dtype_name(t)} "
-                f"(shape {list(t.shape)})"
-            )
-    if tuple(input.shape) != tuple(target.shape):
-        raise ValueError(
-            f"kl_div: input {list(input.shape)} and target {list(target.shape)} have different "
-            "shapes (PyTorch would broadcast them, which is usually a bug)"
-        )
-    if log_target:
-        loss = _C.exp(target) * (target - input)
-    else:
-        # xlogy(target, target): 0 where target == 0. The unselected branch is NaN there, so
-        # the gradient w.r.t. target is NaN at 0, as torch's (whose xlogy backward is t / t).
-        xlogx = _C.where(target == 0, 0.0, target * _C.log(target))
-        loss = xlogx - target * input
-    if reduction == "none":
-        return loss
-    if reduction == "mean":
-        return loss.mean()
-    total = loss.sum()
-    if reduction == "batchmean" and input.dim() != 0:
-        return total / input.size(0)
-    return total
+    return _C._nn.kl_div(input, target, reduction, log_target)
 
 
-# ---- distances (Python composites of tetragrad ops) -------------------------------------------
+# ---- distances (C++: tetragrad/functional.h) ------------------------------------------------
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None) -> Tensor:
     """input / max(||input||_p along dim, eps): unit p-norm vectors along ``dim``."""
     if out is not None:
         raise TypeError("normalize: out= is not supported")
-    return input / input.norm(p, dim, True).clamp(min=eps)
-
-
-def _broadcast_pair(a: Tensor, b: Tensor, op: str) -> tuple[Tensor, Tensor]:
-    try:
-        shape = np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
-    except ValueError:
-        raise ValueError(
-            f"{op}: shapes {list(a.shape)} and {list(b.shape)} cannot be broadcast together"
-        ) from None
-    return a.expand(shape), b.expand(shape)
-
-
-def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
-    """sum(x1 / max(||x1||, eps) * x2 / max(||x2||, eps)) along ``dim`` (inputs broadcast),
-    torch's formula (each vector normalised first, for precision; inputs broadcast first)."""
-    x1, x2 = _broadcast_pair(x1, x2, "cosine_similarity")
-    # torch clamps the norms in place without recording it: the gradient flows through the
-    # unclamped norm even where eps replaced it.
-    n1, n2 = x1.norm(2, dim, True).clone(), x2.norm(2, dim, True).clone()
-    with _no_grad():
-        n1.clamp_(min=eps)
-        n2.clamp_(min=eps)
-    return ((x1 / n1) * (x2 / n2)).sum(dim)
-
-
-def pairwise_distance(
-    x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False
-) -> Tensor:
-    """||x1 - x2 + eps||_p over the last dim (inputs broadcast)."""
-    return (x1 - x2 + eps).norm(p, -1, keepdim)
+    return _C._nn.normalize(input, p, dim, eps)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from .. import _C
 from .._C import Tensor
 from . import init
@@ -45,11 +43,10 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in = self.in_features
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        """torch's: kaiming_uniform_(weight, a=sqrt(5)), bias U(-1/sqrt(in), 1/sqrt(in)) (the
+        formula in C++, shared with the C++ Linear)."""
+        init._warn_if_empty(self.weight)
+        _C._init.reset_linear_parameters(self.weight, self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
         try:  # free in Python 3.11+ until something raises

@@ -49,14 +49,10 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, g: dict) -> None:
-        if g["lr"] < 0.0:
-            raise ValueError(f"Invalid learning rate: {g['lr']}")
-        if g["momentum"] < 0.0:
-            raise ValueError(f"Invalid momentum value: {g['momentum']}")
-        if g["weight_decay"] < 0.0:
-            raise ValueError(f"Invalid weight_decay value: {g['weight_decay']}")
-        if g["nesterov"] and (g["momentum"] <= 0 or g["dampening"] != 0):
-            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        # torch's checks, in C++ (optim::check_sgd_options), shared with the C++ SGD
+        _nn.sgd_check_options(
+            g["lr"], g["momentum"], g["dampening"], g["weight_decay"], g["nesterov"], g["maximize"]
+        )
 
     def step(self, closure: Callable | None = None):
         loss = self._closure_loss(closure)
