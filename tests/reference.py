@@ -66,7 +66,9 @@ def abs(x):  # noqa: A001 - mirrors the op name
 
 
 def sign(x):
-    return np.sign(f64(x))
+    """-1, 0 or 1; 0 for NaN (as torch.sign)."""
+    x = f64(x)
+    return np.where(np.isnan(x), 0.0, np.sign(x))
 
 
 def sigmoid(x):
@@ -79,8 +81,9 @@ def tanh(x):
 
 
 def relu(x):
+    """max(x, 0); NaN stays NaN (as torch.relu)."""
     x = f64(x)
-    return np.where(x > 0, x, 0.0)
+    return np.where((x > 0) | np.isnan(x), x, 0.0)
 
 
 def square(x):
@@ -491,8 +494,15 @@ def gelu(x, approximate="none"):
 
 
 def log_softmax(x, dim):
+    """(x - m) - log(sum(exp(x - m))) with m the max along dim, as torch computes it: finite
+    rows as usual; a row holding +inf (or only -inf) is NaN throughout."""
     x = f64(x)
-    return x - logsumexp(x, dim, keepdim=True)
+    if x.ndim == 0:
+        return x - x if np.isfinite(x) else x * np.nan
+    m = np.max(x, axis=dim, keepdims=True)
+    with np.errstate(invalid="ignore", over="ignore"):
+        z = x - m
+        return z - np.log(np.sum(np.exp(z), axis=dim, keepdims=True))
 
 
 def softmax(x, dim):

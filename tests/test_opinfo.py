@@ -36,6 +36,7 @@ pytestmark = [
 # ---- parametrisation ------------------------------------------------------------------------------
 
 SAMPLES = {(op.name, dt): op.samples(dt) for op in OPS for dt in op.dtypes}
+assert len({op.name for op in OPS}) == len(OPS), "two registry entries share a name"
 
 
 def _marks(op, test, dtype=None, idx=None):
@@ -176,6 +177,8 @@ def test_forward(op, dtype, idx):
     assert len(outs) == len(refs) == len(want), f"{len(outs)} outputs, {len(refs)} references"
     for k, (o, r, w) in enumerate(zip(outs, refs, want, strict=True)):
         rtol, atol = _tol(op, w)
+        with np.errstate(all="ignore"):
+            r = np.asarray(r).astype(w)  # rounded to the result dtype (float32 overflow: inf)
         try:
             assert_close(
                 o, r, dtype=tg_dtype(np.dtype(w) if w != "bool" else np.bool_), rtol=rtol, atol=atol
@@ -188,7 +191,7 @@ def test_forward(op, dtype, idx):
 
 
 def _gradcheckable(op, dt, s):
-    return op.differentiable and not s.big and any(a.size for a in _float_arrays(s))
+    return op.differentiable and not (s.big or s.special) and any(a.size for a in _float_arrays(s))
 
 
 @pytest.mark.parametrize("op,dtype,idx", _params("gradcheck", _gradcheckable, dtypes=["float64"]))
@@ -231,7 +234,7 @@ def _nc_params():
 @pytest.mark.parametrize("op,dtype,idx,layout", _nc_params())
 def test_noncontiguous(op, dtype, idx, layout):
     s = SAMPLES[(op.name, dtype)][idx]
-    grad = op.differentiable and dtype == "float64"
+    grad = op.differentiable and dtype == "float64" and not s.special  # (no gradient at inf)
     want = call(op, s, grad=grad)
     got = call(op, s, layout, grad=grad)
     assert len(got.outputs) == len(want.outputs)
