@@ -114,6 +114,7 @@ class OpInfo:
     inplace: str | None = None  # in-place method spelling: x.inplace_(*rest, **kwargs)
     variants: tuple = ()  # other spellings (operators, aliases): callables like ``op``
     promotion: bool = False  # binary elementwise: also test mixed-dtype operands
+    elementwise: bool = False  # out[i] depends on in[i] only (gradients at extremes are checked)
     requires: tuple | None = None  # ("tg" | "nn.functional", attribute): skip until it exists
     tetragrad_only: bool = False  # tetragrad's own op: skip on the torch backend
     xfail: list = field(default_factory=list)
@@ -318,6 +319,7 @@ def unary(name, ref, *, op=None, dtypes=ALL_NUM, out=FLOAT_OUT, method=True, inp
         out_dtype=out,
         method=name if method is True else (method or None),
         inplace=f"{name}_" if inplace is True else (inplace or None),
+        elementwise=kw.pop("elementwise", True),
         **kw,
     )
 
@@ -334,6 +336,7 @@ def binary(name, ref, *, op=None, dtypes=ALL_NUM, out=PROMOTE, scalars=(2, 0.5),
         method=kw.pop("method", name),
         inplace=kw.pop("inplace", f"{name}_"),
         promotion=kw.pop("promotion", True),
+        elementwise=kw.pop("elementwise", True),
         **kw,
     )
 
@@ -372,6 +375,7 @@ def act(name, ref, *, kwargs=None, op=None, inplace_kw=False, **kw):
         out_dtype=kw.pop("out", SAME),
         variants=variants,
         requires=kw.pop("requires", None),
+        elementwise=kw.pop("elementwise", True),
         **kw,
     )
 

@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 import tetragrad as tg
 from conftest import TORCH_BACKEND, assert_close, default_tol, tg_dtype, tgt, to_np
-from opinfo import FLOAT, OPS, result_type
+from opinfo import FLOAT, OPS, SampleInput, result_type
 
 # the degenerate samples are deliberate: var/std over <= correction elements, kl_div's 'mean'
 pytestmark = [
@@ -214,6 +214,108 @@ def test_gradcheck(op, dtype, idx):
     assert tg.autograd.gradcheck(fn, inputs, **opts), s
 
 
+# ---- float32 gradients against float64 ones -------------------------------------------------------------
+
+
+def _float32_grad(op, dt, s):
+    return _gradcheckable(op, dt, s) or (op.differentiable and s.big and not s.special)
+
+
+@pytest.mark.parametrize("op,dtype,idx", _params("grad_float32", _float32_grad, dtypes=["float32"]))
+def test_grad_float32(op, dtype, idx):
+    """The float32 backward (its own kernels) against the float64 backward at the same point."""
+    s = SAMPLES[(op.name, dtype)][idx]
+    s64 = SampleInput(
+        tuple(
+            a.astype(np.float64) if isinstance(a, np.ndarray) and a.dtype.kind == "f" else a
+            for a in s.args
+        ),
+        {
+            k: v.astype(np.float64) if isinstance(v, np.ndarray) and v.dtype.kind == "f" else v
+            for k, v in s.kwargs.items()
+        },
+    )
+    got, want = call(op, s, grad=True), call(op, s64, grad=True)
+    if not all(np.all(np.isfinite(to_np(o))) for o in want.outputs if o.dtype.is_floating_point):
+        pytest.skip(f"{s}: a non-finite output")
+    rtol, atol = op.tol.get("float32_grad", (1e-4, 1e-5))
+    for k, (g, w) in enumerate(zip(got.grads, want.grads, strict=True)):
+        assert (g is None) == (w is None), f"gradient {k} missing on one side"
+        if g is not None:
+            assert g.dtype == np.float32, f"gradient {k} is {g.dtype}"
+            scale = max(np.abs(w).max(initial=0.0), 1.0)
+            np.testing.assert_allclose(g, w, rtol=rtol, atol=atol * scale, err_msg=f"{s}: grad {k}")
+
+
+# ---- gradients at extreme finite inputs (elementwise ops) ---------------------------------------------------
+
+
+def _fd(ref, args, k, kwargs):
+    """Central differences of the elementwise reference in argument k at steps h and h / 2 (h
+    relative to every operand's magnitude), forward and backward differences, and the value."""
+    x = args[k].astype(np.float64)
+    mag = np.max([np.abs(a) for a in args if isinstance(a, np.ndarray)], axis=0)
+    h = 1e-6 * np.maximum(mag, 1e-2)
+
+    def f(v):
+        a = list(args)
+        a[k] = v
+        return np.asarray(ref(*a, **kwargs), dtype=np.float64)
+
+    with np.errstate(all="ignore"):
+        f0, fp, fm = f(x), f(x + h), f(x - h)
+        half = (f(x + h / 2) - f(x - h / 2)) / h
+        return (fp - fm) / (2 * h), half, (fp - f0) / h, (f0 - fm) / h, f0
+
+
+def _extreme_params():
+    out = []
+    for op in OPS:
+        if op.elementwise and op.differentiable:
+            for dt in [d for d in FLOAT if d in op.dtypes]:
+                for i, s in enumerate(SAMPLES[(op.name, dt)]):
+                    if s.special:
+                        out.append(
+                            pytest.param(
+                                op,
+                                dt,
+                                i,
+                                id=f"{op.name}-{dt}-sample{i}",
+                                marks=_marks(op, "extremes", dt, i),
+                            )
+                        )
+    return out
+
+
+@pytest.mark.parametrize("op,dtype,idx", _extreme_params())
+def test_grad_extremes(op, dtype, idx):
+    """d op / d x at +-1e-30, +-0.5, +-1.5, +-80, +-1e4 (and every pair of them for binary ops)
+    against central differences of the reference, where the reference is smooth there (its
+    one-sided differences agree) and finite: no NaN or overflow from a naive backward formula."""
+    s = SAMPLES[(op.name, dtype)][idx]
+    finite = np.all([np.isfinite(a) for a in s.args if isinstance(a, np.ndarray)], axis=0)
+    args = tuple(a[finite] if isinstance(a, np.ndarray) else a for a in s.args)
+    sub = SampleInput(args, s.kwargs)
+    res = call(op, sub, grad=True)
+    up = _upstream(res.outputs[0].shape, 0)
+    np_dt = np.dtype(dtype)
+    for k, g in enumerate(res.grads):
+        central, half, fwd, bwd, f0 = _fd(op.ref, args, k, s.kwargs)
+        with np.errstate(all="ignore"):
+            smooth = np.isfinite(central) & np.isfinite(f0)
+            near = 1e-3 * np.maximum(np.abs(central), 1e-6)
+            smooth &= (np.abs(fwd - bwd) <= near) & (
+                np.abs(half - central) <= near
+            )  # no kink, no jump
+            want = (central * up).astype(np_dt)  # overflow in the result dtype: inf
+        rtol, atol = (1e-4, 1e-7) if dtype == "float32" else (1e-6, 1e-12)
+        bad = smooth & ~np.isclose(g, want, rtol=rtol, atol=atol)
+        assert not bad.any(), (
+            f"grad {k} at {[a[bad] for a in args if isinstance(a, np.ndarray)]}: "
+            f"got {g[bad] / up[bad]}, want {central[bad]}"
+        )
+
+
 # ---- non-contiguous inputs -------------------------------------------------------------------------------
 
 LAYOUTS = ["transposed", "strided"]
@@ -323,8 +425,6 @@ def _promotion_params():
 def test_promotion(op, da, db, shape_b):
     a = op.make((3, 4), da, 0, 50)
     b = op.make(shape_b, db, 1, 51)
-    from opinfo import SampleInput
-
     s = SampleInput((a, b))
     out = call(op, s).outputs[0]
     with np.errstate(all="ignore"):
