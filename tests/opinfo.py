@@ -84,6 +84,15 @@ class XFail:
     torch_only: bool = False
 
 
+@dataclass
+class Kink:
+    """A sample exactly at a kink or tie, and the gradient torch gives there: `grads` holds
+    d sum(outputs) / d arg (NumPy, float64) for each float array argument of `sample`."""
+
+    sample: SampleInput
+    grads: tuple
+
+
 FLOAT = ("float32", "float64")
 ALL_NUM = ("float32", "float64", "int64")
 ALL = ("float32", "float64", "int64", "bool")
@@ -115,6 +124,8 @@ class OpInfo:
     variants: tuple = ()  # other spellings (operators, aliases): callables like ``op``
     promotion: bool = False  # binary elementwise: also test mixed-dtype operands
     elementwise: bool = False  # out[i] depends on in[i] only (gradients at extremes are checked)
+    # samples at kinks/ties with torch's gradient there: (op, dtype) -> Iterable[Kink]
+    kinks: Callable | None = None
     requires: tuple | None = None  # ("tg" | "nn.functional", attribute): skip until it exists
     tetragrad_only: bool = False  # tetragrad's own op: skip on the torch backend
     xfail: list = field(default_factory=list)
@@ -341,6 +352,69 @@ def binary(name, ref, *, op=None, dtypes=ALL_NUM, out=PROMOTE, scalars=(2, 0.5),
     )
 
 
+def reflected(name, fn, ref, *, scalars=(2, 0.5), dtypes=ALL_NUM, out=PROMOTE, **kw):
+    """A Python scalar on the left of an operator (x.__r<op>__): fn(scalar, tensor)."""
+
+    def gen(op, dtype):
+        for i, shape in enumerate([(), (3, 4), (0,)]):
+            for s in scalars:
+                yield SampleInput((s, op.make(shape, dtype, 1, i)), desc=f"scalar {s!r}")
+        yield SampleInput((scalars[0], op.make(BIG, dtype, 1, 9)), big=True)
+
+    return OpInfo(
+        name=name,
+        op=fn,
+        ref=ref,
+        sample_inputs=gen,
+        dtypes=dtypes,
+        out_dtype=out,
+        elementwise=True,
+        **kw,
+    )
+
+
+def kinks_at(points, dydx, kwargs=None):
+    """Kinks of an elementwise unary op: x at each point and 0.5 either side; dydx(x) is torch's
+    derivative everywhere, its convention at the kinks included."""
+
+    def gen(op, dtype):
+        x = sorted({p + d for p in points for d in (-0.5, 0.0, 0.5)})
+        x = np.array(x).astype(NP_OF[dtype])
+        with np.errstate(all="ignore"):
+            yield Kink(SampleInput((x,), dict(kwargs or {})), (dydx(x.astype(np.float64)),))
+
+    return gen
+
+
+def _ties(fn):
+    """x (float64) -> 1 / count at each position equal to fn(x, row), 0 elsewhere, per row."""
+
+    def grad(x, full=False):
+        if full:
+            m = x == fn(x)
+            return m / m.sum()
+        m = x == fn(x, axis=1, keepdims=True)
+        return m / m.sum(axis=1, keepdims=True)
+
+    return grad
+
+
+TIES = np.array([[1.0, 3.0, 3.0, -2.0], [2.0, 2.0, 2.0, 2.0], [0.0, 5.0, 1.0, 5.0]])
+
+
+def _tie_kinks(gradfn, kwargs, first=False):
+    def gen(op, dtype):
+        x = TIES.astype(NP_OF[dtype])
+        if first:  # the gradient goes to the first maximal element (the index max returns)
+            g = np.zeros_like(TIES)
+            g[np.arange(3), np.argmax(TIES if "max" in op.name else -TIES, axis=1)] = 1.0
+        else:
+            g = gradfn(TIES, full="dim" not in kwargs)
+        yield Kink(SampleInput((x,), dict(kwargs)), (g,))
+
+    return gen
+
+
 def _act_samples(op, dtype):
     for i, shape in enumerate([(), (0, 3), (7,), (2, 3, 4)]):
         yield SampleInput((op.make(shape, dtype, seed=i),))
@@ -406,6 +480,8 @@ def _red_samples_for(dims, empty, extra, big_ints):
                 continue
             if dims == "required" and d is None:
                 continue
+            if dims == "none" and d is not None:
+                continue
             if (
                 not empty
                 and 0 in shape
@@ -417,7 +493,8 @@ def _red_samples_for(dims, empty, extra, big_ints):
                 (op.make(shape, dtype, seed=seed),), {**kw, **extra}, big=shape == (6, 35)
             )
         if dtype in FLOAT:
-            yield SampleInput((special_rows(dtype),), {"dim": 1, **extra}, "special", special=True)
+            kw = extra if dims == "none" else {"dim": 1, **extra}
+            yield SampleInput((special_rows(dtype),), kw, "special", special=True)
 
     return gen
 
@@ -426,7 +503,7 @@ def reduction(
     name, ref, *, op=None, dims="tuple", empty=True, extra=None, out=SAME, dtypes=FLOAT, **kw
 ):
     """A reduction x.<name>(dim=..., keepdim=...) with tg.<name> as the function form.
-    dims: which dim arguments it takes ("tuple", "int", "int_or_none", "required")."""
+    dims: which dim arguments it takes ("tuple", "int", "int_or_none", "required", "none")."""
     extra = extra or {}
     method = kw.pop("method", name)
     return OpInfo(
@@ -733,6 +810,40 @@ OPS: list[OpInfo] = [
         ),
         dtypes=FLOAT,
     ),
+    # -- a Python scalar on the left --
+    reflected("radd", lambda s, x: s + x, R.add, dtypes=ALL),
+    reflected("rsub", lambda s, x: s - x, R.sub),
+    reflected("rmul", lambda s, x: s * x, R.mul, dtypes=ALL),
+    reflected("rtruediv", lambda s, x: s / x, R.div, out=FLOAT_OUT, avoid=(0.0,)),
+    reflected("rfloordiv", lambda s, x: s // x, R.floor_divide, avoid=(0.0,), differentiable=False),
+    reflected(
+        "rmod",
+        lambda s, x: s % x,
+        R.remainder,
+        domain=(None, (0.3, 2.0)),
+        avoid=(0.0,),
+        differentiable=False,
+    ),
+    *[
+        reflected(
+            f"r{name}",
+            lambda s, x, f=f: f(s, x),
+            getattr(R, name),
+            dtypes=ALL,
+            out=BOOL_OUT,
+            integer_valued=True,
+            differentiable=False,
+            scalars=(1, 0.5),
+        )
+        for name, f in (
+            ("eq", operator.eq),
+            ("ne", operator.ne),
+            ("lt", operator.lt),
+            ("le", operator.le),
+            ("gt", operator.gt),
+            ("ge", operator.ge),
+        )
+    ],
     # -- elementwise binary --
     binary("add", R.add, dtypes=ALL, variants=(operator.add,)),
     OpInfo(
@@ -946,6 +1057,19 @@ OPS: list[OpInfo] = [
         method=None,
         variants=(lambda x, **k: tuple(x.min(**k)),),
     ),
+    *[
+        reduction(
+            name,
+            getattr(R, f"a{name}"),
+            label=f"{name}_all",
+            dims="none",
+            empty=False,
+            dtypes=ALL,
+            distinct=True,
+            op=lambda x, n=name: getattr(tg, n)(x),
+        )
+        for name in ("max", "min")
+    ],
     reduction(
         "argmax",
         R.argmax,
@@ -1001,6 +1125,15 @@ OPS: list[OpInfo] = [
         domain=((-4.5, 4.5),),
         inplace_kw=True,
         requires=("nn.functional", "hardsigmoid"),
+        xfail=[
+            XFail(
+                "kinks",
+                "float64",
+                0,
+                "torch differs: its float64 hardsigmoid gradient is float32's 1/6 (0.16666667163)",
+                torch_only=True,
+            )
+        ],
     ),
     act(
         "hardswish",
@@ -1142,3 +1275,114 @@ OPS: list[OpInfo] = [
 
 def by_name(name):
     return next(op for op in OPS if op.name == name)
+
+
+# ---- torch's gradient at kinks and ties (test_grad_at_kinks) ------------------------------------
+# gradcheck cannot see these (central differences straddle the kink); each is torch's convention,
+# which the torch self-check mode confirms. An entry may give ``kinks=`` itself; these are set here
+# to keep the conventions side by side.
+
+
+def _where(c, a, b):
+    return np.where(c, a, b).astype(np.float64)
+
+
+def _pair_ties(gt):
+    """maximum/minimum at ties: half the gradient to each operand."""
+
+    def gen(op, dtype):
+        a = np.array([1.0, 2.0, -3.0, 0.5, 0.0])
+        b = np.array([1.0, 1.0, -3.0, 4.0, -0.0])
+        wins = a > b if gt else a < b
+        ga = _where(a == b, 0.5, _where(wins, 1.0, 0.0))
+        yield Kink(SampleInput((a.astype(NP_OF[dtype]), b.astype(NP_OF[dtype]))), (ga, 1.0 - ga))
+
+    return gen
+
+
+def _zero_norm_kinks(op, dtype):
+    """The norm of a zero vector: gradient 0 (torch masks the 0 / 0), rows of zeros and not."""
+    x = np.array([[0.0, 0.0, 0.0], [3.0, 0.0, -4.0]])
+    p = 2.0 if op.name == "norm" else float(op.name.removeprefix("norm_p"))
+    kw = {"dim": 1, **({"p": p} if op.name != "norm" else {})}
+    n = R.norm(x, p, 1, keepdim=True)
+    with np.errstate(all="ignore"):
+        g = np.where(n > 0, np.sign(x) * np.abs(x) ** (p - 1) / n ** (p - 1), 0.0)
+    yield Kink(SampleInput((x.astype(NP_OF[dtype]),), kw), (g,))
+
+
+def _prelu_kinks(op, dtype):
+    x = np.array([[0.0, 1.0, -1.0], [-0.0, 2.0, -3.0]])
+    w = np.array([0.25])
+    gx = _where(x > 0, 1.0, 0.25)
+    gw = np.array([np.sum(np.where(x > 0, 0.0, x))])
+    yield Kink(SampleInput((x.astype(NP_OF[dtype]), w.astype(NP_OF[dtype]))), (gx, gw))
+
+
+def _l1_kinks(op, dtype):
+    x, t = np.array([1.0, 2.0, -1.0, 0.5]), np.array([1.0, 1.0, 0.0, 0.5])
+    g = np.sign(x - t)  # 0 where input == target
+    yield Kink(
+        SampleInput((x.astype(NP_OF[dtype]), t.astype(NP_OF[dtype])), {"reduction": "sum"}), (g, -g)
+    )
+
+
+def _std_const_kinks(op, dtype):
+    """std of a constant row: 0, and its gradient 0 (torch masks the 0 / 0)."""
+    x = np.array([[2.0, 2.0, 2.0], [1.0, 2.0, 4.0]])
+    m = x.mean(1, keepdims=True)
+    s = x.std(1, ddof=1, keepdims=True)
+    with np.errstate(all="ignore"):
+        g = (x - m) / (s * 2)
+    g[0] = 0.0
+    yield Kink(SampleInput((x.astype(NP_OF[dtype]),), {"dim": 1}), (g,))
+
+
+SELU = R.SELU_SCALE * R.SELU_ALPHA
+_KINKS = {
+    "abs": kinks_at([0.0], np.sign),
+    "sign": kinks_at([0.0], np.zeros_like),
+    "relu": kinks_at([0.0], lambda x: _where(x > 0, 1.0, 0.0)),
+    "F.relu": kinks_at([0.0], lambda x: _where(x > 0, 1.0, 0.0)),
+    "leaky_relu": kinks_at([0.0], lambda x: _where(x > 0, 1.0, 0.01)),
+    "leaky_relu-slope0.2": kinks_at(
+        [0.0], lambda x: _where(x > 0, 1.0, 0.2), {"negative_slope": 0.2}
+    ),
+    "elu": kinks_at([0.0], lambda x: _where(x > 0, 1.0, np.exp(x))),
+    "elu-alpha0.5": kinks_at([0.0], lambda x: _where(x > 0, 1.0, 0.5 * np.exp(x)), {"alpha": 0.5}),
+    "selu": kinks_at([0.0], lambda x: _where(x > 0, R.SELU_SCALE, SELU * np.exp(x))),
+    "celu": kinks_at([0.0], lambda x: _where(x > 0, 1.0, np.exp(x))),
+    "hardtanh": kinks_at([-1.0, 1.0], lambda x: _where((x > -1) & (x < 1), 1.0, 0.0)),
+    "hardtanh-bounds": kinks_at(
+        [-0.5, 1.5],
+        lambda x: _where((x > -0.5) & (x < 1.5), 1.0, 0.0),
+        {"min_val": -0.5, "max_val": 1.5},
+    ),
+    "relu6": kinks_at([0.0, 6.0], lambda x: _where((x > 0) & (x < 6), 1.0, 0.0)),
+    "hardsigmoid": kinks_at([-3.0, 3.0], lambda x: _where((x > -3) & (x < 3), 1.0 / 6.0, 0.0)),
+    "hardswish": kinks_at(
+        [-3.0, 3.0], lambda x: _where(x <= -3, 0.0, _where(x < 3, x / 3 + 0.5, 1.0))
+    ),
+    "clamp": kinks_at(
+        [-0.75, 0.75],
+        lambda x: _where((x >= -0.75) & (x <= 0.75), 1.0, 0.0),
+        {"min": -0.75, "max": 0.75},
+    ),
+    "maximum": _pair_ties(gt=True),
+    "minimum": _pair_ties(gt=False),
+    "amax": _tie_kinks(_ties(np.max), {"dim": 1}),
+    "amin": _tie_kinks(_ties(np.min), {"dim": 1}),
+    "max_all": _tie_kinks(_ties(np.max), {}),
+    "min_all": _tie_kinks(_ties(np.min), {}),
+    "max_dim": _tie_kinks(None, {"dim": 1}, first=True),
+    "min_dim": _tie_kinks(None, {"dim": 1}, first=True),
+    "norm": _zero_norm_kinks,
+    "norm_p1": _zero_norm_kinks,
+    "norm_p3": _zero_norm_kinks,
+    "prelu": _prelu_kinks,
+    "l1_loss": _l1_kinks,
+    "std": _std_const_kinks,
+}
+for _op in OPS:
+    if _KINKS.get(_op.name) is not None and _op.kinks is None:
+        _op.kinks = _KINKS[_op.name]

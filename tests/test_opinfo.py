@@ -85,10 +85,11 @@ def _input(a, layout, requires_grad):
         leaf = tgt(np.ascontiguousarray(np.swapaxes(a, -1, -2)), requires_grad=requires_grad)
         return leaf, leaf.transpose(-1, -2), lambda g: g.transpose(-1, -2)
     if layout == "strided" and a.ndim >= 1 and a.size:
+        # every other element from offset 1: a stride and a storage offset
         wide = np.full((*a.shape[:-1], 2 * a.shape[-1]), GARBAGE[a.dtype.kind], dtype=a.dtype)
-        wide[..., ::2] = a
+        wide[..., 1::2] = a
         leaf = tgt(wide, requires_grad=requires_grad)
-        return leaf, leaf[..., ::2], lambda g: g[..., ::2]
+        return leaf, leaf[..., 1::2], lambda g: g[..., 1::2]
     leaf = tgt(a, requires_grad=requires_grad)
     return leaf, leaf, lambda g: g
 
@@ -110,7 +111,7 @@ class Result:
     grads: list | None  # gradients (NumPy) of the float array args, None where none came
 
 
-def call(op, s, layout="contiguous", grad=False, fn=None):
+def call(op, s, layout="contiguous", grad=False, fn=None, ones=False):
     """Run op (or the spelling fn) on sample s with inputs in `layout`; with grad, backpropagate
     a fixed upstream gradient from every float output into every float array argument."""
     fn = fn or op
@@ -131,7 +132,7 @@ def call(op, s, layout="contiguous", grad=False, fn=None):
         total = None
         for k, o in enumerate(outs):
             if o.dtype.is_floating_point and o.requires_grad:
-                term = (o * tgt(_upstream(o.shape, k), dtype=o.dtype)).sum()
+                term = o.sum() if ones else (o * tgt(_upstream(o.shape, k), dtype=o.dtype)).sum()
                 total = term if total is None else total + term
         if total is not None:
             total.backward()
@@ -316,6 +317,42 @@ def test_grad_extremes(op, dtype, idx):
         )
 
 
+# ---- torch's gradient at kinks and ties ---------------------------------------------------------------------
+
+
+def _kink_params():
+    out = []
+    for op in OPS:
+        if op.kinks is not None:
+            for dt in [d for d in FLOAT if d in op.dtypes]:
+                for i, _ in enumerate(op.kinks(op, dt)):
+                    out.append(
+                        pytest.param(
+                            op,
+                            dt,
+                            i,
+                            id=f"{op.name}-{dt}-kink{i}",
+                            marks=_marks(op, "kinks", dt, i),
+                        )
+                    )
+    return out
+
+
+@pytest.mark.parametrize("op,dtype,idx", _kink_params())
+def test_grad_at_kinks(op, dtype, idx):
+    """At a kink (relu at 0, hardtanh at its bounds) or a tie (max of equal values), where no
+    finite difference decides, the gradient follows torch's convention (Kink.grads)."""
+    k = list(op.kinks(op, dtype))[idx]
+    res = call(op, k.sample, grad=True, ones=True)
+    rtol, atol = (1e-5, 1e-6) if dtype == "float32" else (1e-12, 1e-12)
+    assert len(res.grads) == len(k.grads)
+    for j, (g, w) in enumerate(zip(res.grads, k.grads, strict=True)):
+        assert g is not None, f"no gradient for argument {j}"
+        np.testing.assert_allclose(
+            g, w, rtol=rtol, atol=atol, equal_nan=True, err_msg=f"{k.sample}: grad {j}"
+        )
+
+
 # ---- non-contiguous inputs -------------------------------------------------------------------------------
 
 LAYOUTS = ["transposed", "strided"]
@@ -344,6 +381,19 @@ def test_noncontiguous(op, dtype, idx, layout):
         _assert_same(g, w, op, f"{layout} {s}")
     if grad:
         _assert_grads_same(got.grads, want.grads, op, f"{layout} {s}")
+    if any(label == "inplace" for label, _ in _spellings(op, dtype, s)):
+        # in place on a non-contiguous self: the writes land in the view's elements only
+        a = s.args[0]
+        leaf, view, back = _input(a, layout, False)
+        rest = [tgt(x) if isinstance(x, np.ndarray) else x for x in s.args[1:]]
+        kwargs = {k: tgt(v) if isinstance(v, np.ndarray) else v for k, v in s.kwargs.items()}
+        getattr(view, op.inplace)(*rest, **kwargs)
+        _assert_same(back(leaf), want.outputs[0], op, f"{op.inplace} on {layout} {s}")
+        if layout == "strided":  # the skipped elements are untouched
+            untouched = to_np(leaf)[..., ::2]
+            assert np.all(untouched == GARBAGE[a.dtype.kind]), (
+                f"{op.inplace} wrote outside the view"
+            )
 
 
 # ---- method / in-place / operator spellings ----------------------------------------------------------------
