@@ -853,16 +853,6 @@ def softsign(x):
     return x / (1.0 + np.abs(x))
 
 
-def hardsigmoid(x):
-    """relu6(x + 3) / 6: 0 below -3, 1 above 3."""
-    return np.minimum(np.maximum(f64(x) + 3.0, 0.0), 6.0) / 6.0
-
-
-def hardswish(x):
-    """x * relu6(x + 3) / 6."""
-    return f64(x) * hardsigmoid(x)
-
-
 def normalize(x, p=2.0, dim=1, eps=1e-12):
     """x / max(||x||_p along dim, eps)."""
     x = f64(x)
