@@ -1,33 +1,37 @@
 """The OpInfo registry: one entry per op, driven through every check by tests/test_opinfo.py.
 
 Each ``OpInfo`` names an op, how to call it on tetragrad, how to make sample inputs for it, and
-its NumPy reference (``tests/reference.py``, float64). ``tests/test_opinfo.py`` then runs every
-entry, per dtype and per sample, through: forward against the reference (values and the result
-dtype torch's promotion gives), float64 gradcheck (differentiable entries), non-contiguous inputs
-(transposed and strided views) against contiguous ones, the method / in-place / operator
-spellings against the function, and each CPU capability (AVX2, AVX512) against the baseline
-(the ``backend`` parameter, to which CUDA-vs-CPU is one more value later).
+its NumPy reference (``tests/reference.py``, float64). ``tests/test_opinfo.py`` runs every entry,
+per dtype and per sample, through: forward against the reference (values, and the result dtype
+torch's promotion gives), float64 gradcheck, float32 gradients against float64 ones, gradients
+at extreme inputs (elementwise ops) and at kinks/ties (``kinks``: torch's convention there),
+transposed and strided inputs against contiguous ones, the method / in-place / operator
+spellings against the function, mixed-dtype operands (binary ops), and every CPU capability
+(AVX2, AVX512) against DEFAULT (the ``backend`` parameter; CUDA-vs-CPU is one more value later).
 
 How a new op joins (one entry, no new test file)
 ------------------------------------------------
-Append one entry to ``OPS`` below, usually through a helper for its family::
+Append one entry to ``OPS`` below, usually through its family's helper::
 
-    unary("expm1", R.expm1, dtypes=ALL_NUM, out=FLOAT, method=True, inplace=True),
-    binary("atan2", R.atan2, domain=((-2, 2), (0.2, 2))),
-    act("hardswish", R.hardswish, avoid=(-3.0, 3.0), inplace_kw=True),
-    reduction("nansum", R.nansum, dims="tuple"),
-    loss("soft_margin_loss", R.soft_margin_loss, target="sign"),
+    unary("expm1", R.expm1, dtypes=ALL_NUM, out=FLOAT_OUT),     # tg.expm1, x.expm1, x.expm1_
+    binary("atan2", R.atan2, dtypes=FLOAT, out=FLOAT_OUT, domain=((-2, 2), (0.2, 2))),
+    act("hardswish", R.hardswish, avoid=(-3.0, 3.0), inplace_kw=True),  # F.hardswish
+    reduction("nansum", R.nansum, dims="tuple", dtypes=ALL, out=INT_SUM),
+    loss("soft_margin_loss", R.soft_margin_loss, gen=_pointwise_loss_samples()),
 
-or write ``OpInfo(name=..., op=..., ref=..., sample_inputs=..., ...)`` directly (see the fields of
-``OpInfo``). ``op`` is a callable taking tensors (and the sample's kwargs) or a name resolved, when
-called, on ``tetragrad``, then ``tetragrad.nn.functional``. ``ref`` takes the same arguments as
-NumPy arrays and returns float64 arrays (a tuple for several outputs); put a missing reference in
-``tests/reference.py``. Give the input domain (``domain``: an open interval per argument) and the
-points where the op has a kink (``avoid``: samples keep away from them, so gradcheck's central
-differences are valid). An op that is not in tetragrad yet is guarded with
-``requires=("nn.functional", "hardswish")``: its cases skip until the op lands (and run against
-torch in the self-check, which validates the reference ahead of time). A known tetragrad bug is a
-strict xfail on the cases it breaks: ``xfail=[XFail("forward", "float32", 2, "BUG: ...")]``.
+or write ``OpInfo(name=..., op=..., ref=..., sample_inputs=..., ...)`` directly (the fields of
+``OpInfo`` say what each is). ``op`` is a callable taking tensors (and the sample's kwargs) or a
+name resolved, when called, on ``tetragrad``, then ``tetragrad.nn.functional``. ``ref`` takes the
+same arguments as NumPy arrays and returns float64 arrays (a tuple for several outputs); put a
+missing reference in ``tests/reference.py`` (NumPy only, torch's semantics). ``out_dtype`` gives
+the result dtype from the sample (presets: PROMOTE, FLOAT_OUT, BOOL_OUT, SAME, INT_SUM, LONG).
+Give the input domain (``domain``: an open interval per argument) and the points where the op
+has a kink (``avoid``: samples keep 0.2 away, so gradcheck's central differences are valid), and
+torch's gradient exactly there (``kinks``, e.g. ``kinks_at([0.0], lambda x: (x > 0) * 1.0)``).
+An op not in tetragrad yet is guarded with ``requires=("nn.functional", "celu")``: its cases skip
+until it lands (and run against torch in the self-check, which validates the reference ahead of
+time). A known tetragrad bug is a strict xfail on exactly the cases it breaks:
+``xfail=[XFail("forward", "float32", 2, "BUG: ...")]`` (``torch_only=True``: a torch quirk).
 """
 
 from __future__ import annotations
