@@ -66,7 +66,9 @@ def abs(x):  # noqa: A001 - mirrors the op name
 
 
 def sign(x):
-    return np.sign(f64(x))
+    """-1, 0 or 1; 0 for NaN (as torch.sign)."""
+    x = f64(x)
+    return np.where(np.isnan(x), 0.0, np.sign(x))
 
 
 def sigmoid(x):
@@ -79,8 +81,9 @@ def tanh(x):
 
 
 def relu(x):
+    """max(x, 0); NaN stays NaN (as torch.relu)."""
     x = f64(x)
-    return np.where(x > 0, x, 0.0)
+    return np.where((x > 0) | np.isnan(x), x, 0.0)
 
 
 def square(x):
@@ -491,8 +494,15 @@ def gelu(x, approximate="none"):
 
 
 def log_softmax(x, dim):
+    """(x - m) - log(sum(exp(x - m))) with m the max along dim, as torch computes it: finite
+    rows as usual; a row holding +inf (or only -inf) is NaN throughout."""
     x = f64(x)
-    return x - logsumexp(x, dim, keepdim=True)
+    if x.ndim == 0:
+        return x - x if np.isfinite(x) else x * np.nan
+    m = np.max(x, axis=dim, keepdims=True)
+    with np.errstate(invalid="ignore", over="ignore"):
+        z = x - m
+        return z - np.log(np.sum(np.exp(z), axis=dim, keepdims=True))
 
 
 def softmax(x, dim):
@@ -783,3 +793,80 @@ def kl_div_grads(input, target, reduction="mean", log_target=False):  # noqa: A0
             return -e * k, e * (t - x + 1.0) * k
         gt = np.where(t == 0, np.nan, np.log(np.where(t == 0, 1.0, t)) + 1.0 - x)
         return -t * k, gt * k
+
+
+# ==== references the OpInfo registry (tests/opinfo.py) needs beyond the above ====================
+# torch's semantics; NumPy only, float64 (integer results are exact in float64 for the small
+# values the samples use, and the tests cast to the dtype the op returns).
+
+
+def floor_divide(a, b):
+    """torch.floor_divide: floor(a / b) (rounds toward -inf, as Python's //)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.floor_divide(f64(a), f64(b))
+
+
+def remainder(a, b):
+    """torch.remainder: a - floor(a / b) * b, the sign of b (Python's %)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.mod(f64(a), f64(b))
+
+
+def _int_or_bool(a):
+    a = np.asarray(a)
+    return a if a.dtype == np.bool_ else a.astype(np.int64)
+
+
+def bitwise_and(a, b):
+    return np.bitwise_and(_int_or_bool(a), _int_or_bool(b))
+
+
+def bitwise_or(a, b):
+    return np.bitwise_or(_int_or_bool(a), _int_or_bool(b))
+
+
+def bitwise_xor(a, b):
+    return np.bitwise_xor(_int_or_bool(a), _int_or_bool(b))
+
+
+def bitwise_not(x):
+    x = _int_or_bool(x)
+    return np.logical_not(x) if x.dtype == np.bool_ else np.invert(x)
+
+
+def var_mean(x, dim=None, correction=1, keepdim=False):
+    return var(x, dim, correction, keepdim), mean(x, dim, keepdim)
+
+
+def std_mean(x, dim=None, correction=1, keepdim=False):
+    return std(x, dim, correction, keepdim), mean(x, dim, keepdim)
+
+
+def celu(x, alpha=1.0):
+    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1))."""
+    x = f64(x)
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0) / alpha))
+
+
+def softsign(x):
+    x = f64(x)
+    return x / (1.0 + np.abs(x))
+
+
+def normalize(x, p=2.0, dim=1, eps=1e-12):
+    """x / max(||x||_p along dim, eps)."""
+    x = f64(x)
+    return x / np.maximum(norm(x, p, dim, keepdim=True), eps)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps)) along dim, after broadcasting."""
+    x1, x2 = np.broadcast_arrays(f64(x1), f64(x2))
+    n1 = np.maximum(np.sqrt(np.sum(x1 * x1, axis=dim, keepdims=True)), eps)
+    n2 = np.maximum(np.sqrt(np.sum(x2 * x2, axis=dim, keepdims=True)), eps)
+    return np.sum((x1 / n1) * (x2 / n2), axis=dim)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """||x1 - x2 + eps||_p over the last dim."""
+    return norm(f64(x1) - f64(x2) + eps, p, -1, keepdim)
