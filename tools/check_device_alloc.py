@@ -5,7 +5,8 @@
 
 Every op allocates on its inputs' device: through new_empty/new_zeros/new_ones/new_full(like, ...)
 (the device of `like`) or with an explicit device argument. A bare `Tensor::empty(shape, dtype)`,
-`zeros(...)`, `ones(...)`, `full(...)` or `empty(...)` call would put the result on the CPU
+`zeros(...)`, `ones(...)`, `full(...)`, `empty(...)`, `rand(...)` (and
+randn, randint, arange, linspace, eye) call would put the result on the CPU
 whatever its inputs' device, so this check (run by CI and tests/test_device_clean.py) lists
 each call whose argument list does not mention a device.
 """
@@ -19,7 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ["cpp/src/ops", "cpp/src/optim", "cpp/src/nn"]
 # Tensor::empty( or a bare call of the creation functions (not x.empty(), not new_zeros(...)).
-CALL = re.compile(r"Tensor::empty\(|(?<![\w.:>])(?:zeros|ones|full|empty)\(")
+CALL = re.compile(
+    r"Tensor::empty\(|(?<![\w.:>])(?:zeros|ones|full|empty|rand|randn|randint|arange|linspace|eye)\("
+)
 
 
 def arguments(text: str, open_paren: int) -> str:

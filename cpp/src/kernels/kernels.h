@@ -58,7 +58,22 @@ struct SgdParams {
 };
 
 // What a kernel found in its data that the op turns into an error; nothing was written then.
-enum class KernelStatus : uint8_t { Ok, IntegerDivisionByZero };
+enum class KernelStatus : uint8_t {
+  Ok,
+  IntegerDivisionByZero,
+  InputOutOfRange,  // binary_cross_entropy: an input outside [0, 1] (or NaN)
+};
+// The first index a checking kernel found out of range (pos -1: none), and its value.
+struct BadIndex {
+  int64_t pos = -1;
+  int64_t value = 0;
+};
+// The k indexed dims of a coordinate list: their sizes and the strides their offsets use.
+struct CoordDims {
+  int k = 0;
+  int64_t size[kMaxDims];
+  int64_t stride[kMaxDims];
+};
 
 // ---- one sub-table per family; `kernels/cpu/<family>.cpp` fills its own by name ----
 
@@ -121,6 +136,18 @@ struct IndexKernels {
   // `g` one slice's geometry (operand 0: dst, 1: src); duplicates: last write wins / all add.
   void (*index_put)(DType dtype, const LoopGeom& g, void* dst, const int64_t* offsets, int64_t n,
                     const void* src, int64_t src_j, bool accumulate);
+  // The first of idx[0..n) outside [0, size).
+  BadIndex (*check_indices)(const int64_t* idx, int64_t n, int64_t size);
+  // coords [n, k] (in place): a negative coordinate q wraps by size[q]; returns the first
+  // outside [-size[q], size[q]) (pos = j * k + q; nothing is wrapped then).
+  BadIndex (*wrap_coords)(int64_t* coords, int64_t n, const CoordDims& dims);
+  // off[j] = sum_q coords[j, q] * stride[q]  (coords [n, k], already wrapped)
+  void (*coord_offsets)(int64_t* off, const int64_t* coords, int64_t n, const CoordDims& dims);
+  // The number of nonzero elements of contiguous x [n] (bool: true ones).
+  int64_t (*count_nonzero)(DType dtype, const void* x, int64_t n);
+  // out [count, ndim]: the coordinates (in `shape`, row-major) of x's nonzero elements in order;
+  // ndim 1 with shape {n} gives flat positions.
+  void (*nonzero)(DType dtype, const void* x, int64_t n, const int64_t* shape, int ndim, int64_t* out);
 };
 
 struct RandomKernels {
@@ -139,22 +166,24 @@ struct ActivationKernels {
 };
 
 struct LossKernels {
-  // out = l(x, t, aux) over a geometry of (out, x, t, aux).
-  void (*pointwise_loss)(LossOp op, DType dtype, const LoopGeom& g, void* out, const void* x, const void* t,
-                         const void* aux, double p);
+  // out = l(x, t, aux) over a geometry of (out, x, t, aux). Bce checks x in [0, 1] first.
+  KernelStatus (*pointwise_loss)(LossOp op, DType dtype, const LoopGeom& g, void* out, const void* x,
+                                 const void* t, const void* aux, double p);
   // d = scale * grad * dl/d(wrt) over a geometry of (d, grad, x, t, aux).
   void (*pointwise_loss_backward)(LossOp op, LossWrt wrt, DType dtype, const LoopGeom& g, void* d,
                                   const void* grad, const void* x, const void* t, const void* aux, double p,
                                   double scale);
   // NLL over contiguous logp [N, C, inner], target [N, inner], weight [C] (may be null):
   // out[n, i] = -w[t] logp[n, t, i] (0 where t == ignore_index; out may be null), sums[0] the
-  // sum of the losses, sums[1] the sum of the weights. Returns the flat position of the
-  // first target outside [0, C) (not ignore_index), or -1; nothing is written then.
-  int64_t (*nll_loss)(DType dtype, void* out, double* sums, const void* logp, const int64_t* target,
-                      const void* weight, int64_t N, int64_t C, int64_t inner, int64_t ignore_index);
-  // dx (zeroed, [N, C, inner]) [n, t, i] = -w[t] * scale * grad[n, i] (grad null: 1).
-  void (*nll_loss_backward)(DType dtype, void* dx, const void* grad, double scale, const int64_t* target,
-                            const void* weight, int64_t N, int64_t C, int64_t inner, int64_t ignore_index);
+  // sum of the losses, sums[1] the sum of the weights. Returns the first target outside
+  // [0, C) (not ignore_index; its flat position and value); nothing is written then.
+  BadIndex (*nll_loss)(DType dtype, void* out, double* sums, const void* logp, const int64_t* target,
+                       const void* weight, int64_t N, int64_t C, int64_t inner, int64_t ignore_index);
+  // dx (zeroed, [N, C, inner]) [n, t, i] = -w[t] * scale * grad[(n * inner + i) * grad_stride]
+  // (grad_stride 0: one gradient for all, a reduced loss's).
+  void (*nll_loss_backward)(DType dtype, void* dx, const void* grad, int64_t grad_stride, double scale,
+                            const int64_t* target, const void* weight, int64_t N, int64_t C, int64_t inner,
+                            int64_t ignore_index);
 };
 
 struct OptimKernels {

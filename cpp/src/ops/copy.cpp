@@ -29,7 +29,8 @@ Tensor clone(const Tensor& t) {
 
 Tensor to_dtype(const Tensor& t, DType dtype) {
   if (t.dtype() == dtype) return t;
-  if (dtype == DType::Int64 && is_floating(t.dtype()) && t.numel() == 1) check_int_value(t.item(), "to");
+  if (dtype == DType::Int64 && is_floating(t.dtype()) && t.numel() == 1 && t.device().type == DeviceType::CPU)
+    check_int_value(t.item(), "to");  // a CPU scalar only: reading a device's would sync
   Tensor out = Tensor::empty(t.shape(), dtype, t.device());
   copy_raw(out, t);
   if (is_floating(dtype) && is_floating(t.dtype()) && needs_grad({&t}))
@@ -45,7 +46,8 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
   TG_CHECK(b == dst.shape(), ValueError, "copy_: source of shape ", src.shape(),
            " cannot be broadcast to the destination shape ", dst.shape());
   check_writable(dst, "copy_");
-  if (dst.dtype() == DType::Int64 && is_floating(src.dtype()) && src.numel() == 1)
+  if (dst.dtype() == DType::Int64 && is_floating(src.dtype()) && src.numel() == 1 &&
+      src.device().type == DeviceType::CPU)
     check_int_value(src.item(), "copy_");
   if (!inplace_records(dst, &src)) {
     // Copy through a temporary when src and dst share storage (overlap would corrupt).

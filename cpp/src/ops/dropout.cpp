@@ -16,7 +16,7 @@ Tensor dropout(const Tensor& x, double p, bool training) {
     if (p == 1.0) {
       mask = new_zeros(x, x.shape(), x.dtype());
     } else {
-      const Tensor keep = compare(BinaryOp::Lt, rand(x.shape(), x.dtype()), wrap_scalar(1.0 - p));
+      const Tensor keep = compare(BinaryOp::Lt, rand(x.shape(), x.dtype(), x.device()), wrap_scalar(1.0 - p));
       mask = mul(to_dtype(keep, x.dtype()), wrap_scalar(1.0 / (1.0 - p)));
     }
   }
@@ -29,17 +29,19 @@ Tensor one_hot(const Tensor& indices, int64_t num_classes) {
            " (shape ", indices.shape(), ")");
   NoGradGuard ng;
   if (indices.numel() > 0) {
-    const double lo = min_all(indices).item(), hi = max_all(indices).item();
-    TG_CHECK(lo >= 0, ValueError, "one_hot: class values must be non-negative, got ", int64_t(lo));
-    if (num_classes == -1) num_classes = int64_t(hi) + 1;
-    TG_CHECK(hi < double(num_classes), ValueError, "one_hot: class value ", int64_t(hi),
-             " is out of range for ", num_classes, " classes");
+    // The range check syncs, as torch's (which reads min and max on the host too); exact int64.
+    const int64_t lo = to_scalar(min_all(indices)).to<int64_t>(),
+                  hi = to_scalar(max_all(indices)).to<int64_t>();
+    TG_CHECK(lo >= 0, ValueError, "one_hot: class values must be non-negative, got ", lo);
+    if (num_classes == -1) num_classes = hi + 1;
+    TG_CHECK(hi < num_classes, ValueError, "one_hot: class value ", hi, " is out of range for ", num_classes,
+             " classes");
   }
   TG_CHECK(num_classes >= 0, ValueError,
            "one_hot: can not infer the number of classes from an empty tensor; pass "
            "num_classes (got ",
            num_classes, ")");
-  const Tensor classes = arange(0, double(num_classes), 1, DType::Int64);
+  const Tensor classes = arange(0, num_classes, 1, DType::Int64, indices.device());
   return to_dtype(compare(BinaryOp::Eq, unsqueeze(indices, -1), classes), DType::Int64);
 }
 

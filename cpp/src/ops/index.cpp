@@ -17,10 +17,9 @@ void check_index_tensor(const Tensor& index, const char* op) {
 // are the indexing operator's business); returns a contiguous copy.
 Tensor checked_indices(const Tensor& index, int64_t size, const char* op) {
   Tensor idx = contiguous(index.detach());
-  const int64_t* p = idx.data<int64_t>();
-  for (int64_t i = 0; i < idx.numel(); ++i)
-    TG_CHECK(p[i] >= 0 && p[i] < size, IndexError, op, ": index ", p[i],
-             " is out of bounds for dimension with size ", size);
+  const BadIndex bad = kernels(idx.device()).index.check_indices(idx.data<int64_t>(), idx.numel(), size);
+  TG_CHECK(bad.pos < 0, IndexError, op, ": index ", bad.value, " is out of bounds for dimension with size ",
+           size);
   return idx;
 }
 
@@ -312,26 +311,27 @@ Tensor checked_coords(const Tensor& coords, const Shape& shape, int64_t dim, con
   const int64_t n = coords.shape()[0], k = coords.shape()[1];
   TG_CHECK(dim >= 0 && dim + k <= int64_t(shape.size()), IndexError, op, ": ", k, " indexed dims from dim ",
            dim, " do not fit a tensor of shape ", shape);
-  Tensor c = clone(coords.detach());
-  int64_t* p = c.data<int64_t>();
-  for (int64_t j = 0; j < n; ++j)
-    for (int64_t q = 0; q < k; ++q) {
-      const int64_t size = shape[dim + q];
-      int64_t& v = p[j * k + q];
-      TG_CHECK(v >= -size && v < size, IndexError, op, ": index ", v, " is out of bounds for dimension ",
-               dim + q, " with size ", size);
-      if (v < 0) v += size;
-    }
+  Tensor c = clone(coords.detach());  // contiguous, wrapped in place
+  CoordDims dims;
+  dims.k = int(k);
+  for (int64_t q = 0; q < k; ++q) dims.size[q] = shape[dim + q];
+  const BadIndex bad = kernels(c.device()).index.wrap_coords(c.data<int64_t>(), n, dims);
+  if (bad.pos >= 0) {
+    const int64_t d = dim + bad.pos % k;
+    throw IndexError(
+        msg(op, ": index ", bad.value, " is out of bounds for dimension ", d, " with size ", shape[d]));
+  }
   return c;
 }
 
-// Element offsets (in `strides`) of each coordinate row.
-std::vector<int64_t> coord_offsets(const Tensor& coords, const Shape& strides, int64_t dim) {
+// Element offsets (in `strides`) of each coordinate row: int64 [n] on the coordinates' device.
+Tensor coord_offsets(const Tensor& coords, const Shape& strides, int64_t dim) {
   const int64_t n = coords.shape()[0], k = coords.shape()[1];
-  const int64_t* p = coords.data<int64_t>();
-  std::vector<int64_t> off(n, 0);
-  for (int64_t j = 0; j < n; ++j)
-    for (int64_t q = 0; q < k; ++q) off[j] += p[j * k + q] * strides[dim + q];
+  CoordDims dims;
+  dims.k = int(k);
+  for (int64_t q = 0; q < k; ++q) dims.stride[q] = strides[dim + q];
+  Tensor off = new_empty(coords, {n}, DType::Int64);
+  kernels(coords.device()).index.coord_offsets(off.data<int64_t>(), coords.data<int64_t>(), n, dims);
   return off;
 }
 
@@ -360,23 +360,20 @@ void index_put_raw(const Tensor& dst, int64_t dim, const Tensor& coords, const T
     ++g.ndim;
   }
   coalesce(g);
-  std::vector<int64_t> off = coord_offsets(coords, dst.strides(), dim);
+  const Tensor off = coord_offsets(coords, dst.strides(), dim);
   kernels(dst.device())
-      .index.index_put(dst.dtype(), g, dst.raw_data(), off.data(), n, se.raw_data(), se.strides()[dim],
-                       accumulate);
+      .index.index_put(dst.dtype(), g, dst.raw_data(), off.data<int64_t>(), n, se.raw_data(),
+                       se.strides()[dim], accumulate);
   dst.bump_version();
 }
 
 // g[coords] as a block [..., n, ...] (the values' gradient).
 Tensor index_get(const Tensor& g, int64_t dim, const Tensor& coords) {
-  const int64_t n = coords.shape()[0], k = coords.shape()[1];
+  const int64_t k = coords.shape()[1];
   Tensor c = contiguous(g);
   Tensor flat = reshape(c, put_block_shape(c.shape(), dim, k, shape_numel(c.shape(), dim, dim + k)));
   Shape inner_strides = contiguous_strides(Shape(c.shape().begin() + dim, c.shape().begin() + dim + k));
-  std::vector<int64_t> lin = coord_offsets(coords, inner_strides, 0);
-  Tensor idx = new_empty(g, {n}, DType::Int64);
-  std::copy(lin.begin(), lin.end(), idx.data<int64_t>());
-  return index_select(flat, dim, idx);
+  return index_select(flat, dim, coord_offsets(coords, inner_strides, 0));
 }
 
 void check_put_values(const Tensor& self, int64_t dim, const Tensor& coords, const Tensor& values,
@@ -533,12 +530,11 @@ Tensor masked_select(const Tensor& t, const Tensor& mask) {
            dtype_name(mask.dtype()));
   Shape shape = broadcast_shapes(t.shape(), mask.shape(), "masked_select");
   Tensor m = contiguous(expand(mask, shape));
-  std::vector<int64_t> positions;
-  const bool* mp = m.data<bool>();
-  for (int64_t i = 0; i < m.numel(); ++i)
-    if (mp[i]) positions.push_back(i);
-  Tensor idx = new_empty(t, {(int64_t)positions.size()}, DType::Int64);
-  std::copy(positions.begin(), positions.end(), idx.data<int64_t>());
+  const IndexKernels& k = kernels(m.device()).index;
+  const int64_t n = m.numel();
+  Tensor idx =
+      new_empty(t, {k.count_nonzero(DType::Bool, m.raw_data(), n)}, DType::Int64);  // syncs, as torch
+  k.nonzero(DType::Bool, m.raw_data(), n, &n, 1, idx.data<int64_t>());
   return index_select(reshape(expand(t, shape), {-1}), 0, idx);
 }
 
@@ -547,23 +543,11 @@ Tensor masked_select(const Tensor& t, const Tensor& mask) {
 namespace tg {
 
 Tensor nonzero(const Tensor& t) {
-  Tensor c = contiguous(t.detach());
-  const int64_t n = c.numel(), nd = c.dim();
-  std::vector<int64_t> flat;
-  TG_DISPATCH_ALL(c.dtype(), "nonzero", [&] {
-    const scalar_t* p = c.data<scalar_t>();
-    for (int64_t i = 0; i < n; ++i)
-      if (p[i] != scalar_t(0)) flat.push_back(i);
-  });
-  Tensor out = new_empty(t, {(int64_t)flat.size(), nd}, DType::Int64);
-  int64_t* o = out.data<int64_t>();
-  for (size_t k = 0; k < flat.size(); ++k) {
-    int64_t rem = flat[k];
-    for (int64_t d = nd - 1; d >= 0; --d) {
-      o[k * nd + d] = rem % c.shape()[d];
-      rem /= c.shape()[d];
-    }
-  }
+  const Tensor c = contiguous(t.detach());
+  const IndexKernels& k = kernels(c.device()).index;
+  const int64_t count = k.count_nonzero(c.dtype(), c.raw_data(), c.numel());  // syncs, as torch
+  Tensor out = new_empty(t, {count, c.dim()}, DType::Int64);
+  k.nonzero(c.dtype(), c.raw_data(), c.numel(), c.shape().data(), int(c.dim()), out.data<int64_t>());
   return out;
 }
 

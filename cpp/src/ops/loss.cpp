@@ -46,8 +46,11 @@ Tensor pointwise_loss(LossOp op, const char* name, const char* node_name, const 
   const Tensor a = aux.defined() ? cast(aux, dt) : scalar_tensor(1.0, dt);
   Tensor l = Tensor::empty(input.shape(), dt, input.device());
   const LoopGeom geom = make_geom(input.shape(), {&l, &input, &t, &a});
-  kernels(input.device())
-      .loss.pointwise_loss(op, dt, geom, l.raw_data(), input.raw_data(), t.raw_data(), a.raw_data(), param);
+  const KernelStatus st = kernels(input.device())
+                              .loss.pointwise_loss(op, dt, geom, l.raw_data(), input.raw_data(), t.raw_data(),
+                                                   a.raw_data(), param);
+  TG_CHECK(st != KernelStatus::InputOutOfRange, ValueError, name,
+           ": all elements of input should be between 0 and 1 (input shape ", input.shape(), ")");
   Tensor out;
   {
     NoGradGuard ng;
@@ -145,12 +148,7 @@ Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction r, double
 
 Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight, Reduction r) {
   const char* op = "binary_cross_entropy";
-  check_broadcasts_to(weight, input.shape(), "weight", op);
-  if (is_floating(input.dtype()) && input.numel() > 0) {
-    NoGradGuard ng;
-    TG_CHECK(min_all(input).item() >= 0.0 && max_all(input).item() <= 1.0, ValueError, op,
-             ": all elements of input should be between 0 and 1 (input shape ", input.shape(), ")");
-  }
+  check_broadcasts_to(weight, input.shape(), "weight", op);  // the kernel checks input in [0, 1]
   if (!weight.defined())
     return pointwise_loss(LossOp::Bce, op, "BinaryCrossEntropyBackward0", input, target, {}, r);
   return weighted(
@@ -223,14 +221,14 @@ Tensor nll_loss_named(const Tensor& input, const Tensor& target, const Tensor& w
   const Tensor t = contiguous(target.detach());
   Tensor per_sample = r == Reduction::None ? Tensor::empty(target.shape(), dt, input.device()) : Tensor();
   double sums[2] = {0, 0};
-  const int64_t bad =
+  const BadIndex bad =
       kernels(input.device())
           .loss.nll_loss(dt, per_sample.defined() ? per_sample.raw_data() : nullptr, sums, x.raw_data(),
                          t.data<int64_t>(), w.defined() ? w.raw_data() : nullptr, c.N, c.C, c.inner,
                          ignore_index);
-  if (bad >= 0)
-    throw IndexError(msg(op, ": target ", t.data<int64_t>()[bad], " is out of bounds for ", c.C,
-                         " classes (input shape ", input.shape(), ", target shape ", target.shape(), ")"));
+  if (bad.pos >= 0)
+    throw IndexError(msg(op, ": target ", bad.value, " is out of bounds for ", c.C, " classes (input shape ",
+                         input.shape(), ", target shape ", target.shape(), ")"));
   Tensor out = r == Reduction::None ? per_sample
                                     : scalar_tensor(r == Reduction::Sum ? sums[0] : sums[0] / sums[1], dt);
   if (needs_grad({&input})) {
@@ -242,10 +240,9 @@ Tensor nll_loss_named(const Tensor& input, const Tensor& target, const Tensor& w
              const Tensor gc = contiguous(to_dtype(g, dx.dtype()));
              const bool per_elem = r == Reduction::None;
              kernels(dx.device())
-                 .loss.nll_loss_backward(dx.dtype(), dx.raw_data(), per_elem ? gc.raw_data() : nullptr,
-                                         per_elem ? scale : scale * gc.item(), s[0].data<int64_t>(),
-                                         w.defined() ? w.raw_data() : nullptr, c.N, c.C, c.inner,
-                                         ignore_index);
+                 .loss.nll_loss_backward(dx.dtype(), dx.raw_data(), gc.raw_data(), per_elem ? 1 : 0, scale,
+                                         s[0].data<int64_t>(), w.defined() ? w.raw_data() : nullptr, c.N, c.C,
+                                         c.inner, ignore_index);
              return {dx};
            });
   }

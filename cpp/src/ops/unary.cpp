@@ -136,8 +136,11 @@ Tensor clamp(const Tensor& t, const Tensor& lo, const Tensor& hi) {
     if (b->defined()) ct = std::max(ct, result_type(t, *b));
   Tensor x = cast(t, ct);
   // The scalar kernel carries its bounds as double: integer results take the exact where() path.
-  const bool scalar_bounds = is_floating(ct) && (!lo.defined() || lo.dim() == 0) &&
-                             (!hi.defined() || hi.dim() == 0) && !any_requires_grad({&lo, &hi});
+  // Only CPU bounds are read on the host (a device's would sync: the where() path serves them).
+  auto on_host = [](const Tensor& b) {
+    return !b.defined() || (b.dim() == 0 && b.device().type == DeviceType::CPU);
+  };
+  const bool scalar_bounds = is_floating(ct) && on_host(lo) && on_host(hi) && !any_requires_grad({&lo, &hi});
   if (scalar_bounds)
     return clamp(x, lo.defined() ? std::optional<double>(lo.item()) : std::nullopt,
                  hi.defined() ? std::optional<double>(hi.item()) : std::nullopt);

@@ -2,7 +2,6 @@
 // Shapes: any broadcast geometry (LoopGeom, operand 0 = out); inner runs are 1-D loops
 // with fast paths for contiguous and scalar (stride 0) operands.
 #include <algorithm>
-#include <atomic>
 #include <cstring>
 
 #include "kernels/common/activation_math.h"
@@ -160,22 +159,6 @@ void binary_dispatch(BinaryOp op, const LoopGeom& g, void* out, const void* a, c
   throw TypeError(msg("binary kernel: op ", int(op), " not defined for ", dtype_name(dtype_of<T>::value)));
 }
 
-// Whether operand `k` of the geometry holds a zero (int64).
-bool operand_has_zero(const LoopGeom& g, int k, const void* data) {
-  LoopGeom one = g;
-  one.nops = 1;
-  for (int d = 0; d < g.ndim; ++d) one.stride[0][d] = g.stride[k][d];
-  std::atomic<bool> zero{false};
-  for_each_run<1>(one, {(char*)data}, {sizeof(int64_t)},
-                  [&](const std::array<char*, 1>& p, int64_t n, const std::array<int64_t, 1>& s) {
-                    const int64_t* x = (const int64_t*)p[0];
-                    bool z = false;
-                    for (int64_t i = 0; i < n; ++i) z |= x[i * s[0]] == 0;
-                    if (z) zero.store(true, std::memory_order_relaxed);
-                  });
-  return zero.load();
-}
-
 KernelStatus binary(BinaryOp op, DType dtype, const LoopGeom& g, void* out, const void* a, const void* b,
                     const Scalar& alpha) {
   switch (dtype) {
@@ -184,7 +167,7 @@ KernelStatus binary(BinaryOp op, DType dtype, const LoopGeom& g, void* out, cons
       break;
     case DType::Int64:
       if ((op == BinaryOp::FloorDiv || op == BinaryOp::TruncDiv || op == BinaryOp::Remainder) &&
-          operand_has_zero(g, 2, b))
+          any_of_operand<int64_t>(g, 2, b, [](int64_t v) { return v == 0; }))
         return KernelStatus::IntegerDivisionByZero;
       binary_dispatch<int64_t>(op, g, out, a, b, alpha);
       break;

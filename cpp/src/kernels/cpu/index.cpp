@@ -1,6 +1,6 @@
 // CPU indexing kernels along one dim. x viewed as [outer, D, inner] (contiguous); indices
-// are already range-checked by the op. Forward and backward sit side by side:
-// gather <-> scatter_add, index_select <-> index_add. index_put writes through strides.
+// are already range-checked by the op (with check_indices / wrap_coords below). Forward and backward sit side
+// by side: gather <-> scatter_add, index_select <-> index_add. index_put writes through strides.
 #include <cstring>
 
 #include "kernels/common/elementwise_math.h"
@@ -109,12 +109,74 @@ void index_put(DType dtype, const LoopGeom& g, void* dst, const int64_t* offsets
   });
 }
 
+// ---- checks and coordinates (the data-dependent host work of the indexing ops) ----------------
+
+// idx [n]
+BadIndex check_indices(const int64_t* idx, int64_t n, int64_t size) {
+  for (int64_t i = 0; i < n; ++i)
+    if (idx[i] < 0 || idx[i] >= size) return {i, idx[i]};
+  return {};
+}
+
+// coords [n, k], in place
+BadIndex wrap_coords(int64_t* coords, int64_t n, const CoordDims& dims) {
+  const int64_t k = dims.k;
+  for (int64_t j = 0; j < n * k; ++j) {
+    const int64_t size = dims.size[j % k], v = coords[j];
+    if (v < -size || v >= size) return {j, v};
+  }
+  for (int64_t j = 0; j < n * k; ++j)
+    if (coords[j] < 0) coords[j] += dims.size[j % k];
+  return {};
+}
+
+// off [n], coords [n, k]
+void coord_offsets(int64_t* off, const int64_t* coords, int64_t n, const CoordDims& dims) {
+  for (int64_t j = 0; j < n; ++j) {
+    int64_t o = 0;
+    for (int q = 0; q < dims.k; ++q) o += coords[j * dims.k + q] * dims.stride[q];
+    off[j] = o;
+  }
+}
+
+// x [n]
+int64_t count_nonzero(DType dtype, const void* x, int64_t n) {
+  int64_t c = 0;
+  TG_DISPATCH_ALL(dtype, "count_nonzero", [&] {
+    const scalar_t* p = (const scalar_t*)x;
+    for (int64_t i = 0; i < n; ++i) c += p[i] != scalar_t(0);
+  });
+  return c;
+}
+
+// x [n] (row-major over `shape`) -> out [count, ndim]
+void nonzero(DType dtype, const void* x, int64_t n, const int64_t* shape, int ndim, int64_t* out) {
+  TG_DISPATCH_ALL(dtype, "nonzero", [&] {
+    const scalar_t* p = (const scalar_t*)x;
+    int64_t* o = out;
+    for (int64_t i = 0; i < n; ++i) {
+      if (p[i] == scalar_t(0)) continue;
+      int64_t rem = i;
+      for (int d = ndim - 1; d >= 0; --d) {
+        o[d] = rem % shape[d];
+        rem /= shape[d];
+      }
+      o += ndim;
+    }
+  });
+}
+
 void fill(IndexKernels& k) {
   k.gather = gather;
   k.scatter_add = scatter_add;
   k.index_select = index_select;
   k.index_add = index_add;
   k.index_put = index_put;
+  k.check_indices = check_indices;
+  k.wrap_coords = wrap_coords;
+  k.coord_offsets = coord_offsets;
+  k.count_nonzero = count_nonzero;
+  k.nonzero = nonzero;
 }
 
 }  // namespace TG_KERNEL_NAMESPACE

@@ -5,6 +5,7 @@
 #include <omp.h>
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 
 #include "kernels/common/kernel_namespace.h"
@@ -148,6 +149,24 @@ void binary_typed(const LoopGeom& g, void* out, const void* a, const void* b, F 
                       for (int64_t i = 0; i < n; ++i) o[i * s[0]] = f(x[i * s[1]], y[i * s[2]]);
                     }
                   });
+}
+
+// Whether any element of operand k (of type T) of the geometry satisfies pred: the pre-scan
+// of a kernel that returns a KernelStatus before writing anything.
+template <class T, class Pred>
+bool any_of_operand(const LoopGeom& g, int k, const void* data, Pred pred) {
+  LoopGeom one = g;
+  one.nops = 1;
+  for (int d = 0; d < g.ndim; ++d) one.stride[0][d] = g.stride[k][d];
+  std::atomic<bool> found{false};
+  for_each_run<1>(one, {(char*)data}, {sizeof(T)},
+                  [&](const std::array<char*, 1>& p, int64_t n, const std::array<int64_t, 1>& st) {
+                    const T* x = (const T*)p[0];
+                    bool f = false;
+                    for (int64_t i = 0; i < n; ++i) f |= pred(x[i * st[0]]);
+                    if (f) found.store(true, std::memory_order_relaxed);
+                  });
+  return found.load();
 }
 
 }  // namespace TG_KERNEL_NAMESPACE

@@ -6,10 +6,15 @@
 namespace TG_KERNEL_NAMESPACE {
 
 // out, x, t, aux: any geometry (LoopGeom over out, x, t, aux)
-void pointwise_loss(LossOp op, DType dtype, const LoopGeom& g, void* out, const void* x, const void* t,
-                    const void* aux, double param) {
+KernelStatus pointwise_loss(LossOp op, DType dtype, const LoopGeom& g, void* out, const void* x,
+                            const void* t, const void* aux, double param) {
+  KernelStatus status = KernelStatus::Ok;
   TG_DISPATCH_FLOAT(dtype, "pointwise_loss", [&] {
     using T = scalar_t;
+    if (op == LossOp::Bce && any_of_operand<T>(g, 1, x, [](T v) { return !(v >= T(0) && v <= T(1)); })) {
+      status = KernelStatus::InputOutOfRange;
+      return;
+    }
     const math::PointwiseLoss f{op, param};
     for_each_run<4>(g, {(char*)out, (char*)x, (char*)t, (char*)aux},
                     {sizeof(T), sizeof(T), sizeof(T), sizeof(T)},
@@ -20,6 +25,7 @@ void pointwise_loss(LossOp op, DType dtype, const LoopGeom& g, void* out, const 
                         o[i * s[0]] = f(xp[i * s[1]], tp[i * s[2]], ap[i * s[3]]);
                     });
   });
+  return status;
 }
 
 // d, grad, x, t, aux: any geometry (LoopGeom over d, grad, x, t, aux); grad is usually a
@@ -43,11 +49,11 @@ void pointwise_loss_backward(LossOp op, LossWrt wrt, DType dtype, const LoopGeom
 }
 
 // logp: [N, C, inner], target: [N, inner], weight: [C] or null, out: [N, inner] or null
-int64_t nll_loss(DType dtype, void* out, double* sums, const void* logp, const int64_t* target,
-                 const void* weight, int64_t N, int64_t C, int64_t inner, int64_t ignore_index) {
+BadIndex nll_loss(DType dtype, void* out, double* sums, const void* logp, const int64_t* target,
+                  const void* weight, int64_t N, int64_t C, int64_t inner, int64_t ignore_index) {
   const int64_t M = N * inner;
   for (int64_t k = 0; k < M; ++k)
-    if (target[k] != ignore_index && (target[k] < 0 || target[k] >= C)) return k;
+    if (target[k] != ignore_index && (target[k] < 0 || target[k] >= C)) return {k, target[k]};
   TG_DISPATCH_FLOAT(dtype, "nll_loss", [&] {
     using T = scalar_t;
     const T* lp = (const T*)logp;
@@ -69,12 +75,14 @@ int64_t nll_loss(DType dtype, void* out, double* sums, const void* logp, const i
     sums[0] = loss;
     sums[1] = wsum;
   });
-  return -1;
+  return {};
 }
 
-// dx: [N, C, inner] (zeroed by the caller), grad: [N, inner] or null, target: [N, inner]
-void nll_loss_backward(DType dtype, void* dx, const void* grad, double scale, const int64_t* target,
-                       const void* weight, int64_t N, int64_t C, int64_t inner, int64_t ignore_index) {
+// dx: [N, C, inner] (zeroed by the caller), grad: [N, inner] (grad_stride 1) or [1] (0),
+// target: [N, inner]
+void nll_loss_backward(DType dtype, void* dx, const void* grad, int64_t grad_stride, double scale,
+                       const int64_t* target, const void* weight, int64_t N, int64_t C, int64_t inner,
+                       int64_t ignore_index) {
   TG_DISPATCH_FLOAT(dtype, "nll_loss_backward", [&] {
     using T = scalar_t;
     T* gx = (T*)dx;
@@ -84,7 +92,7 @@ void nll_loss_backward(DType dtype, void* dx, const void* grad, double scale, co
       for (int64_t i = 0; i < inner; ++i) {
         const int64_t k = n * inner + i, c = target[k];
         if (c == ignore_index) continue;
-        const T gk = g ? g[k] : T(1);
+        const T gk = g[k * grad_stride];
         gx[(n * C + c) * inner + i] = -(w ? w[c] : T(1)) * gk * T(scale);
       }
   });
