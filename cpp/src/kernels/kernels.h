@@ -46,8 +46,15 @@ enum class ReduceOp : uint8_t {
 };
 
 // Elementwise losses l(x, t[, aux]); aux is BCE-with-logits' pos_weight (1 when absent);
-// the parameter p is SmoothL1's beta and Huber's delta.
-enum class LossOp : uint8_t { Mse, L1, Bce, BceLogits, SmoothL1, Huber };
+// the parameter p is SmoothL1's beta and Huber's delta. One entry per loss generates its
+// LossOp case and its forward and backward kernel cases, which call the functors
+// math::<Name>Loss and math::<Name>LossGrad (kernels/common/loss_math.h).
+#define TG_POINTWISE_LOSSES(X) X(Mse) X(L1) X(Bce) X(BceLogits) X(SmoothL1) X(Huber)
+enum class LossOp : uint8_t {
+#define TG_LOSS_ENUM_CASE(Name) Name,
+  TG_POINTWISE_LOSSES(TG_LOSS_ENUM_CASE)
+#undef TG_LOSS_ENUM_CASE
+};
 enum class LossWrt : uint8_t { Input, Target, Aux };
 
 // One SGD step's hyper-parameters (PyTorch's update rule; see kernels/common/optim_math.h).

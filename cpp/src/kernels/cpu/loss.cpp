@@ -5,7 +5,41 @@
 
 namespace TG_KERNEL_NAMESPACE {
 
+namespace {
 // out, x, t, aux: any geometry (LoopGeom over out, x, t, aux)
+template <class T, class F>
+void loss_loop(const LoopGeom& g, void* out, const void* x, const void* t, const void* aux, F f) {
+  for_each_run<4>(g, {(char*)out, (char*)x, (char*)t, (char*)aux},
+                  {sizeof(T), sizeof(T), sizeof(T), sizeof(T)},
+                  [&](const std::array<char*, 4>& p, int64_t n, const std::array<int64_t, 4>& s) {
+                    T* o = (T*)p[0];
+                    const T *xp = (const T*)p[1], *tp = (const T*)p[2], *ap = (const T*)p[3];
+                    for (int64_t i = 0; i < n; ++i) o[i * s[0]] = f(xp[i * s[1]], tp[i * s[2]], ap[i * s[3]]);
+                  });
+}
+// d, grad, x, t, aux: any geometry; grad is usually a broadcast 0-d tensor (mean/sum reductions)
+template <class T, class F>
+void loss_grad_loop(const LoopGeom& g, void* d, const void* grad, const void* x, const void* t,
+                    const void* aux, F f) {
+  for_each_run<5>(g, {(char*)d, (char*)grad, (char*)x, (char*)t, (char*)aux},
+                  {sizeof(T), sizeof(T), sizeof(T), sizeof(T), sizeof(T)},
+                  [&](const std::array<char*, 5>& p, int64_t n, const std::array<int64_t, 5>& s) {
+                    T* o = (T*)p[0];
+                    const T *gp = (const T*)p[1], *xp = (const T*)p[2], *tp = (const T*)p[3],
+                            *ap = (const T*)p[4];
+                    for (int64_t i = 0; i < n; ++i)
+                      o[i * s[0]] = f(gp[i * s[1]], xp[i * s[2]], tp[i * s[3]], ap[i * s[4]]);
+                  });
+}
+}  // namespace
+
+#define TG_LOSS_CASE(Name) \
+  case LossOp::Name:       \
+    return loss_loop<T>(g, out, x, t, aux, math::Name##Loss{{param}});
+#define TG_LOSS_GRAD_CASE(Name) \
+  case LossOp::Name:            \
+    return loss_grad_loop<T>(g, d, grad, x, t, aux, math::Name##LossGrad{{wrt, param, scale}});
+
 KernelStatus pointwise_loss(LossOp op, DType dtype, const LoopGeom& g, void* out, const void* x,
                             const void* t, const void* aux, double param) {
   KernelStatus status = KernelStatus::Ok;
@@ -15,38 +49,22 @@ KernelStatus pointwise_loss(LossOp op, DType dtype, const LoopGeom& g, void* out
       status = KernelStatus::InputOutOfRange;
       return;
     }
-    const math::PointwiseLoss f{op, param};
-    for_each_run<4>(g, {(char*)out, (char*)x, (char*)t, (char*)aux},
-                    {sizeof(T), sizeof(T), sizeof(T), sizeof(T)},
-                    [&](const std::array<char*, 4>& p, int64_t n, const std::array<int64_t, 4>& s) {
-                      T* o = (T*)p[0];
-                      const T *xp = (const T*)p[1], *tp = (const T*)p[2], *ap = (const T*)p[3];
-                      for (int64_t i = 0; i < n; ++i)
-                        o[i * s[0]] = f(xp[i * s[1]], tp[i * s[2]], ap[i * s[3]]);
-                    });
+    switch (op) { TG_POINTWISE_LOSSES(TG_LOSS_CASE) }
   });
   return status;
 }
 
-// d, grad, x, t, aux: any geometry (LoopGeom over d, grad, x, t, aux); grad is usually a
-// broadcast 0-d tensor (mean/sum reductions)
 void pointwise_loss_backward(LossOp op, LossWrt wrt, DType dtype, const LoopGeom& g, void* d,
                              const void* grad, const void* x, const void* t, const void* aux, double param,
                              double scale) {
   TG_DISPATCH_FLOAT(dtype, "pointwise_loss_backward", [&] {
     using T = scalar_t;
-    const math::PointwiseLossGrad f{op, wrt, param, scale};
-    for_each_run<5>(g, {(char*)d, (char*)grad, (char*)x, (char*)t, (char*)aux},
-                    {sizeof(T), sizeof(T), sizeof(T), sizeof(T), sizeof(T)},
-                    [&](const std::array<char*, 5>& p, int64_t n, const std::array<int64_t, 5>& s) {
-                      T* o = (T*)p[0];
-                      const T *gp = (const T*)p[1], *xp = (const T*)p[2], *tp = (const T*)p[3],
-                              *ap = (const T*)p[4];
-                      for (int64_t i = 0; i < n; ++i)
-                        o[i * s[0]] = f(gp[i * s[1]], xp[i * s[2]], tp[i * s[3]], ap[i * s[4]]);
-                    });
+    switch (op) { TG_POINTWISE_LOSSES(TG_LOSS_GRAD_CASE) }
   });
 }
+
+#undef TG_LOSS_CASE
+#undef TG_LOSS_GRAD_CASE
 
 // logp: [N, C, inner], target: [N, inner], weight: [C] or null, out: [N, inner] or null
 BadIndex nll_loss(DType dtype, void* out, double* sums, const void* logp, const int64_t* target,
