@@ -91,3 +91,21 @@ def mlp_large_train_step(fw: Framework):
         return loss
 
     return step
+
+
+@case(
+    "pointwise_fwd_bwd_1M", target=1.0, frameworks=TORCHLIKE, rtol=1e-5, bytes=12 * 1024 * 1024 * 4
+)
+def pointwise_fwd_bwd(fw: Framework):
+    """float32 [1024,1024]: (sigmoid(x) + tanh(x) + silu(x) + exp(-x)).sum().backward(), x.grad"""
+    lib = fw.lib
+    x = fw.tensor(data.randn(1024, 1024, seed=40))
+    x.requires_grad_(True)
+    silu = lib.nn.functional.silu
+
+    def step():
+        x.grad = None
+        (x.sigmoid() + x.tanh() + silu(x) + (-x).exp()).sum().backward()
+        return x.grad
+
+    return step
