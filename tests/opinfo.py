@@ -77,7 +77,7 @@ class SampleInput:
 @dataclass
 class XFail:
     """A strict xfail on one test of an entry: ``test`` in {"forward", "gradcheck",
-    "noncontiguous", "variants", "promotion", "backend"}, narrowed by dtype name and sample
+    "noncontiguous", "variants", "variants_inplace", "promotion", "backend"}, narrowed by dtype name and sample
     index (None: every one). ``torch_only``: the case fails on the torch backend only (a
     tetragrad contract torch does not share)."""
 
@@ -775,6 +775,54 @@ OPS: list[OpInfo] = [
     unary("square", R.square, out=SAME),
     unary("isnan", R.isnan, dtypes=ALL, out=BOOL_OUT, differentiable=False, inplace=False),
     unary("isfinite", R.isfinite, dtypes=ALL, out=BOOL_OUT, differentiable=False, inplace=False),
+    unary("isinf", R.isinf, dtypes=ALL, out=BOOL_OUT, differentiable=False, inplace=False),
+    unary("isposinf", R.isposinf, dtypes=ALL, out=BOOL_OUT, differentiable=False, inplace=False),
+    unary("isneginf", R.isneginf, dtypes=ALL, out=BOOL_OUT, differentiable=False, inplace=False),
+    unary("signbit", R.signbit, dtypes=ALL, out=BOOL_OUT, differentiable=False, inplace=False),
+    unary("sin", R.sin),
+    unary("cos", R.cos),
+    unary("tan", R.tan, domain=((-1.4, 1.4),)),
+    unary("asin", R.asin, domain=UNIT),
+    unary("acos", R.acos, domain=UNIT),
+    unary("atan", R.atan),
+    unary("sinh", R.sinh),
+    unary("cosh", R.cosh),
+    unary(
+        "asinh",
+        R.asinh,
+        xfail=[
+            XFail("variants_inplace", "float64", None, "torch has no derivative for asinh_", True)
+        ],
+    ),
+    unary(
+        "acosh",
+        R.acosh,
+        domain=((1.2, 4.0),),
+        xfail=[
+            XFail("variants_inplace", "float64", None, "torch has no derivative for acosh_", True)
+        ],
+    ),
+    unary(
+        "atanh",
+        R.atanh,
+        domain=UNIT,
+        xfail=[
+            XFail("variants_inplace", "float64", None, "torch has no derivative for atanh_", True)
+        ],
+    ),
+    unary("erf", R.erf),
+    unary("erfc", R.erfc),
+    unary("erfinv", R.erfinv, domain=UNIT),
+    unary("log1p", R.log1p, domain=((-0.8, 3.0),)),
+    unary("expm1", R.expm1),
+    unary("log2", R.log2, domain=POS),
+    unary("log10", R.log10, domain=POS),
+    unary("exp2", R.exp2),
+    unary("reciprocal", R.reciprocal, domain=((0.2, 3.0),)),
+    unary("floor", R.floor, out=SAME, avoid=tuple(float(k) for k in range(-4, 5))),
+    unary("ceil", R.ceil, out=SAME, avoid=tuple(float(k) for k in range(-4, 5))),
+    unary("trunc", R.trunc, out=SAME, avoid=tuple(float(k) for k in range(-4, 5))),
+    unary("frac", R.frac, dtypes=FLOAT, out=SAME, avoid=tuple(float(k) for k in range(-4, 5))),
     unary(
         "logical_not", R.logical_not, dtypes=ALL, out=BOOL_OUT, differentiable=False, inplace=False
     ),

@@ -119,6 +119,93 @@ def isfinite(x):
     return np.isfinite(f64(x))
 
 
+def isinf(x):
+    return np.isinf(f64(x))
+
+
+def isposinf(x):
+    return np.isposinf(f64(x))
+
+
+def isneginf(x):
+    return np.isneginf(f64(x))
+
+
+def signbit(x):
+    return np.signbit(f64(x))
+
+
+# math functions (NumPy's, float64)
+sin, cos, tan = (lambda x: np.sin(f64(x))), (lambda x: np.cos(f64(x))), (lambda x: np.tan(f64(x)))
+asin, acos, atan = (
+    (lambda x: np.arcsin(f64(x))),
+    (lambda x: np.arccos(f64(x))),
+    (lambda x: np.arctan(f64(x))),
+)
+sinh, cosh = (lambda x: np.sinh(f64(x))), (lambda x: np.cosh(f64(x)))
+asinh, acosh, atanh = (
+    (lambda x: np.arcsinh(f64(x))),
+    (lambda x: np.arccosh(f64(x))),
+    (lambda x: np.arctanh(f64(x))),
+)
+log1p, expm1 = (lambda x: np.log1p(f64(x))), (lambda x: np.expm1(f64(x)))
+log2, log10, exp2 = (
+    (lambda x: np.log2(f64(x))),
+    (lambda x: np.log10(f64(x))),
+    (lambda x: np.exp2(f64(x))),
+)
+
+
+def reciprocal(x):
+    with np.errstate(divide="ignore"):
+        return 1.0 / f64(x)
+
+
+def erf(x):
+    return np.vectorize(math.erf, otypes=[np.float64])(f64(x))
+
+
+def erfc(x):
+    return np.vectorize(math.erfc, otypes=[np.float64])(f64(x))
+
+
+def erfinv(y):
+    """erf^-1 by bisection on math.erf (monotonic), to float64 resolution; +-inf at +-1."""
+
+    def one(v):
+        if not -1.0 <= v <= 1.0:
+            return math.nan
+        if abs(v) == 1.0:
+            return math.copysign(math.inf, v)
+        lo, hi = -6.0, 6.0
+        for _ in range(200):
+            mid = 0.5 * (lo + hi)
+            if math.erf(mid) < v:
+                lo = mid
+            else:
+                hi = mid
+        return 0.5 * (lo + hi) if v != 0 else v
+
+    return np.vectorize(one, otypes=[np.float64])(f64(y))
+
+
+def floor(x):
+    return np.floor(f64(x))
+
+
+def ceil(x):
+    return np.ceil(f64(x))
+
+
+def trunc(x):
+    return np.trunc(f64(x))
+
+
+def frac(x):
+    x = f64(x)
+    return x - np.trunc(x)
+
+
 # ---- elementwise: binary (NumPy broadcasting == PyTorch broadcasting) -------------------------
 
 

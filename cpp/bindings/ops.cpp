@@ -94,10 +94,17 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
   def_both(m, cls, py, [](const Tensor& x) { return fn(x); }, Release());
   TG_UNARY_MATH_OPS(TG_BIND_UNARY)
 #undef TG_BIND_UNARY
-  const std::pair<const char*, UnaryOp> unaries[] = {
-      {"neg", UnaryOp::Neg},          {"negative", UnaryOp::Neg},           {"sign", UnaryOp::Sign},
-      {"square", UnaryOp::Square},    {"logical_not", UnaryOp::LogicalNot}, {"isnan", UnaryOp::IsNan},
-      {"isfinite", UnaryOp::IsFinite}};
+  const std::pair<const char*, UnaryOp> unaries[] = {{"neg", UnaryOp::Neg},
+                                                     {"negative", UnaryOp::Neg},
+                                                     {"sign", UnaryOp::Sign},
+                                                     {"square", UnaryOp::Square},
+                                                     {"logical_not", UnaryOp::LogicalNot},
+                                                     {"isnan", UnaryOp::IsNan},
+                                                     {"isfinite", UnaryOp::IsFinite},
+                                                     {"isinf", UnaryOp::IsInf},
+                                                     {"isposinf", UnaryOp::IsPosInf},
+                                                     {"isneginf", UnaryOp::IsNegInf},
+                                                     {"signbit", UnaryOp::SignBit}};
   for (auto [name, op] : unaries)
     def_both(m, cls, name, [op = op](const Tensor& x) { return unary(op, x); }, Release());
   auto bound = [](const std::optional<Operand>& o) { return o ? o->t : Tensor(); };

@@ -24,7 +24,31 @@
   X(Abs, abs, "abs", Numeric, Input, "AbsBackward0", 0, _, 0, _, 0)                \
   X(Sigmoid, sigmoid, "sigmoid", Float, Output, "SigmoidBackward0", 0, _, 0, _, 0) \
   X(Tanh, tanh, "tanh", Float, Output, "TanhBackward0", 0, _, 0, _, 0)             \
-  X(Relu, relu, "relu", Numeric, Output, "ReluBackward0", 0, _, 0, _, 0)
+  X(Relu, relu, "relu", Numeric, Output, "ReluBackward0", 0, _, 0, _, 0)                 \
+  X(Sin, sin, "sin", Float, Input, "SinBackward0", 0, _, 0, _, 0)                        \
+  X(Cos, cos, "cos", Float, Input, "CosBackward0", 0, _, 0, _, 0)                        \
+  X(Tan, tan, "tan", Float, Output, "TanBackward0", 0, _, 0, _, 0)                       \
+  X(Asin, asin, "asin", Float, Input, "AsinBackward0", 0, _, 0, _, 0)                    \
+  X(Acos, acos, "acos", Float, Input, "AcosBackward0", 0, _, 0, _, 0)                    \
+  X(Atan, atan, "atan", Float, Input, "AtanBackward0", 0, _, 0, _, 0)                    \
+  X(Sinh, sinh, "sinh", Float, Input, "SinhBackward0", 0, _, 0, _, 0)                    \
+  X(Cosh, cosh, "cosh", Float, Input, "CoshBackward0", 0, _, 0, _, 0)                    \
+  X(Asinh, asinh, "asinh", Float, Input, "AsinhBackward0", 0, _, 0, _, 0)                \
+  X(Acosh, acosh, "acosh", Float, Input, "AcoshBackward0", 0, _, 0, _, 0)                \
+  X(Atanh, atanh, "atanh", Float, Input, "AtanhBackward0", 0, _, 0, _, 0)                \
+  X(Erf, erf, "erf", Float, Input, "ErfBackward0", 0, _, 0, _, 0)                        \
+  X(Erfc, erfc, "erfc", Float, Input, "ErfcBackward0", 0, _, 0, _, 0)                    \
+  X(Erfinv, erfinv, "erfinv", Float, Output, "ErfinvBackward0", 0, _, 0, _, 0)           \
+  X(Log1p, log1p, "log1p", Float, Input, "Log1PBackward0", 0, _, 0, _, 0)                \
+  X(Expm1, expm1, "expm1", Float, Output, "Expm1Backward0", 0, _, 0, _, 0)               \
+  X(Log2, log2, "log2", Float, Input, "Log2Backward0", 0, _, 0, _, 0)                    \
+  X(Log10, log10, "log10", Float, Input, "Log10Backward0", 0, _, 0, _, 0)                \
+  X(Exp2, exp2, "exp2", Float, Output, "Exp2Backward0", 0, _, 0, _, 0)                   \
+  X(Reciprocal, reciprocal, "reciprocal", Float, Output, "ReciprocalBackward0", 0, _, 0, _, 0) \
+  X(Floor, floor, "floor", Numeric, Input, "FloorBackward0", 0, _, 0, _, 0)              \
+  X(Ceil, ceil, "ceil", Numeric, Input, "CeilBackward0", 0, _, 0, _, 0)                  \
+  X(Trunc, trunc, "trunc", Numeric, Input, "TruncBackward0", 0, _, 0, _, 0)              \
+  X(Frac, frac, "frac", FloatOnly, Input, "FracBackward0", 0, _, 0, _, 0)
 
 // Activations: tg::fn(x, params...) (functional.h), and in Python
 // tetragrad._C._nn.py_name(input, params...), wrapped by tetragrad.nn.functional.

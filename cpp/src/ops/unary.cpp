@@ -53,7 +53,9 @@ DType unary_compute_dtype(UnaryOp op, const Tensor& t, double p0) {
 }  // namespace
 
 Tensor unary_raw(UnaryOp op, const Tensor& t, double p0, double p1) {
-  const bool bool_out = op == UnaryOp::LogicalNot || op == UnaryOp::IsNan || op == UnaryOp::IsFinite;
+  const bool bool_out = op == UnaryOp::LogicalNot || op == UnaryOp::IsNan || op == UnaryOp::IsFinite ||
+                        op == UnaryOp::IsInf || op == UnaryOp::IsPosInf || op == UnaryOp::IsNegInf ||
+                        op == UnaryOp::SignBit;
   const DType ct = unary_compute_dtype(op, t, p0);
   Tensor x = cast(t, ct);
   Tensor out = Tensor::empty(t.shape(), bool_out ? DType::Bool : ct, t.device());
@@ -205,6 +207,10 @@ Tensor unary(UnaryOp op, const Tensor& t) {
     case UnaryOp::LogicalNot:
     case UnaryOp::IsNan:
     case UnaryOp::IsFinite:
+    case UnaryOp::IsInf:
+    case UnaryOp::IsPosInf:
+    case UnaryOp::IsNegInf:
+    case UnaryOp::SignBit:
     case UnaryOp::BitNot:
       return unary_raw(op, t);
     default:

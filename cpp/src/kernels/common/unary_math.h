@@ -6,6 +6,7 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <type_traits>
 
 #include "kernels/common/elementwise_math.h"
@@ -118,6 +119,347 @@ struct ReluGrad {  // saved: y (torch's threshold_backward on the result)
   }
 };
 
+// ---- TG_UNARY_MATH_OPS, the math functions: forward, backward (torch's derivative formulas) ----
+constexpr double kTwoOverSqrtPi = 1.12837916709551257390;  // 2 / sqrt(pi)
+constexpr double kSqrtPiOver2 = 0.88622692545275801365;    // sqrt(pi) / 2
+constexpr double kLn2 = 0.69314718055994530942;
+constexpr double kLn10 = 2.30258509299404568402;
+
+// erf^-1(y): Giles' single-precision approximation, refined by two Newton steps in double
+// (erf^-1(+-1) = +-inf; NaN outside [-1, 1]).
+TG_HD inline double erfinv_of(double y) {
+  if (!(y >= -1.0 && y <= 1.0)) return std::numeric_limits<double>::quiet_NaN();
+  if (y == 1.0 || y == -1.0) return y * std::numeric_limits<double>::infinity();
+  if (y == 0.0) return y;  // keeps -0
+  double w = -std::log((1.0 - y) * (1.0 + y)), p;
+  if (w < 5.0) {
+    w -= 2.5;
+    p = 2.81022636e-08;
+    for (double c : {3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503,
+                     -0.00417768164, 0.246640727, 1.50140941})
+      p = c + p * w;
+  } else {
+    w = std::sqrt(w) - 3.0;
+    p = -0.000200214257;
+    for (double c : {0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
+                     0.00943887047, 1.00167406, 2.83297682})
+      p = c + p * w;
+  }
+  double x = p * y;
+  for (int i = 0; i < 2; ++i) x -= (std::erf(x) - y) / (kTwoOverSqrtPi * std::exp(-x * x));
+  return x;
+}
+
+struct Sin {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::sin(x);
+  }
+};
+struct SinGrad {  // saved: x
+  template <class T>
+  TG_HD T operator()(T g, T x) const {
+    return g * std::cos(x);
+  }
+};
+
+struct Cos {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::cos(x);
+  }
+};
+struct CosGrad {  // saved: x
+  template <class T>
+  TG_HD T operator()(T g, T x) const {
+    return g * -std::sin(x);
+  }
+};
+
+struct Tan {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::tan(x);
+  }
+};
+struct TanGrad {  // saved: y
+  template <class T>
+  TG_HD T operator()(T g, T y) const {
+    return g * (T(1) + y * y);
+  }
+};
+
+struct Asin {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::asin(x);
+  }
+};
+struct AsinGrad {  // saved: x
+  template <class T>
+  TG_HD T operator()(T g, T x) const {
+    return g * (T(1) / std::sqrt(T(1) - x * x));
+  }
+};
+
+struct Acos {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::acos(x);
+  }
+};
+struct AcosGrad {  // saved: x
+  template <class T>
+  TG_HD T operator()(T g, T x) const {
+    return g * -(T(1) / std::sqrt(T(1) - x * x));
+  }
+};
+
+struct Atan {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::atan(x);
+  }
+};
+struct AtanGrad {  // saved: x
+  template <class T>
+  TG_HD T operator()(T g, T x) const {
+    return g / (x * x + T(1));
+  }
+};
+
+struct Sinh {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::sinh(x);
+  }
+};
+struct SinhGrad {  // saved: x
+  template <class T>
+  TG_HD T operator()(T g, T x) const {
+    return g * std::cosh(x);
+  }
+};
+
+struct Cosh {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::cosh(x);
+  }
+};
+struct CoshGrad {  // saved: x
+  template <class T>
+  TG_HD T operator()(T g, T x) const {
+    return g * std::sinh(x);
+  }
+};
+
+struct Asinh {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::asinh(x);
+  }
+};
+struct AsinhGrad {  // saved: x
+  template <class T>
+  TG_HD T operator()(T g, T x) const {
+    return g * (T(1) / std::sqrt(x * x + T(1)));
+  }
+};
+
+struct Acosh {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::acosh(x);
+  }
+};
+struct AcoshGrad {  // saved: x
+  template <class T>
+  TG_HD T operator()(T g, T x) const {
+    return g * (T(1) / std::sqrt(x * x - T(1)));
+  }
+};
+
+struct Atanh {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::atanh(x);
+  }
+};
+struct AtanhGrad {  // saved: x
+  template <class T>
+  TG_HD T operator()(T g, T x) const {
+    return g / (T(1) - x * x);
+  }
+};
+
+struct Erf {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::erf(x);
+  }
+};
+struct ErfGrad {  // saved: x
+  template <class T>
+  TG_HD T operator()(T g, T x) const {
+    return T(kTwoOverSqrtPi) * std::exp(-(x * x)) * g;
+  }
+};
+
+struct Erfc {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::erfc(x);
+  }
+};
+struct ErfcGrad {  // saved: x
+  template <class T>
+  TG_HD T operator()(T g, T x) const {
+    return -T(kTwoOverSqrtPi) * std::exp(-(x * x)) * g;
+  }
+};
+
+struct Erfinv {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return T(erfinv_of(double(x)));
+  }
+};
+struct ErfinvGrad {  // saved: y
+  template <class T>
+  TG_HD T operator()(T g, T y) const {
+    return T(kSqrtPiOver2) * std::exp(y * y) * g;
+  }
+};
+
+struct Log1p {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::log1p(x);
+  }
+};
+struct Log1pGrad {  // saved: x
+  template <class T>
+  TG_HD T operator()(T g, T x) const {
+    return g / (x + T(1));
+  }
+};
+
+struct Expm1 {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::expm1(x);
+  }
+};
+struct Expm1Grad {  // saved: y
+  template <class T>
+  TG_HD T operator()(T g, T y) const {
+    return g * (y + T(1));
+  }
+};
+
+struct Log2 {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::log2(x);
+  }
+};
+struct Log2Grad {  // saved: x
+  template <class T>
+  TG_HD T operator()(T g, T x) const {
+    return g / (x * T(kLn2));
+  }
+};
+
+struct Log10 {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::log10(x);
+  }
+};
+struct Log10Grad {  // saved: x
+  template <class T>
+  TG_HD T operator()(T g, T x) const {
+    return g / (x * T(kLn10));
+  }
+};
+
+struct Exp2 {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return std::exp2(x);
+  }
+};
+struct Exp2Grad {  // saved: y
+  template <class T>
+  TG_HD T operator()(T g, T y) const {
+    return g * y * T(kLn2);
+  }
+};
+
+struct Reciprocal {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return T(1) / x;
+  }
+};
+struct ReciprocalGrad {  // saved: y
+  template <class T>
+  TG_HD T operator()(T g, T y) const {
+    return -g * (y * y);
+  }
+};
+
+// Rounding keeps ints as they are; the gradient is zero (torch's), frac's passes through.
+struct Floor {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    if constexpr (std::is_integral_v<T>)
+      return x;
+    else
+      return std::floor(x);
+  }
+};
+struct Ceil {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    if constexpr (std::is_integral_v<T>)
+      return x;
+    else
+      return std::ceil(x);
+  }
+};
+struct Trunc {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    if constexpr (std::is_integral_v<T>)
+      return x;
+    else
+      return std::trunc(x);
+  }
+};
+struct ZeroGrad {
+  template <class T>
+  TG_HD T operator()(T, T) const {
+    return T(0);
+  }
+};
+struct FloorGrad : ZeroGrad {};
+struct CeilGrad : ZeroGrad {};
+struct TruncGrad : ZeroGrad {};
+struct Frac {  // x - trunc(x), the sign of x
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return x - std::trunc(x);
+  }
+};
+struct FracGrad {  // saved: x (unused)
+  template <class T>
+  TG_HD T operator()(T g, T) const {
+    return g;
+  }
+};
+
 // ---- hand-written unary ops ----------------------------------------------------------------
 struct Neg {
   template <class T>
@@ -190,6 +532,44 @@ struct IsFinite {
       return std::isfinite(x);
     else
       return true;
+  }
+};
+struct IsInf {
+  template <class T>
+  TG_HD bool operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>)
+      return std::isinf(x);
+    else
+      return false;
+  }
+};
+struct IsPosInf {
+  template <class T>
+  TG_HD bool operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>)
+      return x == std::numeric_limits<T>::infinity();
+    else
+      return false;
+  }
+};
+struct IsNegInf {
+  template <class T>
+  TG_HD bool operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>)
+      return x == -std::numeric_limits<T>::infinity();
+    else
+      return false;
+  }
+};
+struct SignBit {  // the sign bit: true for -0.0 and a negative NaN
+  template <class T>
+  TG_HD bool operator()(T x) const {
+    if constexpr (std::is_floating_point_v<T>)
+      return std::signbit(x);
+    else if constexpr (std::is_same_v<T, bool>)
+      return false;
+    else
+      return x < T(0);
   }
 };
 struct BitNot {

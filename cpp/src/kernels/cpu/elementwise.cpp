@@ -40,6 +40,14 @@ void unary_dispatch(UnaryOp op, const LoopGeom& g, void* out, const void* in, do
       return unary_typed<bool, T>(g, out, in, math::IsNan{});
     case UnaryOp::IsFinite:
       return unary_typed<bool, T>(g, out, in, math::IsFinite{});
+    case UnaryOp::IsInf:
+      return unary_typed<bool, T>(g, out, in, math::IsInf{});
+    case UnaryOp::IsPosInf:
+      return unary_typed<bool, T>(g, out, in, math::IsPosInf{});
+    case UnaryOp::IsNegInf:
+      return unary_typed<bool, T>(g, out, in, math::IsNegInf{});
+    case UnaryOp::SignBit:
+      return unary_typed<bool, T>(g, out, in, math::SignBit{});
     case UnaryOp::BitNot:
       if constexpr (std::is_integral_v<T>) return unary_typed<T, T>(g, out, in, math::BitNot{});
       break;
@@ -60,6 +68,9 @@ void unary(UnaryOp op, DType dtype, const LoopGeom& g, void* out, const void* in
       if (op == UnaryOp::LogicalNot) return unary_typed<bool, bool>(g, out, in, math::LogicalNot{});
       if (op == UnaryOp::IsNan) return unary_typed<bool, bool>(g, out, in, math::IsNan{});
       if (op == UnaryOp::IsFinite) return unary_typed<bool, bool>(g, out, in, math::IsFinite{});
+      if (op == UnaryOp::IsInf || op == UnaryOp::IsPosInf || op == UnaryOp::IsNegInf ||
+          op == UnaryOp::SignBit)
+        return unary_typed<bool, bool>(g, out, in, [](bool) { return false; });
       if (op == UnaryOp::BitNot) return unary_typed<bool, bool>(g, out, in, math::BitNot{});
       // clamp and sign leave a bool unchanged
       if (op == UnaryOp::Clamp || op == UnaryOp::Sign)
