@@ -363,3 +363,22 @@ def test_shape_too_large_to_count_is_rejected(shape):
         tg.empty(*shape)
     with raises(ValueError, RuntimeError, match="more elements", torch_match="overflow"):
         tg.ones(1).expand(*shape).sum()
+
+
+def test_error_classes_are_both_python_and_torch_kinds():
+    # torch code catches RuntimeError, Python code ValueError/TypeError/IndexError: both work.
+    for cls, base in [
+        (tg.TensorValueError, ValueError),
+        (tg.TensorTypeError, TypeError),
+        (tg.TensorIndexError, IndexError),
+        (tg.ZeroDivisionError, ZeroDivisionError),
+    ]:
+        assert issubclass(cls, base) and issubclass(cls, RuntimeError)
+    with pytest.raises(RuntimeError, match=r"\[2, 3\].*\[4\]"):
+        tg.ones(2, 3) + tg.ones(4)
+    with pytest.raises(tg.TensorValueError):
+        tg.ones(2, 3) + tg.ones(4)
+    with pytest.raises(RuntimeError, match="out of bounds"):
+        tg.ones(3)[5]
+    with pytest.raises(tg.TensorTypeError):
+        tg.ones(2) & tg.ones(2)

@@ -346,3 +346,56 @@ def test_numpy_array_indices():
     x[np.array([0, 2])] = 0
     a[[0, 2]] = 0
     np.testing.assert_array_equal(x.numpy(), a)
+
+
+# ---- several advanced indices in one expression (NumPy's rules are torch's here) -----------------
+_MASK5 = np.array([True, False, False, True, False])
+MULTI_INDEX = [  # index as a function of the module's tensor constructor (NumPy: np.asarray)
+    ("two_lists", lambda T: ([0, 2], [1, 3])),
+    ("range_and_list", lambda T: (range(2), [1, 2])),
+    ("apart_by_slice", lambda T: ([0, 1], slice(None), [2, 3])),
+    ("adjacent_after_slice", lambda T: (slice(None), [0, 1], [2, 3])),
+    ("broadcast_columns", lambda T: ([[0], [2]], [1, 3])),
+    ("tuple_as_list", lambda T: ((0, 1),)),
+    ("negative_apart", lambda T: ([0, 1], slice(1, 3), [-1, 0])),
+    ("int_then_two", lambda T: (1, [0, 1], [2, 3])),
+    ("int_between", lambda T: ([0, 1], 1, [2, 3])),
+    ("list_and_mask", lambda T: ([0, 2], slice(None), T(_MASK5))),
+    ("tensors", lambda T: (T(np.array([2, 0])), T(np.array([[1], [3]])))),
+    ("empty", lambda T: ([], [])),
+]
+
+
+def _np_index(index):
+    return tuple(np.asarray(list(i)) if isinstance(i, range) else i for i in index)
+
+
+@pytest.mark.parametrize("name,index", MULTI_INDEX, ids=[c[0] for c in MULTI_INDEX])
+def test_several_advanced_indices(name, index):
+    a = randn(3, 4, 5)
+    want = a[_np_index(index(np.asarray))]
+    x = tgt(a, requires_grad=True)
+    got = x[index(tg.tensor)]
+    assert tuple(got.shape) == want.shape
+    assert_close(got, want)
+    # The gradient scatters back with repeats summed (np.add.at).
+    w = randn(*want.shape, seed=7)
+    (got * tgt(w)).sum().backward()
+    g = np.zeros_like(a)
+    np.add.at(g, _np_index(index(np.asarray)), w)
+    assert_close(x.grad, g)
+    # Writes land where reads come from, through the same placement rules.
+    y, ya = tgt(a), a.copy()
+    y[index(tg.tensor)] = tgt(w)
+    ya[_np_index(index(np.asarray))] = w
+    assert_close(y, ya)
+
+
+def test_several_advanced_indices_errors():
+    x = tg.zeros(3, 4)
+    with pytest.raises(IndexError, match="out of bounds"):
+        x[[0, 1], [1, 4]]
+    with pytest.raises(RuntimeError, match="out of bounds"):
+        x[[0, 3], [1, 2]] = 1.0
+    with pytest.raises(ValueError, match="broadcast"):
+        x[[0, 1], [1, 2, 3]]

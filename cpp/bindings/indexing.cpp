@@ -24,8 +24,12 @@ bool is_bool_mask(const py::handle& h) {
 // An advanced index as an int64 or bool tensor (from a tensor, list or array), else undefined.
 Tensor as_index_tensor(const py::handle& h) {
   if (py::isinstance<TensorImpl>(h)) return h.cast<Tensor>();
-  if (py::isinstance<py::list>(h) || py::isinstance<py::array>(h)) {
-    py::array a = py::module_::import("numpy").attr("asarray")(h);
+  const bool sequence = py::isinstance<py::list>(h) || py::isinstance<py::tuple>(h) ||
+                        py::isinstance(h, py::module_::import("builtins").attr("range"));
+  if (sequence || py::isinstance<py::array>(h)) {
+    py::array a = py::module_::import("numpy").attr("asarray")(
+        sequence ? py::object(py::list(py::reinterpret_borrow<py::object>(h)))
+                 : py::reinterpret_borrow<py::object>(h));
     if (a.dtype().kind() == 'b') return clone(from_numpy(a.attr("astype")("bool")));
     if (a.dtype().kind() == 'i' || a.dtype().kind() == 'u' || a.size() == 0)
       return clone(from_numpy(a.attr("astype")("int64")));
@@ -35,10 +39,14 @@ Tensor as_index_tensor(const py::handle& h) {
   return Tensor();
 }
 
+struct Advanced {
+  Tensor idx;        // int64 or bool
+  int64_t dim = 0;   // the first dim of the basic view it applies to
+  int64_t span = 1;  // dims it covers (a mask covers its own dims)
+};
 struct IndexResult {
-  Tensor view;          // result of basic indexing (a view)
-  Tensor adv;           // advanced index (int64 or bool), if any
-  int64_t adv_dim = 0;  // dim of `view` it applies to
+  Tensor view;                 // result of basic indexing (a view)
+  std::vector<Advanced> advs;  // advanced indices, in order
 };
 
 IndexResult apply_basic(const Tensor& self, const py::object& index) {
@@ -70,12 +78,9 @@ IndexResult apply_basic(const Tensor& self, const py::object& index) {
     } else if (h.is_none()) {
       r.view = unsqueeze(r.view, d++);
     } else if (PyBool_Check(h.ptr())) {
-      TG_CHECK(!r.adv.defined(), IndexError,
-               "index: only one tensor (advanced) index per indexing expression is supported");
       // A new dim of size 1, kept (True) or emptied (False).
       r.view = unsqueeze(r.view, d);
-      r.adv = h.ptr() == Py_True ? zeros({1}, DType::Int64) : zeros({0}, DType::Int64);
-      r.adv_dim = d++;
+      r.advs.push_back({h.ptr() == Py_True ? zeros({1}, DType::Int64) : zeros({0}, DType::Int64), d++});
     } else if (PyLong_Check(h.ptr()) ||
                (PyIndex_Check(h.ptr()) && !py::isinstance<TensorImpl>(h) && !is_nd_array(h))) {
       r.view = select(r.view, d, py::cast<int64_t>(h));
@@ -95,19 +100,16 @@ IndexResult apply_basic(const Tensor& self, const py::object& index) {
         r.view = select(r.view, d, int64_t(idx.item()));
         continue;
       }
-      TG_CHECK(!r.adv.defined(), IndexError,
-               "index: only one tensor (advanced) index per indexing expression is supported");
       TG_CHECK(idx.dtype() == DType::Int64 || idx.dtype() == DType::Bool, TypeError,
                "index: tensors used as indices must be long or bool tensors, got ", dtype_name(idx.dtype()));
       if (idx.dtype() == DType::Bool && idx.dim() == 0) {  // as a Python bool
         r.view = unsqueeze(r.view, d);
-        r.adv = idx.item() != 0.0 ? zeros({1}, DType::Int64) : zeros({0}, DType::Int64);
-        r.adv_dim = d++;
+        r.advs.push_back({idx.item() != 0.0 ? zeros({1}, DType::Int64) : zeros({0}, DType::Int64), d++});
         continue;
       }
-      r.adv = idx;
-      r.adv_dim = d;
-      d += idx.dtype() == DType::Bool ? std::max<int64_t>(idx.dim(), 1) : 1;  // a 0-d mask adds a dim
+      const int64_t span = idx.dtype() == DType::Bool ? idx.dim() : 1;
+      r.advs.push_back({idx, d, span});
+      d += span;
     }
   }
   return r;
@@ -147,19 +149,47 @@ Tensor wrap_negative(const Tensor& idx, int64_t n) {
   return r;
 }
 
+// Several advanced indices: torch keeps their result dims where the indices stand when they
+// are adjacent, else moves them to the front. Either way the indexed dims become consecutive,
+// from the returned dim, of a view (a permutation of `r.view` when they are apart).
+int64_t gather_advanced(IndexResult& r, TensorList& indices) {
+  bool adjacent = true;
+  for (size_t i = 1; i < r.advs.size(); ++i)
+    adjacent = adjacent && r.advs[i].dim == r.advs[i - 1].dim + r.advs[i - 1].span;
+  for (const Advanced& a : r.advs) indices.push_back(a.idx);
+  if (adjacent) return r.advs[0].dim;
+  std::vector<int64_t> order;
+  std::vector<bool> taken(size_t(r.view.dim()), false);
+  for (const Advanced& a : r.advs)
+    for (int64_t q = 0; q < a.span; ++q) {
+      order.push_back(a.dim + q);
+      taken[size_t(a.dim + q)] = true;
+    }
+  for (int64_t d = 0; d < r.view.dim(); ++d)
+    if (!taken[size_t(d)]) order.push_back(d);
+  r.view = permute(r.view, order);
+  return 0;
+}
+
 Tensor getitem(const Tensor& self, const py::object& index) {
   IndexResult r = apply_basic(self, index);
-  if (!r.adv.defined()) return r.view;
-  const int64_t d = r.adv_dim;
-  if (r.adv.dtype() == DType::Bool) {
-    auto [flat, pos] = mask_to_positions(r.view, r.adv, d);
-    return index_select(flat, d, pos);
+  if (r.advs.empty()) return r.view;
+  if (r.advs.size() == 1) {  // one index: through index_select, no copy of the indexed tensor
+    const Tensor& adv = r.advs[0].idx;
+    const int64_t d = r.advs[0].dim;
+    if (adv.dtype() == DType::Bool) {
+      auto [flat, pos] = mask_to_positions(r.view, adv, d);
+      return index_select(flat, d, pos);
+    }
+    Tensor sel = index_select(r.view, d, wrap_negative(reshape(adv, {-1}), r.view.size(d)));
+    Shape s(sel.shape().begin(), sel.shape().begin() + d);
+    s.insert(s.end(), adv.shape().begin(), adv.shape().end());
+    s.insert(s.end(), sel.shape().begin() + d + 1, sel.shape().end());
+    return reshape(sel, s);
   }
-  Tensor sel = index_select(r.view, d, wrap_negative(reshape(r.adv, {-1}), r.view.size(d)));
-  Shape s(sel.shape().begin(), sel.shape().begin() + d);
-  s.insert(s.end(), r.adv.shape().begin(), r.adv.shape().end());
-  s.insert(s.end(), sel.shape().begin() + d + 1, sel.shape().end());
-  return reshape(sel, s);
+  TensorList indices;
+  const int64_t d = gather_advanced(r, indices);
+  return tg::index(r.view, indices, d);
 }
 
 void setitem(Tensor& self, const py::object& index, const Operand& value) {
@@ -167,12 +197,14 @@ void setitem(Tensor& self, const py::object& index, const Operand& value) {
   Tensor v = value.t;
   // Leading size-1 dims of the value never matter for broadcasting; dropped, as in torch.
   while (v.dim() > 0 && v.shape()[0] == 1) v = squeeze(v, 0);
-  if (!r.adv.defined()) {
+  if (r.advs.empty()) {
     copy_(r.view, v);
     return;
   }
+  TensorList indices;
+  const int64_t d = gather_advanced(r, indices);
   // index_put_ writes through the view's own strides (a transposed or strided view included).
-  index_put_(r.view, {r.adv}, v, /*accumulate=*/false, r.adv_dim);
+  index_put_(r.view, indices, v, /*accumulate=*/false, d);
 }
 
 }  // namespace

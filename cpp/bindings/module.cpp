@@ -76,27 +76,38 @@ using namespace tg::py_bind;
 PYBIND11_MODULE(_C, m) {
   m.doc() = "tetragrad C++ core";
 
-  // Typed C++ errors -> Python exceptions. Integer division by zero is a RuntimeError in torch
-  // and a ZeroDivisionError in Python: its class is both.
-  static py::handle zero_division = [] {
+  // Typed C++ errors -> Python exceptions. torch raises RuntimeError for shape, value, index and
+  // dtype mistakes where Python code expects ValueError, IndexError and TypeError: each class is
+  // both, so either handler catches it. Integer division by zero is a RuntimeError in torch and
+  // a ZeroDivisionError in Python.
+  auto error_class = [&m](const char* name, PyObject* python_base, const char* doc) {
     py::object type = py::reinterpret_borrow<py::object>((PyObject*)&PyType_Type);
     py::dict ns;
     ns["__module__"] = "tetragrad";
-    py::object cls =
-        type("ZeroDivisionError",
-             py::make_tuple(py::handle(PyExc_RuntimeError), py::handle(PyExc_ZeroDivisionError)), ns);
+    ns["__doc__"] = doc;
+    py::object cls = type(name, py::make_tuple(py::handle(python_base), py::handle(PyExc_RuntimeError)), ns);
+    m.attr(name) = cls;
     return cls.release();
-  }();
-  m.attr("ZeroDivisionError") = zero_division;
+  };
+  static py::handle value_error = error_class("TensorValueError", PyExc_ValueError,
+                                              "Bad shapes or values: both a ValueError and a RuntimeError.");
+  static py::handle type_error =
+      error_class("TensorTypeError", PyExc_TypeError,
+                  "A dtype the op does not take: both a TypeError and a RuntimeError.");
+  static py::handle index_error = error_class(
+      "TensorIndexError", PyExc_IndexError, "An index out of range: both an IndexError and a RuntimeError.");
+  static py::handle zero_division =
+      error_class("ZeroDivisionError", PyExc_ZeroDivisionError,
+                  "Integer division by zero: both a ZeroDivisionError and a RuntimeError.");
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const tg::ValueError& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
+      PyErr_SetString(value_error.ptr(), e.what());
     } catch (const tg::TypeError& e) {
-      PyErr_SetString(PyExc_TypeError, e.what());
+      PyErr_SetString(type_error.ptr(), e.what());
     } catch (const tg::IndexError& e) {
-      PyErr_SetString(PyExc_IndexError, e.what());
+      PyErr_SetString(index_error.ptr(), e.what());
     } catch (const tg::IOError& e) {
       PyErr_SetString(PyExc_OSError, e.what());
     } catch (const tg::ZeroDivisionError& e) {

@@ -8,6 +8,10 @@ import builtins as _builtins
 from . import _C, autograd, backends, nn, optim
 from ._C import (
     Tensor,
+    TensorIndexError,
+    TensorTypeError,
+    TensorValueError,
+    ZeroDivisionError,
     abs,
     acos,
     acosh,

@@ -80,6 +80,9 @@ Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tens
 Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index);
 Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src,
                  const Scalar& alpha = 1);
+// t[indices] for int64/bool index tensors into consecutive dims dim.. (torch's aten::index):
+// the indices broadcast together and their shape replaces the indexed dims.
+Tensor index(const Tensor& t, const TensorList& indices, int64_t dim = 0);
 // t[indices] = values (+= with accumulate), torch's index_put_: int64 index tensors broadcast
 // together, a bool mask stands for its true positions (k of them index dims dim, dim+1, ...;
 // torch's API has dim = 0); negatives wrap; values broadcast to the shape of t[indices] and

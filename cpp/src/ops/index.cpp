@@ -425,10 +425,13 @@ Tensor& put_coords_(Tensor& self, int64_t dim, const Tensor& coords, const Tenso
 }
 
 // torch's index tensors for dims dim.. of `self` -> checked coordinates [n, k] (int64 indices
-// broadcast together, a bool mask standing for its true positions), and `values` laid out as
-// the block [..., n, ...] (broadcast first to what self[indices] would be).
-std::pair<Tensor, Tensor> coords_and_block(const Tensor& self, int64_t dim, const TensorList& indices,
-                                           const Tensor& values, const char* op) {
+// broadcast together to `shape`, a bool mask standing for its true positions).
+struct IndexCoords {
+  Tensor coords;  // [n, k]
+  Shape shape;    // the indices' broadcast shape (n elements)
+  int64_t k = 0;  // dims of self indexed
+};
+IndexCoords index_coords(const Tensor& self, int64_t dim, const TensorList& indices, const char* op) {
   TG_CHECK(!indices.empty(), ValueError, op, ": expected at least one index tensor");
   TensorList cols;  // one int64 index per indexed dim (a bool mask gives one per dim it covers)
   int64_t d = dim;
@@ -449,27 +452,48 @@ std::pair<Tensor, Tensor> coords_and_block(const Tensor& self, int64_t dim, cons
     for (int64_t q = 0; q < idx.dim(); ++q) cols.push_back(select(nz, 1, q));
     d += idx.dim();
   }
-  const int64_t k = int64_t(cols.size());
-  TG_CHECK(dim + k <= self.dim(), IndexError, op, ": too many indices (", k, " from dim ", dim,
+  IndexCoords r;
+  r.k = int64_t(cols.size());
+  TG_CHECK(dim + r.k <= self.dim(), IndexError, op, ": too many indices (", r.k, " from dim ", dim,
            ") for tensor of shape ", self.shape());
-  Shape b = cols[0].shape();
-  for (const Tensor& c : cols) b = broadcast_shapes(b, c.shape(), op);
-  const int64_t n = shape_numel(b);
+  r.shape = cols[0].shape();
+  for (const Tensor& c : cols) r.shape = broadcast_shapes(r.shape, c.shape(), op);
+  const int64_t n = shape_numel(r.shape);
   TensorList flat;
-  for (const Tensor& c : cols) flat.push_back(reshape(expand(c, b), {n}));
-  Tensor coords = checked_coords(stack(flat, 1), self.shape(), dim, op);
+  for (const Tensor& c : cols) flat.push_back(reshape(expand(c, r.shape), {n}));
+  r.coords = checked_coords(stack(flat, 1), self.shape(), dim, op);
+  return r;
+}
+
+// self's shape with the k indexed dims from `dim` replaced by the indices' shape.
+Shape index_result_shape(const Shape& self, int64_t dim, const IndexCoords& ic) {
+  Shape result(self.begin(), self.begin() + dim);
+  result.insert(result.end(), ic.shape.begin(), ic.shape.end());
+  result.insert(result.end(), self.begin() + dim + ic.k, self.end());
+  return result;
+}
+
+// The coordinates, and `values` laid out as the block [..., n, ...] (broadcast first to what
+// self[indices] would be).
+std::pair<Tensor, Tensor> coords_and_block(const Tensor& self, int64_t dim, const TensorList& indices,
+                                           const Tensor& values, const char* op) {
+  IndexCoords ic = index_coords(self, dim, indices, op);
   Tensor v = values;
-  if (b.size() != 1 && v.dim() > 0) {  // index dims other than one: flatten them in the values too
-    Shape result(self.shape().begin(), self.shape().begin() + dim);
-    result.insert(result.end(), b.begin(), b.end());
-    result.insert(result.end(), self.shape().begin() + dim + k, self.shape().end());
+  if (ic.shape.size() != 1 && v.dim() > 0) {  // index dims other than one: flatten them in the values too
+    const Shape result = index_result_shape(self.shape(), dim, ic);
     TG_CHECK(broadcasts_to(v.shape(), result), ValueError, op, ": shape mismatch: value tensor of shape ",
              v.shape(), " cannot be broadcast to indexing result of shape ", result);
-    v = reshape(expand(v, result), put_block_shape(self.shape(), dim, k, n));
+    v = reshape(expand(v, result), put_block_shape(self.shape(), dim, ic.k, ic.coords.shape()[0]));
   }
-  return {coords, v};
+  return {ic.coords, v};
 }
 }  // namespace
+
+Tensor index(const Tensor& self, const TensorList& indices, int64_t dim) {
+  IndexCoords ic = index_coords(self, dim, indices, "index");
+  // index_get reads through contiguous/reshape/index_select, each with its own backward.
+  return reshape(index_get(self, dim, ic.coords), index_result_shape(self.shape(), dim, ic));
+}
 
 Tensor index_put(const Tensor& self, const TensorList& indices, const Tensor& values, bool accumulate,
                  int64_t dim) {

@@ -7,12 +7,15 @@ import collections.abc
 import typing
 
 import numpy
-from tetragrad import ZeroDivisionError
+from tetragrad import TensorIndexError, TensorTypeError, TensorValueError, ZeroDivisionError
 
 __all__: list[str] = [
     "Node",
     "RemovableHandle",
     "Tensor",
+    "TensorIndexError",
+    "TensorTypeError",
+    "TensorValueError",
     "ZeroDivisionError",
     "abs",
     "acos",

@@ -52,7 +52,7 @@ class Linear(Module):
         try:  # free in Python 3.11+ until something raises
             return _linear(input, self.weight, self.bias)
         except (ValueError, TypeError) as e:  # name the layer, not only the op
-            if type(e) not in (ValueError, TypeError):
+            if type(e) not in (ValueError, TypeError, _C.TensorValueError, _C.TensorTypeError):
                 raise
             raise type(e)(f"{self!r}: {e}") from None
 
