@@ -5,7 +5,7 @@
 
 import builtins as _builtins
 
-from . import _C, autograd, backends, nn, optim
+from . import _C, accelerator, autograd, backends, cuda, nn, optim
 from ._C import (
     Tensor,
     TensorIndexError,
@@ -144,6 +144,18 @@ from ._C import (
     zeros,
 )
 from ._C._nn import log_softmax, softmax
+from ._legacy import (
+    BoolTensor,
+    DoubleTensor,
+    FloatTensor,
+    LongTensor,
+    as_tensor,
+    asarray,
+    get_default_device,
+    inference_mode,
+    is_inference_mode_enabled,
+    set_default_device,
+)
 from ._tensor import (
     Size,
     empty_like,

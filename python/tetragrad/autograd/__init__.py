@@ -17,6 +17,7 @@ __all__ = [
     "gradcheck",
     "no_grad",
     "set_grad_enabled",
+    "Variable",
 ]
 
 
@@ -132,3 +133,8 @@ def grad(
 
 
 from .function import Function, FunctionCtx  # noqa: E402 - it uses no_grad above
+
+
+def Variable(data, requires_grad: bool = False, volatile: bool = False):  # noqa: N802 - torch's name
+    """torch's legacy ``Variable(t)``: today a plain tensor, a new leaf sharing ``t``'s data."""
+    return data.detach().requires_grad_(requires_grad)
