@@ -503,6 +503,34 @@ def _red_samples_for(dims, empty, extra, big_ints):
     return gen
 
 
+def _without_keepdim(gen):
+    """A reduction without keepdim= (count_nonzero): the samples that do not pass it."""
+
+    def g(op, dtype):
+        return (s for s in gen(op, dtype) if "keepdim" not in s.kwargs)
+
+    return g
+
+
+def _isclose_samples(op, dtype):
+    # b near a: equal, inside and outside the tolerances (values differing by ~1e-5 relative),
+    # broadcast, plus inf/nan pairs and explicit tolerances.
+    for i, (sa, sb) in enumerate(BINARY_SHAPES):
+        a = op.make(sa, dtype, 0, i)
+        b = op.make(sb, dtype, 1, i)
+        if dtype in FLOAT:
+            a_b = np.broadcast_to(a, np.broadcast_shapes(a.shape, b.shape))
+            scale = np.array([0.0, 5e-6, 2e-5, 1.0])[np.arange(a_b.size) % 4].reshape(a_b.shape)
+            b = np.asarray(a_b * (1 + scale)).astype(a.dtype)
+        yield SampleInput((a, b))
+    yield SampleInput((op.make((3, 4), dtype, 0, 7), op.make((3, 4), dtype, 1, 7)), {"atol": 1.5})
+    if dtype in FLOAT:
+        x, y = special_pairs(dtype)
+        yield SampleInput((x, y), desc="special", special=True)
+        yield SampleInput((x, x.copy()), {"equal_nan": True}, desc="special nan", special=True)
+        yield SampleInput((x, y), {"rtol": 0.5, "atol": 0.0}, desc="special", special=True)
+
+
 def reduction(
     name, ref, *, op=None, dims="tuple", empty=True, extra=None, out=SAME, dtypes=FLOAT, **kw
 ):
@@ -1040,6 +1068,38 @@ OPS: list[OpInfo] = [
     reduction("mean", R.mean),
     reduction(
         "prod", R.prod, dims="int_or_none", dtypes=ALL, out=INT_SUM, avoid=(0.0,), big_ints=False
+    ),
+    *[
+        reduction(
+            name,
+            getattr(R, name),
+            dtypes=ALL,
+            out=BOOL_OUT,
+            differentiable=False,
+            integer_valued=True,
+            domain=((-1.5, 1.5),),
+        )
+        for name in ("any", "all")
+    ],
+    reduction(
+        "count_nonzero",
+        R.count_nonzero,
+        dtypes=ALL,
+        out=LONG,
+        differentiable=False,
+        integer_valued=True,
+        domain=((-1.5, 1.5),),
+        sample_inputs=_without_keepdim(_red_samples_for("tuple", True, {}, True)),
+    ),
+    OpInfo(
+        name="isclose",
+        op="isclose",
+        ref=R.isclose,
+        sample_inputs=_isclose_samples,
+        dtypes=ALL,
+        out_dtype=BOOL_OUT,
+        differentiable=False,
+        method="isclose",
     ),
     reduction("amax", R.amax, empty=False, dtypes=ALL, distinct=True),
     reduction("amin", R.amin, empty=False, dtypes=ALL, distinct=True),

@@ -957,3 +957,27 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """||x1 - x2 + eps||_p over the last dim."""
     return norm(f64(x1) - f64(x2) + eps, p, -1, keepdim)
+
+
+# ---- logic ----------------------------------------------------------------------------------------
+def any(x, dim=None, keepdim=False):  # noqa: A001
+    x = np.asarray(x)
+    return np.any(x != 0, axis=_axis(x, dim), keepdims=keepdim)
+
+
+def all(x, dim=None, keepdim=False):  # noqa: A001
+    x = np.asarray(x)
+    return np.all(x != 0, axis=_axis(x, dim), keepdims=keepdim)
+
+
+def count_nonzero(x, dim=None):
+    x = np.asarray(x)
+    return np.sum(x != 0, axis=_axis(x, dim)).astype(np.int64)
+
+
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    a, b = f64(a), f64(b)
+    with np.errstate(invalid="ignore"):
+        diff = np.abs(a - b)
+        close = (a == b) | (np.isfinite(diff) & (diff <= atol + rtol * np.abs(b)))
+    return close | (equal_nan & np.isnan(a) & np.isnan(b))

@@ -423,3 +423,34 @@ def test_var_mean_is_one_node_and_matches_the_separate_ops(fn, single):
     y = tgt(randn(4, 6, seed=2), requires_grad=True)
     getattr(y, single)(dim=0).sum().backward()
     assert_close(x.grad, y.grad.numpy())
+
+
+def test_allclose_equal():
+    a = tg.tensor([1.0, 2.0, float("inf")])
+    assert tg.allclose(a, a + 1e-9) and a.allclose(a) and not tg.allclose(a, a * 1.1)
+    assert tg.allclose(tg.ones(2), tg.ones(1))  # broadcasts, as torch's
+    assert not tg.allclose(tg.tensor([float("nan")]), tg.tensor([float("nan")]))
+    assert tg.allclose(tg.tensor([float("nan")]), tg.tensor([float("nan")]), equal_nan=True)
+    assert tg.equal(tg.ones(2), tg.ones(2, dtype=tg.float64))  # values after promotion
+    assert not tg.equal(tg.ones(2), tg.ones(3)) and not tg.equal(tg.ones(2), tg.zeros(2))
+    assert not tg.equal(tg.tensor([float("nan")]), tg.tensor([float("nan")]))
+    assert isinstance(tg.allclose(a, a), bool) and isinstance(tg.equal(a, a), bool)
+    with pytest.raises(TypeError, match=r"isclose: .*same dtype.*float32 and float64"):
+        tg.isclose(tg.ones(2), tg.ones(2, dtype=tg.float64))
+    with pytest.raises(
+        ValueError, match="rtol must be greater than or equal to zero, but got -1.0"
+    ):
+        tg.isclose(tg.ones(2), tg.ones(2), rtol=-1)
+    with pytest.raises(RuntimeError, match=r"\[2\].*\[3\]"):
+        tg.isclose(tg.ones(2), tg.ones(3))
+
+
+def test_numpy_keyword_aliases():
+    x = tgt(randn(2, 3, 4))
+    assert_close(x.sum(axis=1, keepdims=True), x.sum(dim=1, keepdim=True))
+    assert_close(tg.mean(x, axis=(0, 2)), tg.mean(x, dim=(0, 2)))
+    assert_close(x.max(axis=2).values, x.amax(2))
+    assert_close(tg.cat([x, x], axis=1), tg.cat([x, x], dim=1))
+    assert_close(x.any(axis=0), x.any(0))
+    with pytest.raises(TypeError, match="both dim= and its alias axis="):
+        x.sum(dim=1, axis=1)

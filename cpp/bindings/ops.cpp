@@ -386,6 +386,33 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
       },
       py::arg("p") = 2.0, py::arg("dim") = py::none(), py::arg("keepdim") = false);
 
+  // ---- logic ----------------------------------------------------------------------------------
+  def_both(
+      m, cls, "any",
+      [](const Tensor& x, py::object dim, bool keepdim) { return any(x, dims_from(dim), keepdim); },
+      py::arg("dim") = py::none(), py::arg("keepdim") = false);
+  def_both(
+      m, cls, "all",
+      [](const Tensor& x, py::object dim, bool keepdim) { return all(x, dims_from(dim), keepdim); },
+      py::arg("dim") = py::none(), py::arg("keepdim") = false);
+  def_both(
+      m, cls, "count_nonzero",
+      [](const Tensor& x, py::object dim) { return count_nonzero(x, dims_from(dim)); },
+      py::arg("dim") = py::none());
+  def_both(
+      m, cls, "isclose",
+      [](const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
+        return isclose(a, b, rtol, atol, equal_nan);
+      },
+      py::arg("other"), py::arg("rtol") = 1e-5, py::arg("atol") = 1e-8, py::arg("equal_nan") = false);
+  def_both(
+      m, cls, "allclose",
+      [](const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
+        return allclose(a, b, rtol, atol, equal_nan);
+      },
+      py::arg("other"), py::arg("rtol") = 1e-5, py::arg("atol") = 1e-8, py::arg("equal_nan") = false);
+  def_both(m, cls, "equal", [](const Tensor& a, const Tensor& b) { return equal(a, b); }, py::arg("other"));
+
   def_both(m, cls, "clone", [](const Tensor& x) { return clone(x); }, Release());
   def_both(m, cls, "contiguous", [](const Tensor& x) { return contiguous(x); }, Release());
 

@@ -17,8 +17,11 @@ from ._C import (
     acosh,
     add,
     addmm,
+    all,
+    allclose,
     amax,
     amin,
+    any,
     arange,
     are_deterministic_algorithms_enabled,
     argmax,
@@ -42,12 +45,14 @@ from ._C import (
     contiguous,
     cos,
     cosh,
+    count_nonzero,
     device,
     div,
     dot,
     dtype,
     empty,
     eq,
+    equal,
     erf,
     erfc,
     erfinv,
@@ -70,6 +75,7 @@ from ._C import (
     index_put,
     index_select,
     is_grad_enabled,
+    isclose,
     isfinite,
     isinf,
     isnan,
@@ -203,3 +209,8 @@ def is_tensor(obj) -> "builtins.bool":  # noqa: F821
 
 def numel(input: Tensor) -> int:
     return input.numel()
+
+
+from . import _aliases  # noqa: E402 - wraps the functions imported above
+
+_aliases.install(globals())

@@ -158,6 +158,17 @@ std::pair<Tensor, Tensor> std_mean(const Tensor& t, const Dims& dims = {}, doubl
                                    bool keepdim = false);
 Tensor logsumexp(const Tensor& t, const Dims& dims, bool keepdim = false);
 Tensor norm(const Tensor& t, double p = 2.0, const Dims& dims = {}, bool keepdim = false);
+// Whether any / all elements are nonzero (over `dims`; all dims when empty): bool.
+Tensor any(const Tensor& t, const Dims& dims = {}, bool keepdim = false);
+Tensor all(const Tensor& t, const Dims& dims = {}, bool keepdim = false);
+Tensor count_nonzero(const Tensor& t, const Dims& dims = {});  // int64
+// |a - b| <= atol + rtol |b| elementwise (equal infinities close; NaNs close when equal_nan):
+// bool. a and b of one dtype, as torch's.
+Tensor isclose(const Tensor& a, const Tensor& b, double rtol = 1e-5, double atol = 1e-8,
+               bool equal_nan = false);
+bool allclose(const Tensor& a, const Tensor& b, double rtol = 1e-5, double atol = 1e-8,
+              bool equal_nan = false);
+bool equal(const Tensor& a, const Tensor& b);  // same shape and the same values (after promotion)
 
 // ---- linear algebra ----------------------------------------------------------------------
 Tensor matmul(const Tensor& a, const Tensor& b);  // 1-D, 2-D and broadcast-batched

@@ -42,6 +42,8 @@ enum class ReduceOp : uint8_t {
   NormOne,
   Mean,
   SumSqDev,
+  Any,  // bool only
+  All,
   StdDev  // sqrt(SumSqDev), taken before rounding to T (a float32 std of 1e30s stays finite)
 };
 

@@ -447,4 +447,25 @@ Tensor norm(const Tensor& t, double p, const Dims& dims, bool keepdim) {
   return out;
 }
 
+// ---- logic ------------------------------------------------------------------------------------
+namespace {
+Tensor logical_reduce(ReduceOp op, const char* name, const Tensor& t, const Dims& dims, bool keepdim) {
+  NoGradGuard ng;  // a bool result carries no gradient
+  const Tensor b = t.dtype() == DType::Bool ? t : compare(BinaryOp::Ne, t, wrap_scalar(0.0));
+  return run(op, plan(b, dims, keepdim, name), DType::Bool);
+}
+}  // namespace
+
+Tensor any(const Tensor& t, const Dims& dims, bool keepdim) {
+  return logical_reduce(ReduceOp::Any, "any", t, dims, keepdim);
+}
+Tensor all(const Tensor& t, const Dims& dims, bool keepdim) {
+  return logical_reduce(ReduceOp::All, "all", t, dims, keepdim);
+}
+
+Tensor count_nonzero(const Tensor& t, const Dims& dims) {
+  NoGradGuard ng;
+  return sum(compare(BinaryOp::Ne, t, wrap_scalar(0.0)), dims, false);
+}
+
 }  // namespace tg

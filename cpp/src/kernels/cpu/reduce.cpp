@@ -27,6 +27,15 @@ struct SumR {
   void combine(A& a, const A& b) const { a = math::add_wrap(a, b); }
   T finish(const A& a, int64_t) const { return T(a); }
 };
+// any/all over bool (the ops compare to zero first); an empty row gives false / true.
+template <bool kAll>
+struct LogicalR {
+  using A = unsigned char;  // not bool: a std::vector<A> of parts stays a plain array
+  A init() const { return kAll; }
+  void step(A& a, bool x, int64_t) const { a = kAll ? (a && x) : (a || x); }
+  void combine(A& a, const A& b) const { step(a, b, 0); }
+  bool finish(const A& a, int64_t) const { return a != 0; }
+};
 template <class T>
 struct MeanR : SumR<T> {
   T finish(const acc_t<T>& a, int64_t R) const { return T(a / acc_t<T>(R)); }
@@ -189,7 +198,8 @@ void reduce_impl(const Op& op, T* out, int64_t* index, const T* x, const T* aux,
   const int nt = threads_for(work);
   auto value = [&](int64_t o, int64_t r, int64_t i) {
     T v = x[(o * R + r) * inner + i];
-    if (aux) v -= aux[o * inner + i];
+    if constexpr (!std::is_same_v<T, bool>)
+      if (aux) v -= aux[o * inner + i];
     return v;
   };
   // Few long rows: split each row into parts, reduce the parts in parallel, combine them in
@@ -304,6 +314,9 @@ void reduce_typed(ReduceOp op, T* out, int64_t* index, const T* x, const T* aux,
       return reduce_impl(SqDevR<T>{p, false}, out, index, x, aux, outer, R, inner);
     case ReduceOp::StdDev:
       return reduce_impl(SqDevR<T>{p, true}, out, index, x, aux, outer, R, inner);
+    case ReduceOp::Any:  // bool, dispatched before the numeric types
+    case ReduceOp::All:
+      break;
   }
 }
 
@@ -311,6 +324,14 @@ void reduce_typed(ReduceOp op, T* out, int64_t* index, const T* x, const T* aux,
 
 void reduce(ReduceOp op, DType dtype, void* out, int64_t* index, const void* x, const void* aux,
             int64_t outer, int64_t R, int64_t inner, double p) {
+  if (op == ReduceOp::Any || op == ReduceOp::All) {
+    TG_CHECK(dtype == DType::Bool, TypeError, "reduce kernel: any/all take bool, got ", dtype_name(dtype));
+    if (op == ReduceOp::All)
+      return reduce_impl(LogicalR<true>{}, (bool*)out, index, (const bool*)x, (const bool*)nullptr, outer, R,
+                         inner);
+    return reduce_impl(LogicalR<false>{}, (bool*)out, index, (const bool*)x, (const bool*)nullptr, outer, R,
+                       inner);
+  }
   TG_DISPATCH_NUMERIC(dtype, "reduce", [&] {
     reduce_typed<scalar_t>(op, (scalar_t*)out, index, (const scalar_t*)x, (const scalar_t*)aux, outer, R,
                            inner, p);
