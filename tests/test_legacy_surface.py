@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 import tetragrad as tg
+from conftest import tetragrad_only
 
 
+@tetragrad_only("a CPU-only build answers; torch here may differ")
 def test_device_checks_answer_truthfully():
     assert tg.cuda.is_available() is False and tg.cuda.device_count() == 0
     assert tg.backends.mps.is_available() is False and tg.backends.mps.is_built() is False
@@ -42,6 +44,7 @@ def test_legacy_tensor_types(cls, dtype):
     assert tg.ones(2).type(f"torch.{cls.__name__}").dtype == dtype
 
 
+@tetragrad_only("tetragrad's type names and messages")
 def test_type_and_format():
     x = tg.ones(2)
     assert x.type() == "tetragrad.FloatTensor" and x.long().type() == "tetragrad.LongTensor"
@@ -82,6 +85,7 @@ def test_inference_mode():
     assert not f().requires_grad and not g().requires_grad
 
 
+@tetragrad_only("tetragrad's messages")
 def test_as_tensor_and_asarray_share_where_torch_does():
     a = np.zeros(3, np.float32)
     t = tg.as_tensor(a)

@@ -6,7 +6,17 @@ import numpy as np
 import pytest
 import reference as R
 import tetragrad as tg
-from conftest import assert_close, check_grad, distinct, nc, raises, rand_away, randn, tgt
+from conftest import (
+    assert_close,
+    check_grad,
+    distinct,
+    nc,
+    raises,
+    rand_away,
+    randn,
+    tetragrad_only,
+    tgt,
+)
 
 F32, F64, I64, B = tg.float32, tg.float64, tg.int64, tg.bool
 INF = math.inf
@@ -425,6 +435,7 @@ def test_var_mean_is_one_node_and_matches_the_separate_ops(fn, single):
     assert_close(x.grad, y.grad.numpy())
 
 
+@tetragrad_only("tetragrad's messages and promotion in equal")
 def test_allclose_equal():
     a = tg.tensor([1.0, 2.0, float("inf")])
     assert tg.allclose(a, a + 1e-9) and a.allclose(a) and not tg.allclose(a, a * 1.1)
@@ -445,6 +456,7 @@ def test_allclose_equal():
         tg.isclose(tg.ones(2), tg.ones(3))
 
 
+@tetragrad_only("tetragrad's alias error message")
 def test_numpy_keyword_aliases():
     x = tgt(randn(2, 3, 4))
     assert_close(x.sum(axis=1, keepdims=True), x.sum(dim=1, keepdim=True))
