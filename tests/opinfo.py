@@ -787,6 +787,52 @@ TORCH_VAR_MEAN_INF = (
 )
 UNIT = ((-0.9, 0.9),)
 
+# ---- scans and orderings along a dim --------------------------------------------------------------
+
+DIM_CASES = [  # (shape, dim): 0-d, empty, last dim, first dim, a middle dim (inner > 1), negative
+    ((), 0),
+    ((0, 3), 1),
+    ((5,), 0),
+    ((3, 4), 1),
+    ((3, 4), 0),
+    ((2, 3, 4), -2),
+    ((2, 5, 3), 1),
+]
+
+
+def _dim_samples(extra=None, k_of=None, big=(3, 2500)):
+    """x with dim= over DIM_CASES (plus `extra` kwargs; `k_of(D)` a k argument), a long row
+    (sort's radix path), and NaN/inf rows for floats."""
+
+    def gen(op, dtype):
+        for i, (shape, dim) in enumerate(DIM_CASES):
+            kw = {"dim": dim, **(extra or {})}
+            D = shape[dim] if shape else 1
+            if k_of is not None:
+                kw["k"] = k_of(D)
+            yield SampleInput((op.make(shape, dtype, seed=i),), kw)
+        kw = {"dim": -1, **(extra or {})}
+        if k_of is not None:
+            kw["k"] = k_of(big[-1])
+        yield SampleInput((op.make(big, dtype, seed=20),), kw, big=True)
+        if dtype in FLOAT:
+            kw = {"dim": 1, **(extra or {})}
+            if k_of is not None:
+                kw["k"] = k_of(13)
+            yield SampleInput((special_rows(dtype),), kw, "special", special=True)
+
+    return gen
+
+
+def _cumprod_samples(op, dtype):
+    yield from _dim_samples()(op, dtype)
+    if dtype in FLOAT:  # exact zeros: the backward's special cases (one zero, two, at the ends)
+        x = op.make((4, 6), dtype, seed=30)
+        x[0, 2] = x[1, 1] = x[1, 4] = x[2, 0] = x[3, 5] = 0
+        yield SampleInput((x,), {"dim": 1}, "zeros")
+        yield SampleInput((x.T.copy(),), {"dim": 0}, "zeros")
+
+
 OPS: list[OpInfo] = [
     # -- elementwise unary --
     unary("neg", R.neg, out=SAME, variants=(operator.neg,)),
@@ -1359,6 +1405,128 @@ OPS: list[OpInfo] = [
         sample_inputs=_linear_samples,
         out_dtype=SAME,
     ),
+    # -- scans and orderings --
+    *[
+        OpInfo(
+            name=name,
+            op=name,
+            ref=getattr(R, name),
+            sample_inputs=_cumprod_samples if name == "cumprod" else _dim_samples(),
+            dtypes=ALL,
+            out_dtype=INT_SUM,
+            method=name,
+            tol={"float32": (1e-4, 1e-5)},
+        )
+        for name in ("cumsum", "cumprod")
+    ],
+    OpInfo(
+        name="cumsum_dtype",
+        op="cumsum",
+        ref=R.cumsum,
+        sample_inputs=_dim_samples({"dtype": tg.float64}),
+        dtypes=ALL,
+        out_dtype=lambda s, d: "float64",
+        method="cumsum",
+    ),
+    OpInfo(
+        name="logcumsumexp",
+        op="logcumsumexp",
+        ref=R.logcumsumexp,
+        sample_inputs=_dim_samples(),
+        method="logcumsumexp",
+    ),
+    *[
+        OpInfo(
+            name=name,
+            op=lambda x, _n=name, **k: tuple(getattr(tg, _n)(x, **k)),
+            ref=getattr(R, name),
+            sample_inputs=_dim_samples(),
+            dtypes=ALL,
+            distinct=True,
+            out_dtype=VALUES_INDICES,
+            variants=(lambda x, _n=name, **k: tuple(getattr(x, _n)(**k)),),
+        )
+        for name in ("cummax", "cummin")
+    ],
+    *[
+        OpInfo(
+            name=f"sort{label}",
+            op=lambda x, **k: tuple(tg.sort(x, **k)),
+            ref=R.sort,
+            sample_inputs=_dim_samples(extra),
+            dtypes=ALL,
+            distinct=True,
+            out_dtype=VALUES_INDICES,
+            variants=(lambda x, **k: tuple(x.sort(**k)),),
+        )
+        # stable=True: bool rows tie (torch's default order among ties is unspecified)
+        for label, extra in (
+            ("", {"stable": True}),
+            ("_descending", {"descending": True, "stable": True}),
+        )
+    ],
+    OpInfo(
+        name="argsort",
+        op="argsort",
+        ref=R.argsort,
+        sample_inputs=_dim_samples({"descending": True, "stable": True}),
+        dtypes=ALL,
+        distinct=True,
+        differentiable=False,
+        out_dtype=LONG,
+        method="argsort",
+    ),
+    *[
+        OpInfo(
+            name=f"topk{label}",
+            op=lambda x, **k: tuple(tg.topk(x, **k)),
+            ref=R.topk,
+            sample_inputs=_dim_samples(extra, k_of=lambda D: min(D, 3)),
+            dtypes=ALL_NUM,
+            distinct=True,
+            out_dtype=VALUES_INDICES,
+            variants=(lambda x, **k: tuple(x.topk(**k)),),
+        )
+        for label, extra in (("", {}), ("_smallest", {"largest": False}))
+    ],
+    OpInfo(
+        name="topk_all",  # k = D: the partial-sort path
+        op=lambda x, **k: tuple(tg.topk(x, **k)),
+        ref=R.topk,
+        sample_inputs=_dim_samples(k_of=lambda D: D),
+        dtypes=ALL_NUM,
+        distinct=True,
+        out_dtype=VALUES_INDICES,
+    ),
+    OpInfo(
+        name="kthvalue",
+        op=lambda x, **k: tuple(tg.kthvalue(x, **k)),
+        ref=R.kthvalue,
+        sample_inputs=_dim_samples({"keepdim": True}, k_of=lambda D: max(1, (D + 1) // 2)),
+        dtypes=ALL_NUM,
+        distinct=True,
+        out_dtype=VALUES_INDICES,
+        variants=(lambda x, **k: tuple(x.kthvalue(**k)),),
+    ),
+    *[
+        OpInfo(
+            name=f"{name}_dim",
+            op=lambda x, _n=name, **k: tuple(getattr(tg, _n)(x, **k)),
+            ref=getattr(R, name),
+            sample_inputs=(
+                lambda op, dtype: (s for s in _dim_samples()(op, dtype) if 0 not in s.args[0].shape)
+            ),
+            dtypes=ALL_NUM,
+            distinct=True,
+            out_dtype=VALUES_INDICES,
+            variants=(lambda x, _n=name, **k: tuple(getattr(x, _n)(**k)),),
+        )
+        for name in ("median", "nanmedian")
+    ],
+    *[
+        reduction(name, getattr(R, name), dims="none", empty=False, dtypes=ALL_NUM, distinct=True)
+        for name in ("median", "nanmedian")
+    ],
     # -- losses (nn.functional) --
     loss("mse_loss", R.mse_loss, gen=_pointwise_loss_samples()),
     loss("l1_loss", R.l1_loss, gen=_pointwise_loss_samples()),

@@ -981,3 +981,130 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
         diff = np.abs(a - b)
         close = (a == b) | (np.isfinite(diff) & (diff <= atol + rtol * np.abs(b)))
     return close | (equal_nan & np.isnan(a) & np.isnan(b))
+
+
+# ---- scans and orderings along a dim ------------------------------------------------------------
+
+
+def cumsum(x, dim, dtype=None):
+    x = np.asarray(x)
+    return np.cumsum(f64(x), axis=dim) if x.ndim else f64(x).copy()
+
+
+def cumprod(x, dim, dtype=None):
+    x = np.asarray(x)
+    return np.cumprod(f64(x), axis=dim) if x.ndim else f64(x).copy()
+
+
+def logcumsumexp(x, dim):
+    x = f64(x)
+    if x.ndim == 0:
+        return x.copy()
+    return np.logaddexp.accumulate(x, axis=dim)
+
+
+def _cum_extreme(x, dim, is_max):
+    """torch's cummax/cummin: a later equal value takes the position, a NaN sticks."""
+    x = f64(x)
+    flat = x.reshape(1) if x.ndim == 0 else np.moveaxis(x, dim, -1)
+    vals, idx = np.empty_like(flat), np.zeros(flat.shape, dtype=np.int64)
+    for r in np.ndindex(flat.shape[:-1]):
+        best, arg = None, 0
+        for j, v in enumerate(flat[r]):
+            if (
+                best is None
+                or math.isnan(v)
+                or (not math.isnan(best) and (v >= best if is_max else v <= best))
+            ):
+                best, arg = v, j
+            vals[r + (j,)], idx[r + (j,)] = best, arg
+    if x.ndim == 0:
+        return vals.reshape(()), idx.reshape(())
+    return np.moveaxis(vals, -1, dim), np.moveaxis(idx, -1, dim)
+
+
+def cummax(x, dim):
+    return _cum_extreme(x, dim, True)
+
+
+def cummin(x, dim):
+    return _cum_extreme(x, dim, False)
+
+
+def _order(row, descending):
+    """Stable order of a 1-D row, torch's: NaN above +inf, -0.0 equal to 0.0."""
+    row = f64(row)
+    nan = np.isnan(row)
+    v = np.where(nan, 0.0, row)
+    pos = np.arange(row.size)
+    if descending:
+        return np.lexsort((pos, -v, ~nan))
+    return np.lexsort((pos, v, nan))
+
+
+def _sorted_along(x, dim, descending):
+    x = f64(x)
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), dtype=np.int64)
+    xm = np.moveaxis(x, dim, -1)
+    idx = np.zeros(xm.shape, dtype=np.int64)
+    for r in np.ndindex(xm.shape[:-1]):
+        idx[r] = _order(xm[r], descending)
+    vals = np.take_along_axis(xm, idx, axis=-1)
+    return np.moveaxis(vals, -1, dim), np.moveaxis(idx, -1, dim)
+
+
+def sort(x, dim=-1, descending=False, stable=None):
+    return _sorted_along(x, dim, descending)
+
+
+def argsort(x, dim=-1, descending=False, stable=False):
+    return _sorted_along(x, dim, descending)[1]
+
+
+def topk(x, k, dim=-1, largest=True, sorted=True):
+    v, i = _sorted_along(x, dim, largest)
+    if np.asarray(x).ndim == 0:
+        return v, i
+    sl = [slice(None)] * v.ndim
+    sl[dim] = slice(0, k)
+    return v[tuple(sl)], i[tuple(sl)]
+
+
+def kthvalue(x, k, dim=-1, keepdim=False):
+    v, i = _sorted_along(x, dim, False)
+    if np.asarray(x).ndim == 0:
+        return v, i
+    v, i = np.take(v, [k - 1], axis=dim), np.take(i, [k - 1], axis=dim)
+    return (v, i) if keepdim else (np.squeeze(v, dim), np.squeeze(i, dim))
+
+
+def median_dim(x, dim, keepdim=False, ignore_nan=False):
+    """torch.median(x, dim): the lower middle value; a row with a NaN has its first NaN."""
+    x = f64(x)
+    v, i = _sorted_along(x, dim, False)
+    if x.ndim == 0:
+        return v, i
+    vm, im = np.moveaxis(v, dim, -1), np.moveaxis(i, dim, -1)
+    k = (~np.isnan(vm)).sum(-1)
+    n = vm.shape[-1]
+    if ignore_nan:
+        pos = np.maximum((k - 1) // 2, 0)
+    else:
+        pos = np.where(k < n, k, (n - 1) // 2)
+    vals = np.take_along_axis(vm, pos[..., None], -1)
+    idx = np.take_along_axis(im, pos[..., None], -1)
+    vals, idx = np.moveaxis(vals, -1, dim), np.moveaxis(idx, -1, dim)
+    return (vals, idx) if keepdim else (np.squeeze(vals, dim), np.squeeze(idx, dim))
+
+
+def median(x, dim=None, keepdim=False):
+    if dim is None:
+        return median_dim(f64(x).reshape(-1), 0)[0]
+    return median_dim(x, dim, keepdim)
+
+
+def nanmedian(x, dim=None, keepdim=False):
+    if dim is None:
+        return median_dim(f64(x).reshape(-1), 0, ignore_nan=True)[0]
+    return median_dim(x, dim, keepdim, ignore_nan=True)

@@ -147,10 +147,19 @@ inline std::shared_ptr<py::object> hold_from_cpp(py::object o) {
   });
 }
 
+// The method takes self; the function names it `input`, as torch does.
+template <class F, class... Extra>
+void def_both(py::module_& m, PyTensorClass& cls, const char* name, F&& f, const Extra&... extra) {
+  cls.def(name, f, extra...);
+  m.def(name, std::forward<F>(f), py::arg("input"), extra...);
+}
+
 void bind_tensor(py::module_& m, PyTensorClass& cls);
 void bind_indexing(PyTensorClass& cls);
 void bind_creation(py::module_& m);
 void bind_ops(py::module_& m, PyTensorClass& cls);
+void bind_scan(py::module_& m, PyTensorClass& cls);
+void bind_random(py::module_& m, PyTensorClass& cls);
 void bind_nn(py::module_& m, PyTensorClass& cls);
 
 }  // namespace tg::py_bind

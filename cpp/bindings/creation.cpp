@@ -1,4 +1,4 @@
-// Creation functions: zeros/ones/empty/full, rand/randn/randint, arange/linspace/eye, with
+// Creation functions: zeros/ones/empty/full, arange/linspace/eye (the random ones: random.cpp), with
 // torch's size conventions (f(2, 3) or f((2, 3))) and keyword arguments.
 #include "common.h"
 
@@ -35,36 +35,6 @@ void bind_creation(py::module_& m) {
       },
       py::arg("size"), py::arg("fill_value"), py::kw_only(), py::arg("dtype") = py::none(),
       py::arg("device") = py::none(), py::arg("requires_grad") = false);
-  auto random = [&](const char* name, bool normal) {
-    m.def(
-        name,
-        [finish, normal, name](py::args size, py::object dtype, py::object device, bool requires_grad) {
-          Shape s = shape_from_args(size, name);
-          device_from(device);
-          DType dt = dtype_or(dtype, default_dtype());
-          return finish(normal ? randn(s, dt) : rand(s, dt), requires_grad);
-        },
-        py::kw_only(), py::arg("dtype") = py::none(), py::arg("device") = py::none(),
-        py::arg("requires_grad") = false);
-  };
-  random("rand", false);
-  random("randn", true);
-  // randint(high, size) or randint(low, high, size), as torch.
-  m.def(
-      "randint",
-      [](int64_t low, py::object high, py::object size, py::object dtype, py::object device) {
-        device_from(device);
-        if (size.is_none()) {
-          TG_CHECK(!high.is_none(), TypeError, "randint: missing the size argument");
-          size = high;
-          high = py::int_(low);
-          low = 0;
-        }
-        return randint(low, high.cast<int64_t>(), shape_from_object(size, "randint"),
-                       dtype_or(dtype, DType::Int64));
-      },
-      py::arg("low"), py::arg("high") = py::none(), py::arg("size") = py::none(), py::kw_only(),
-      py::arg("dtype") = py::none(), py::arg("device") = py::none());
   m.def(
       "arange",
       [finish](Operand start, py::object end, Operand step, py::object dtype, py::object device,

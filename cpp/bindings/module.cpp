@@ -217,7 +217,6 @@ PYBIND11_MODULE(_C, m) {
       },
       py::arg("name"), py::arg("inputs"), py::arg("outputs"), py::arg("backward"));
 
-  m.def("manual_seed", [](int64_t s) { manual_seed(uint64_t(s)); }, py::arg("seed"));
   m.def("set_num_threads", &set_num_threads, py::arg("n"));
   m.def("get_num_threads", &get_num_threads);
   m.def("_use_deterministic_algorithms", &use_deterministic_algorithms, py::arg("mode"));
@@ -242,5 +241,7 @@ PYBIND11_MODULE(_C, m) {
   PyTensorClass cls(m, "Tensor");
   bind_tensor(m, cls);
   bind_ops(m, cls);
+  bind_scan(m, cls);
+  bind_random(m, cls);
   bind_nn(m, cls);
 }

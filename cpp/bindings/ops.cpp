@@ -11,13 +11,6 @@ namespace {
 
 using Release = py::call_guard<py::gil_scoped_release>;
 
-// The method takes self; the function names it `input`, as torch does.
-template <class F, class... Extra>
-void def_both(py::module_& m, PyTensorClass& cls, const char* name, F&& f, const Extra&... extra) {
-  cls.def(name, f, extra...);
-  m.def(name, std::forward<F>(f), py::arg("input"), extra...);
-}
-
 double correction_of(const py::object& unbiased, const py::object& correction) {
   if (!correction.is_none()) return correction.cast<double>();
   if (!unbiased.is_none()) return unbiased.cast<bool>() ? 1.0 : 0.0;
@@ -199,12 +192,6 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
         },
         Release(), py::arg("min") = py::none(), py::arg("max") = py::none());
   cls.def("zero_", [](Tensor& x) { return zero_(x); }, Release());
-  cls.def(
-      "uniform_", [](Tensor& x, double a, double b) { return uniform_(x, a, b); }, Release(),
-      py::arg("from_") = 0.0, py::arg("to") = 1.0);
-  cls.def(
-      "normal_", [](Tensor& x, double m, double s) { return normal_(x, m, s); }, Release(),
-      py::arg("mean") = 0.0, py::arg("std") = 1.0);
   cls.def(
       "fill_",
       [](Tensor& x, const Operand& v) {

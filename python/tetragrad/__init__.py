@@ -7,6 +7,7 @@ import builtins as _builtins
 
 from . import _C, accelerator, autograd, backends, cuda, nn, optim
 from ._C import (
+    Generator,
     Tensor,
     TensorIndexError,
     TensorTypeError,
@@ -26,10 +27,12 @@ from ._C import (
     are_deterministic_algorithms_enabled,
     argmax,
     argmin,
+    argsort,
     asin,
     asinh,
     atan,
     atanh,
+    bernoulli,
     bitwise_and,
     bitwise_not,
     bitwise_or,
@@ -46,6 +49,11 @@ from ._C import (
     cos,
     cosh,
     count_nonzero,
+    cummax,
+    cummin,
+    cumprod,
+    cumsum,
+    default_generator,
     device,
     div,
     dot,
@@ -81,12 +89,14 @@ from ._C import (
     isnan,
     isneginf,
     isposinf,
+    kthvalue,
     le,
     linspace,
     log,
     log1p,
     log2,
     log10,
+    logcumsumexp,
     logical_and,
     logical_not,
     logical_or,
@@ -97,25 +107,33 @@ from ._C import (
     matmul,
     maximum,
     mean,
+    median,
     minimum,
     mm,
+    msort,
     mul,
+    multinomial,
+    nanmedian,
     narrow,
     ne,
     neg,
     negative,
     norm,
+    normal,
     ones,
     permute,
+    poisson,
     pow,
     prod,
     rand,
     randint,
     randn,
+    randperm,
     reciprocal,
     relu,
     remainder,
     reshape,
+    return_types,
     rsqrt,
     scatter_add,
     select,
@@ -126,6 +144,7 @@ from ._C import (
     signbit,
     sin,
     sinh,
+    sort,
     split,
     sqrt,
     square,
@@ -139,6 +158,7 @@ from ._C import (
     t,
     tan,
     tanh,
+    topk,
     transpose,
     true_divide,
     trunc,
@@ -166,11 +186,11 @@ from ._tensor import (
     Size,
     empty_like,
     full_like,
-    manual_seed,
     max,
     min,
     ones_like,
     rand_like,
+    randint_like,
     randn_like,
     tensor,
     unflatten,
@@ -184,6 +204,29 @@ int64 = long = dtype.int64
 bool = dtype.bool  # noqa: A001  (torch.bool)
 
 __version__ = "0.1.0"
+
+
+def manual_seed(seed: int) -> Generator:
+    """Seed the default generator (later draws are reproducible); returns it, as torch."""
+    return _C.manual_seed(seed)
+
+
+def seed() -> int:
+    """Seed the default generator from the OS's entropy; returns the seed."""
+    return default_generator.seed()
+
+
+def initial_seed() -> int:
+    return default_generator.initial_seed()
+
+
+def get_rng_state() -> Tensor:
+    """The default generator's state (an int64 tensor [seed, offset])."""
+    return default_generator.get_state()
+
+
+def set_rng_state(new_state: Tensor) -> None:
+    default_generator.set_state(new_state)
 
 
 def use_deterministic_algorithms(

@@ -11,7 +11,8 @@ from ._C import Tensor
 # the functions and methods torch gives the aliases (norm, flatten and transpose have none)
 DIM_FUNCTIONS = (
     "sum mean prod amax amin max min argmax argmin var std var_mean std_mean logsumexp any all "
-    "count_nonzero squeeze unsqueeze softmax log_softmax cat concat stack"
+    "count_nonzero squeeze unsqueeze softmax log_softmax cat concat stack cumsum cumprod logcumsumexp "
+    "cummax cummin sort argsort topk kthvalue median nanmedian"
 ).split()
 
 

@@ -41,11 +41,6 @@ class Size(tuple):
 _C._set_size_type(Size)
 
 
-def manual_seed(seed: int) -> None:
-    """Seed the global generator: later rand/randn/randint draws are reproducible."""
-    _C.manual_seed(int(seed))
-
-
 def _infer_dtype(arr: np.ndarray, from_numpy_array: builtins.bool):
     kind = arr.dtype.kind
     if kind == "b":
@@ -114,6 +109,30 @@ ones_like = _like("ones")
 empty_like = _like("empty")
 rand_like = _like("rand")
 randn_like = _like("randn")
+
+
+def randint_like(
+    input: Tensor,
+    low: int = 0,
+    high: int | None = None,
+    *,
+    generator=None,
+    dtype=None,
+    device=None,
+    requires_grad: builtins.bool = False,
+) -> Tensor:
+    """Integers in [low, high) of ``input``'s shape; ``randint_like(x, high)`` as torch."""
+    if high is None:
+        low, high = 0, low
+    return _C.randint(
+        low,
+        high,
+        tuple(input.shape),
+        generator=generator,
+        dtype=dtype or input.dtype,
+        device=device,
+        requires_grad=requires_grad,
+    )
 
 
 def full_like(

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tetragrad/autograd.h"
+#include "tetragrad/generator.h"
 #include "tetragrad/op_kinds.h"
 #include "tetragrad/scalar.h"
 #include "tetragrad/tensor.h"
@@ -31,12 +32,37 @@ Tensor new_full(const Tensor& like, const Shape& shape, double value, DType dtyp
 Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, DType dtype, Device device = {});
 Tensor linspace(double start, double end, int64_t steps, DType dtype = DType::Float32, Device device = {});
 Tensor eye(int64_t n, int64_t m = -1, DType dtype = DType::Float32, Device device = {});
-Tensor rand(const Shape& shape, DType dtype = DType::Float32, Device device = {});
-Tensor randn(const Shape& shape, DType dtype = DType::Float32, Device device = {});
-Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dtype = DType::Int64, Device device = {});
-void manual_seed(uint64_t seed);
-Tensor& uniform_(Tensor& t, double from = 0.0, double to = 1.0);  // in place, from the global generator
-Tensor& normal_(Tensor& t, double mean = 0.0, double std = 1.0);
+// ---- random (tetragrad/generator.h: a null generator is the default one) ---------------------
+Tensor rand(const Shape& shape, DType dtype = DType::Float32, Device device = {}, Generator* gen = nullptr);
+Tensor randn(const Shape& shape, DType dtype = DType::Float32, Device device = {}, Generator* gen = nullptr);
+Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dtype = DType::Int64, Device device = {},
+               Generator* gen = nullptr);
+// A random permutation of 0..n-1 (Fisher-Yates).
+Tensor randperm(int64_t n, DType dtype = DType::Int64, Device device = {}, Generator* gen = nullptr);
+// num_samples category indices per row of probs [K] or [rows, K] (non-negative weights, not
+// necessarily normalised): with replacement, independent draws; without, distinct categories.
+Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement = false,
+                   Generator* gen = nullptr);
+// 1 with probability p (elementwise), in p's dtype.
+Tensor bernoulli(const Tensor& p, Generator* gen = nullptr);
+// N(mean, std^2) elementwise, mean and std broadcast together.
+Tensor normal(const Tensor& mean, const Tensor& std, Generator* gen = nullptr);
+// Poisson(rate) elementwise, in rate's dtype.
+Tensor poisson(const Tensor& rate, Generator* gen = nullptr);
+void manual_seed(uint64_t seed);  // the default generator's
+// In-place fillers (torch's Tensor.<name>_): each draws t.numel() values for t's shape.
+Tensor& uniform_(Tensor& t, double from = 0.0, double to = 1.0, Generator* gen = nullptr);
+Tensor& normal_(Tensor& t, double mean = 0.0, double std = 1.0, Generator* gen = nullptr);
+Tensor& bernoulli_(Tensor& t, double p = 0.5, Generator* gen = nullptr);
+Tensor& bernoulli_(Tensor& t, const Tensor& p, Generator* gen = nullptr);  // p broadcasts to t
+Tensor& exponential_(Tensor& t, double lambd = 1.0, Generator* gen = nullptr);
+Tensor& log_normal_(Tensor& t, double mean = 1.0, double std = 2.0, Generator* gen = nullptr);
+Tensor& cauchy_(Tensor& t, double median = 0.0, double sigma = 1.0, Generator* gen = nullptr);
+Tensor& geometric_(Tensor& t, double p, Generator* gen = nullptr);
+// Integers uniform in [from, to) (to: none = 2^mantissa bits for floats, the dtype's max + 1 for
+// ints; torch's random_).
+Tensor& random_(Tensor& t, int64_t from, std::optional<int64_t> to, Generator* gen = nullptr);
+
 // A 0-d tensor; `wrapped` marks a Python number (it does not decide the result dtype).
 Tensor scalar_tensor(double value, DType dtype, bool wrapped = false);
 Tensor wrap_scalar(double value);   // float scalar
@@ -169,6 +195,25 @@ Tensor isclose(const Tensor& a, const Tensor& b, double rtol = 1e-5, double atol
 bool allclose(const Tensor& a, const Tensor& b, double rtol = 1e-5, double atol = 1e-8,
               bool equal_nan = false);
 bool equal(const Tensor& a, const Tensor& b);  // same shape and the same values (after promotion)
+
+// ---- scans and orderings along a dim -------------------------------------------------------
+// cumsum/cumprod of an integer or bool tensor are int64 (or `dtype`, cast to first).
+Tensor cumsum(const Tensor& t, int64_t dim, std::optional<DType> dtype = {});
+Tensor cumprod(const Tensor& t, int64_t dim, std::optional<DType> dtype = {});
+Tensor logcumsumexp(const Tensor& t, int64_t dim);
+std::pair<Tensor, Tensor> cummax(const Tensor& t, int64_t dim);  // (values, indices)
+std::pair<Tensor, Tensor> cummin(const Tensor& t, int64_t dim);
+// Stable; NaN sorts above +inf (last ascending, first descending), as torch's.
+std::pair<Tensor, Tensor> sort(const Tensor& t, int64_t dim = -1, bool descending = false);
+Tensor argsort(const Tensor& t, int64_t dim = -1, bool descending = false);
+// The k largest (smallest) along dim, best first; equal values in order of position.
+std::pair<Tensor, Tensor> topk(const Tensor& t, int64_t k, int64_t dim = -1, bool largest = true);
+std::pair<Tensor, Tensor> kthvalue(const Tensor& t, int64_t k, int64_t dim = -1, bool keepdim = false);
+// The lower middle value (and its position); a NaN in the row is its median unless ignore_nan
+// (nanmedian).
+std::pair<Tensor, Tensor> median_dim(const Tensor& t, int64_t dim, bool keepdim = false,
+                                     bool ignore_nan = false);
+Tensor median_all(const Tensor& t, bool ignore_nan = false);
 
 // ---- linear algebra ----------------------------------------------------------------------
 Tensor matmul(const Tensor& a, const Tensor& b);  // 1-D, 2-D and broadcast-batched

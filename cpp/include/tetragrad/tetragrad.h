@@ -5,6 +5,7 @@
 #include "tetragrad/dtype.h"
 #include "tetragrad/errors.h"
 #include "tetragrad/functional.h"
+#include "tetragrad/generator.h"
 #include "tetragrad/init.h"
 #include "tetragrad/nn.h"
 #include "tetragrad/ops.h"

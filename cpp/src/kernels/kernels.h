@@ -47,6 +47,9 @@ enum class ReduceOp : uint8_t {
   StdDev  // sqrt(SumSqDev), taken before rounding to T (a float32 std of 1e30s stays finite)
 };
 
+// Running ops along a dim (cumsum, cumprod, cummax, cummin, logcumsumexp).
+enum class ScanOp : uint8_t { Sum, Prod, Max, Min, LogSumExp };
+
 // Elementwise losses l(x, t[, aux]); aux is BCE-with-logits' pos_weight (1 when absent);
 // the parameter p is SmoothL1's beta and Huber's delta. One entry per loss generates its
 // LossOp case and its forward and backward kernel cases, which call the functors
@@ -120,6 +123,30 @@ struct ReduceKernels {
                  int64_t outer, int64_t R, int64_t inner, double p);
 };
 
+struct ScanKernels {
+  // out[o, j, i] = op(x[o, 0..j, i]) over contiguous x, out [outer, D, inner] (reverse: over
+  // x[o, j..D-1, i]); Sum/Prod accumulate float32 in double, as torch. Max/Min write the
+  // position of the running extreme to `index` (the last among ties; a NaN sticks).
+  void (*scan)(ScanOp op, DType dtype, void* out, int64_t* index, const void* x, int64_t outer, int64_t D,
+               int64_t inner, bool reverse);
+  // dx of cumprod from grad g, the input x and the output y (zeros in x handled exactly).
+  void (*cumprod_backward)(DType dtype, void* dx, const void* g, const void* x, const void* y, int64_t outer,
+                           int64_t D, int64_t inner);
+  // dx[j] = sum_{k >= j} g[k] exp(x[j] - y[k]) of logcumsumexp, in log space (no overflow).
+  void (*logcumsumexp_backward)(DType dtype, void* dx, const void* g, const void* x, const void* y,
+                                int64_t outer, int64_t D, int64_t inner);
+};
+struct SortKernels {
+  // Each row x[o, :, i] of contiguous x [outer, D, inner] sorted stably (ties keep their
+  // order; NaN above +inf, so last ascending and first descending, as torch) into values and
+  // int64 indices of the same layout.
+  void (*sort)(DType dtype, void* values, int64_t* indices, const void* x, int64_t outer, int64_t D,
+               int64_t inner, bool descending);
+  // The k largest (or smallest) of each row, in order (largest first, or smallest first),
+  // into values/indices [outer, k, inner].
+  void (*topk)(DType dtype, void* values, int64_t* indices, const void* x, int64_t outer, int64_t D,
+               int64_t inner, int64_t k, bool largest);
+};
 struct MatmulKernels {
   // C[M,N] = alpha * op(A) op(B) + beta * C, row-major with leading dims; batched with
   // element strides between matrices (0 broadcasts).
@@ -164,6 +191,15 @@ struct RandomKernels {
   // not depend on the threads.
   void (*uniform)(DType dtype, void* out, int64_t n, double lo, double hi, uint64_t seed, uint64_t offset);
   void (*normal)(DType dtype, void* out, int64_t n, double mean, double std, uint64_t seed, uint64_t offset);
+  // out[n]: a uniform random permutation of 0..n-1 (Fisher-Yates, n counters).
+  void (*randperm)(int64_t* out, int64_t n, uint64_t seed, uint64_t offset);
+  // out [rows, n]: category draws from the weights p [rows, K] (row r takes the counters from
+  // offset + r * (replacement ? n : K)). Returns the first bad row (pos) and why (value 0: a
+  // negative or non-finite weight, 1: all zero, 2: fewer than n nonzero without replacement).
+  BadIndex (*multinomial)(DType dtype, int64_t* out, const void* p, int64_t rows, int64_t K, int64_t n,
+                          bool replacement, uint64_t seed, uint64_t offset);
+  // out[i] ~ Poisson(rate[i]), element i on its own stream from counter offset + i.
+  void (*poisson)(DType dtype, void* out, const void* rate, int64_t n, uint64_t seed, uint64_t offset);
 };
 
 struct ActivationKernels {
@@ -204,6 +240,8 @@ struct OptimKernels {
 struct KernelTable {
   ElementwiseKernels elementwise;
   ReduceKernels reduce;
+  ScanKernels scan;
+  SortKernels sort;
   MatmulKernels matmul;
   IndexKernels index;
   RandomKernels random;

@@ -5,13 +5,6 @@
 
 namespace tg {
 
-namespace {
-void check_floating(const Tensor& x, const char* op) {
-  TG_CHECK(is_floating(x.dtype()), TypeError, op, ": expected a floating-point tensor, got ",
-           dtype_name(x.dtype()), " (shape ", x.shape(), ")");
-}
-}  // namespace
-
 // The pointwise activations are list entries (pointwise_ops.h, defined in unary.cpp); these
 // two pick their entry by hand.
 Tensor gelu(const Tensor& x, bool tanh_approximation) {

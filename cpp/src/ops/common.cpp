@@ -12,6 +12,11 @@ int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op) {
   return dim < 0 ? dim + n : dim;
 }
 
+void check_floating(const Tensor& x, const char* op) {
+  TG_CHECK(is_floating(x.dtype()), TypeError, op, ": expected a floating-point tensor, got ",
+           dtype_name(x.dtype()), " (shape ", x.shape(), ")");
+}
+
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
   const size_t n = std::max(a.size(), b.size());
   Shape out(n);

@@ -76,6 +76,9 @@ void check_not_read_only(const Tensor& t, const char* op);
 // Whether an in-place write of `self` (from `other`, may be null) must go through autograd.
 bool inplace_records(const Tensor& self, const Tensor* other);
 
+// Throw TypeError unless x is floating (ops defined only for floats).
+void check_floating(const Tensor& x, const char* op);
+
 // A float value written into an int64 tensor must be finite and in range (else UB, garbage).
 void check_int_value(double v, const char* op);
 

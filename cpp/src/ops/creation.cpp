@@ -1,36 +1,9 @@
-// Creation ops and the global random generator (seed + counter: a counter-based stream).
+// Creation ops (the random ones are in random.cpp).
 #include <cmath>
-#include <mutex>
 
 #include "ops/common.h"
 
 namespace tg {
-
-namespace {
-struct Generator {
-  std::mutex mu;
-  uint64_t seed = 67280421310721ull;  // torch's default seed
-  uint64_t offset = 0;
-  // Reserve `n` counters (normal draws use two per element).
-  std::pair<uint64_t, uint64_t> take(uint64_t n) {
-    std::lock_guard<std::mutex> lock(mu);
-    auto r = std::make_pair(seed, offset);
-    offset += n;
-    return r;
-  }
-};
-Generator& generator() {
-  static Generator g;
-  return g;
-}
-}  // namespace
-
-void manual_seed(uint64_t seed) {
-  auto& g = generator();
-  std::lock_guard<std::mutex> lock(g.mu);
-  g.seed = seed;
-  g.offset = 0;
-}
 
 Tensor empty(const Shape& shape, DType dtype, Device device) { return Tensor::empty(shape, dtype, device); }
 
@@ -164,45 +137,6 @@ Tensor eye(int64_t n, int64_t m, DType dtype, Device device) {
   LoopGeom g;
   g.ndim = 1, g.nops = 2, g.shape[0] = std::min(n, m), g.stride[0][0] = m + 1, g.stride[1][0] = 0;
   if (g.shape[0] > 0) kernels(device).elementwise.copy(dtype, dtype, g, t.raw_data(), one.raw_data());
-  return t;
-}
-
-namespace {
-// U[a, b) or N(a, b^2) draws from the global generator.
-Tensor random_float(const Shape& shape, DType dtype, Device device, bool normal, const char* op,
-                    double a = 0.0, double b = 1.0) {
-  TG_CHECK(is_floating(dtype), TypeError, op, ": expected a floating dtype, got ", dtype_name(dtype));
-  Tensor t = Tensor::empty(shape, dtype, device);
-  auto [seed, off] = generator().take(t.numel());
-  const KernelTable& k = kernels(t.device());
-  (normal ? k.random.normal : k.random.uniform)(dtype, t.raw_data(), t.numel(), a, b, seed, off);
-  return t;
-}
-}  // namespace
-
-Tensor& uniform_(Tensor& t, double from, double to) {
-  TG_CHECK(from <= to, ValueError, "uniform_: expects from <= to, but got from=", from, " to=", to);
-  return copy_(t, random_float(t.shape(), t.dtype(), t.device(), false, "uniform_", from, to));
-}
-Tensor& normal_(Tensor& t, double mean, double std) {
-  TG_CHECK(std >= 0.0, ValueError, "normal_: expects std >= 0.0, but got std=", std);
-  return copy_(t, random_float(t.shape(), t.dtype(), t.device(), true, "normal_", mean, std));
-}
-
-Tensor rand(const Shape& shape, DType dtype, Device device) {
-  return random_float(shape, dtype, device, false, "rand");
-}
-Tensor randn(const Shape& shape, DType dtype, Device device) {
-  return random_float(shape, dtype, device, true, "randn");
-}
-
-Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dtype, Device device) {
-  TG_CHECK(high > low, ValueError, "randint: expected low < high, got low=", low, " high=", high);
-  TG_CHECK(dtype != DType::Bool, TypeError, "randint: bool dtype is not supported");
-  if (is_floating(dtype)) return to_dtype(randint(low, high, shape, DType::Int64, device), dtype);
-  Tensor t = Tensor::empty(shape, dtype, device);
-  auto [seed, off] = generator().take(t.numel());
-  kernels(t.device()).random.uniform(dtype, t.raw_data(), t.numel(), double(low), double(high), seed, off);
   return t;
 }
 

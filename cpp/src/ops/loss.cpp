@@ -18,11 +18,6 @@ Reduction parse_reduction(const std::string& name, const char* op) {
 
 namespace {
 
-void check_floating_input(const Tensor& x, const char* op) {
-  TG_CHECK(is_floating(x.dtype()), TypeError, op, ": expected a floating-point input, got ",
-           dtype_name(x.dtype()), " (shape ", x.shape(), ")");
-}
-
 Tensor apply_reduction(const Tensor& l, Reduction r) {
   if (r == Reduction::None) return l;
   return r == Reduction::Sum ? sum(l) : mean(l);
@@ -38,7 +33,7 @@ void check_broadcasts_to(const Tensor& w, const Shape& shape, const char* what, 
 // l(input, target, aux) elementwise, reduced, as one node (gradients to all three).
 Tensor pointwise_loss(LossOp op, const char* name, const char* node_name, const Tensor& input,
                       const Tensor& target, const Tensor& aux, Reduction r, double param = 0.0) {
-  check_floating_input(input, name);
+  check_floating(input, name);
   TG_CHECK(input.shape() == target.shape(), ValueError, name, ": input ", input.shape(), " and target ",
            target.shape(), " have different shapes (PyTorch would broadcast them, which is usually a bug)");
   const DType dt = input.dtype();
@@ -90,7 +85,7 @@ Tensor weighted(const Tensor& loss, const Tensor& weight, Reduction r) {
 // input, float64 target: a float64 loss); huber and the BCEs keep input's dtype, also as torch.
 Tensor promoted_loss(LossOp op, const char* name, const char* node_name, const Tensor& input,
                      const Tensor& target, Reduction r, double param = 0.0) {
-  check_floating_input(input, name);
+  check_floating(input, name);
   return pointwise_loss(op, name, node_name, cast(input, result_type(input, target)), target, {}, r, param);
 }
 
@@ -165,7 +160,7 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
   // torch's loss has the target's dtype (its formula runs in place on a copy of the target): a
   // float32 input with a float64 target gives float64, the reverse float32. Computed in the
   // promoted dtype, then rounded to the target's.
-  check_floating_input(input, op);
+  check_floating(input, op);
   const bool retype = is_floating(target.dtype()) && target.dtype() != input.dtype();
   const Tensor x = retype ? cast(input, result_type(input, target)) : input;
   Tensor loss =
@@ -211,7 +206,7 @@ Tensor class_weight(const Tensor& weight, int64_t C, DType dt, const char* op) {
 // `op`: the name errors carry (cross_entropy reaches this through its log-probabilities).
 Tensor nll_loss_named(const Tensor& input, const Tensor& target, const Tensor& weight, int64_t ignore_index,
                       Reduction r, const char* op) {
-  check_floating_input(input, op);
+  check_floating(input, op);
   TG_CHECK(target.dtype() == DType::Int64, TypeError, op, ": expected int64 class indices as target, got ",
            dtype_name(target.dtype()), " (target shape ", target.shape(), ")");
   const ClassLayout c = class_layout(input, target, op);
@@ -261,7 +256,7 @@ Tensor cross_entropy(const Tensor& input_, const Tensor& target, const Tensor& w
   const char* op = "cross_entropy";
   TG_CHECK(label_smoothing >= 0.0 && label_smoothing <= 1.0, ValueError, op,
            ": label_smoothing must be between 0.0 and 1.0, got ", label_smoothing);
-  check_floating_input(input_, op);
+  check_floating(input_, op);
   // Class probabilities: computed in input's and target's promoted dtype, as torch's.
   const Tensor input = is_floating(target.dtype()) ? cast(input_, result_type(input_, target)) : input_;
   TG_CHECK(input.dim() >= 1, ValueError, op, ": input must have at least 1 dim (classes), got shape ",

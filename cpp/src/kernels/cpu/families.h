@@ -10,6 +10,8 @@ namespace TG_KERNEL_NAMESPACE {
 
 void fill(ElementwiseKernels& k);  // elementwise.cpp
 void fill(ReduceKernels& k);       // reduce.cpp
+void fill(ScanKernels& k);         // scan.cpp
+void fill(SortKernels& k);         // sort.cpp
 void fill(MatmulKernels& k);       // matmul.cpp
 void fill(IndexKernels& k);        // index.cpp
 void fill(RandomKernels& k);       // random.cpp

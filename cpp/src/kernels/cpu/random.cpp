@@ -1,6 +1,8 @@
 // CPU random fills. Counter-based (SplitMix64 of seed + element counter), so a draw is the
 // same whatever the thread count, and each element is independent of the others.
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "kernels/cpu/families.h"
 #include "kernels/cpu/loops.h"
@@ -14,9 +16,42 @@ inline uint64_t splitmix64(uint64_t x) {
   x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
   return x ^ (x >> 31);
 }
+inline uint64_t bits(uint64_t seed, uint64_t counter) { return splitmix64(seed ^ splitmix64(counter)); }
 // Uniform in [0, 1) with 53 random bits.
-inline double unit(uint64_t seed, uint64_t counter) {
-  return double(splitmix64(seed ^ splitmix64(counter)) >> 11) * 0x1.0p-53;
+inline double unit(uint64_t seed, uint64_t counter) { return double(bits(seed, counter) >> 11) * 0x1.0p-53; }
+// An integer uniform in [0, range) from 64 random bits (Lemire's multiply; bias < range / 2^64).
+inline uint64_t below(uint64_t r, uint64_t range) { return uint64_t((__uint128_t(r) * range) >> 64); }
+
+// One element's own stream (poisson takes a variable number of draws per element).
+struct Stream {
+  uint64_t state;
+  double next() {
+    state += 0x9E3779B97F4A7C15ull;
+    return double(splitmix64(state) >> 11) * 0x1.0p-53;
+  }
+};
+
+// Knuth's product of uniforms below 10, Hoermann's transformed rejection (PTRS) above, as torch.
+double poisson_draw(double lam, Stream& s) {
+  if (lam == 0) return 0;
+  if (lam < 10) {
+    const double limit = std::exp(-lam);
+    double prod = s.next(), k = 0;
+    while (prod > limit) prod *= s.next(), k += 1;
+    return k;
+  }
+  const double slam = std::sqrt(lam), loglam = std::log(lam), b = 0.931 + 2.53 * slam;
+  const double a = -0.059 + 0.02483 * b, invalpha = 1.1239 + 1.1328 / (b - 3.4),
+               vr = 0.9277 - 3.6224 / (b - 2);
+  for (;;) {
+    const double U = s.next() - 0.5, V = s.next(), us = 0.5 - std::fabs(U);
+    const double k = std::floor((2 * a / us + b) * U + lam + 0.43);
+    if (us >= 0.07 && V <= vr) return k;
+    if (k < 0 || (us < 0.013 && V > us)) continue;
+    if (std::log(V) + std::log(invalpha) - std::log(a / (us * us) + b) <=
+        -lam + k * loglam - std::lgamma(k + 1))
+      return k;
+  }
 }
 
 }  // namespace
@@ -42,9 +77,86 @@ void normal(DType dtype, void* out, int64_t n, double mean, double std, uint64_t
   TG_DISPATCH_FLOAT(dtype, "normal", [&] {
     scalar_t* o = (scalar_t*)out;
     parallel_for(n, threads_for(n), [&](int64_t i) {
-      const uint64_t c = 2 * (offset + uint64_t(i));
+      const uint64_t c = offset + 2 * uint64_t(i);  // the op reserves 2n counters
       const double u1 = 1.0 - unit(seed, c), u2 = unit(seed, c + 1);
       o[i] = scalar_t(mean + std * std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2));
+    });
+  });
+}
+
+void randperm(int64_t* out, int64_t n, uint64_t seed, uint64_t offset) {
+  for (int64_t i = 0; i < n; ++i) out[i] = i;
+  for (int64_t i = n - 1; i > 0; --i) {
+    const int64_t j = int64_t(below(bits(seed, offset + uint64_t(i)), uint64_t(i) + 1));
+    std::swap(out[i], out[j]);
+  }
+}
+
+// With replacement: a binary search of u * total in the row's running sums (zero weights own
+// an empty interval). Without: the n largest of p_j / E_j, E_j ~ Exp(1) (the exponential race,
+// as torch's), so each next category is drawn in proportion among the ones left.
+BadIndex multinomial(DType dtype, int64_t* out, const void* p, int64_t rows, int64_t K, int64_t n,
+                     bool replacement, uint64_t seed, uint64_t offset) {
+  std::vector<BadIndex> bad(rows);
+  TG_DISPATCH_FLOAT(dtype, "multinomial", [&] {
+    const scalar_t* w = (const scalar_t*)p;
+    parallel_for(rows, threads_for(rows * K, 4096), [&](int64_t r) {
+      const scalar_t* row = w + r * K;
+      std::vector<double> cdf(K);
+      double total = 0;
+      int64_t nonzero = 0;
+      for (int64_t j = 0; j < K; ++j) {
+        const double v = double(row[j]);
+        if (!(v >= 0) || !std::isfinite(v)) {
+          bad[r] = {r, 0};
+          return;
+        }
+        nonzero += v > 0;
+        cdf[j] = total += v;
+      }
+      if (total == 0) {
+        bad[r] = {r, 1};
+        return;
+      }
+      if (!replacement && nonzero < n) {
+        bad[r] = {r, 2};
+        return;
+      }
+      int64_t* o = out + r * n;
+      if (replacement) {
+        const uint64_t base = offset + uint64_t(r) * uint64_t(n);
+        for (int64_t s = 0; s < n; ++s) {
+          const double x = unit(seed, base + uint64_t(s)) * total;
+          int64_t j = std::upper_bound(cdf.begin(), cdf.end(), x) - cdf.begin();
+          if (j >= K) j = K - 1;
+          while (row[j] == 0) --j;  // x rounded onto the end: the last category of weight
+          o[s] = j;
+        }
+        return;
+      }
+      const uint64_t base = offset + uint64_t(r) * uint64_t(K);
+      std::vector<std::pair<double, int64_t>> keys(K);
+      for (int64_t j = 0; j < K; ++j) {
+        const double e = -std::log1p(-unit(seed, base + uint64_t(j)));  // Exp(1), > 0 almost surely
+        keys[j] = {row[j] > 0 ? double(row[j]) / e : -1.0, j};
+      }
+      std::partial_sort(keys.begin(), keys.begin() + n, keys.end(),
+                        [](const auto& a, const auto& b) { return a.first > b.first; });
+      for (int64_t s = 0; s < n; ++s) o[s] = keys[s].second;
+    });
+  });
+  for (const BadIndex& b : bad)
+    if (b.pos >= 0) return b;
+  return {};
+}
+
+void poisson(DType dtype, void* out, const void* rate, int64_t n, uint64_t seed, uint64_t offset) {
+  TG_DISPATCH_FLOAT(dtype, "poisson", [&] {
+    scalar_t* o = (scalar_t*)out;
+    const scalar_t* lam = (const scalar_t*)rate;
+    parallel_for(n, threads_for(n, 4096), [&](int64_t i) {
+      Stream s{bits(seed, offset + uint64_t(i))};
+      o[i] = scalar_t(poisson_draw(double(lam[i]), s));
     });
   });
 }
@@ -52,6 +164,9 @@ void normal(DType dtype, void* out, int64_t n, double mean, double std, uint64_t
 void fill(RandomKernels& k) {
   k.uniform = uniform;
   k.normal = normal;
+  k.randperm = randperm;
+  k.multinomial = multinomial;
+  k.poisson = poisson;
 }
 
 }  // namespace TG_KERNEL_NAMESPACE

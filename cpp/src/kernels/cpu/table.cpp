@@ -9,6 +9,8 @@ const KernelTable& table() {
     KernelTable k{};
     fill(k.elementwise);
     fill(k.reduce);
+    fill(k.scan);
+    fill(k.sort);
     fill(k.matmul);
     fill(k.index);
     fill(k.random);

@@ -1,0 +1,109 @@
+// Scans and orderings (cumsum ... median): function and method, torch's signatures. The pairs
+// come back as torch's named tuples (tetragrad.return_types.sort etc.: .values, .indices).
+#include "common.h"
+
+namespace tg::py_bind {
+
+namespace {
+
+using Release = py::call_guard<py::gil_scoped_release>;
+
+std::optional<DType> optional_dtype(const py::object& dtype) {
+  if (dtype.is_none()) return std::nullopt;
+  return dtype.cast<DType>();
+}
+
+}  // namespace
+
+void bind_scan(py::module_& m, PyTensorClass& cls) {
+  py::module_ types = m.def_submodule("return_types", "Named tuples returned by ops of two results.");
+  py::object namedtuple = py::module_::import("collections").attr("namedtuple");
+  // Pairs (values, indices) of each op, built with the GIL held.
+  auto pair_type = [&](const char* name) {
+    py::object t = namedtuple(name, py::make_tuple("values", "indices"));
+    t.attr("__module__") = "tetragrad.return_types";
+    types.attr(name) = t;
+    return t;
+  };
+  // The op runs without the GIL; its pair becomes the named tuple with it.
+  auto wrap = [](py::object type) {
+    return [type](auto&& op) {
+      std::pair<Tensor, Tensor> r;
+      {
+        py::gil_scoped_release release;
+        r = op();
+      }
+      return type(r.first, r.second);
+    };
+  };
+  const auto as_sort = wrap(pair_type("sort")), as_topk = wrap(pair_type("topk"));
+  const auto as_cummax = wrap(pair_type("cummax")), as_cummin = wrap(pair_type("cummin"));
+  const auto as_kth = wrap(pair_type("kthvalue"));
+  const auto as_median = wrap(pair_type("median")), as_nanmedian = wrap(pair_type("nanmedian"));
+
+  for (bool prod : {false, true}) {
+    auto fn = [prod](const Tensor& x, int64_t dim, const py::object& dtype) {
+      const auto d = optional_dtype(dtype);
+      py::gil_scoped_release release;
+      return prod ? cumprod(x, dim, d) : cumsum(x, dim, d);
+    };
+    def_both(m, cls, prod ? "cumprod" : "cumsum", fn, py::arg("dim"), py::kw_only(),
+             py::arg("dtype") = py::none());
+    cls.def(
+        prod ? "cumprod_" : "cumsum_",
+        [fn](Tensor& self, int64_t dim, const py::object& dtype) -> Tensor& {
+          Tensor r = fn(self, dim, dtype);
+          py::gil_scoped_release release;
+          return copy_(self, r);
+        },
+        py::arg("dim"), py::kw_only(), py::arg("dtype") = py::none());
+  }
+  def_both(m, cls, "logcumsumexp", &logcumsumexp, Release(), py::arg("dim"));
+  def_both(
+      m, cls, "cummax",
+      [as_cummax](const Tensor& x, int64_t dim) { return as_cummax([&] { return cummax(x, dim); }); },
+      py::arg("dim"));
+  def_both(
+      m, cls, "cummin",
+      [as_cummin](const Tensor& x, int64_t dim) { return as_cummin([&] { return cummin(x, dim); }); },
+      py::arg("dim"));
+  // Every sort here is stable, so `stable` changes nothing (torch's unstable order is unspecified).
+  def_both(
+      m, cls, "sort",
+      [as_sort](const Tensor& x, int64_t dim, bool descending, const py::object&) {
+        return as_sort([&] { return tg::sort(x, dim, descending); });
+      },
+      py::arg("dim") = -1, py::arg("descending") = false, py::kw_only(), py::arg("stable") = py::none());
+  def_both(
+      m, cls, "argsort",
+      [](const Tensor& x, int64_t dim, bool descending, bool) { return argsort(x, dim, descending); },
+      Release(), py::arg("dim") = -1, py::arg("descending") = false, py::kw_only(),
+      py::arg("stable") = false);
+  m.def("msort", [](const Tensor& x) { return tg::sort(x, 0, false).first; }, Release(), py::arg("input"));
+  cls.def("msort", [](const Tensor& x) { return tg::sort(x, 0, false).first; }, Release());
+  def_both(
+      m, cls, "topk",
+      [as_topk](const Tensor& x, int64_t k, int64_t dim, bool largest, bool) {
+        return as_topk([&] { return topk(x, k, dim, largest); });
+      },
+      py::arg("k"), py::arg("dim") = -1, py::arg("largest") = true, py::arg("sorted") = true);
+  def_both(
+      m, cls, "kthvalue",
+      [as_kth](const Tensor& x, int64_t k, int64_t dim, bool keepdim) {
+        return as_kth([&] { return kthvalue(x, k, dim, keepdim); });
+      },
+      py::arg("k"), py::arg("dim") = -1, py::arg("keepdim") = false);
+  for (bool nan : {false, true}) {
+    auto as_pair = nan ? as_nanmedian : as_median;
+    def_both(
+        m, cls, nan ? "nanmedian" : "median",
+        [nan, as_pair](const Tensor& x, const py::object& dim, bool keepdim) -> py::object {
+          if (dim.is_none()) return py::cast(median_all(x, nan));
+          const int64_t d = dim.cast<int64_t>();
+          return as_pair([&] { return median_dim(x, d, keepdim, nan); });
+        },
+        py::arg("dim") = py::none(), py::arg("keepdim") = false);
+  }
+}
+
+}  // namespace tg::py_bind
