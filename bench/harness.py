@@ -109,6 +109,8 @@ class Framework:
             return out
         if isinstance(out, (int, float)):
             return np.asarray(out)
+        if isinstance(out, (tuple, list)):  # (values, indices): one float64 array of both
+            return np.concatenate([self.to_numpy(o).astype(np.float64).ravel() for o in out])
         if self.torchlike:
             out = out.detach() if hasattr(out, "detach") else out
             return np.array(out.numpy(), copy=True)
