@@ -776,6 +776,494 @@ def _one_hot_samples(op, dtype):
         yield SampleInput((t,), kw)
 
 
+# ---- shape and layout ops: sample generators --------------------------------------------------
+# Re-arrangements (flip, roll, tril, diagonal, repeat, unfold, movedim, broadcast, stacking,
+# tensor_split) and indexing (take, scatter, index_fill/index_copy, masked_scatter). Index
+# arrays are int64 arguments: never differentiated, but transposed / strided like the data in
+# test_noncontiguous. Sequence ops (hstack, ...) take their tensors as separate positional args
+# (the driver converts top-level arrays only) and the entry's op packs them into a list.
+
+
+def _cases(cases):
+    """x of each shape, then fixed extra positional args and kwargs: cases of (shape, args, kw)."""
+
+    def gen(op, dtype):
+        for i, (shape, args, kw) in enumerate(cases):
+            yield SampleInput((op.make(shape, dtype, seed=i), *args), dict(kw))
+
+    return gen
+
+
+def _seq_samples(cases):
+    """One positional tensor per shape of each case."""
+
+    def gen(op, dtype):
+        for i, shapes in enumerate(cases):
+            yield SampleInput(tuple(op.make(s, dtype, k, i) for k, s in enumerate(shapes)))
+
+    return gen
+
+
+def _index_rng(op, seed):
+    return np.random.default_rng(zlib.crc32(f"{op.name}/index/{seed}".encode()))
+
+
+def _unique_index(rng, shape, dim, n):
+    """An int64 index of `shape` with values in [0, n) that never repeats along `dim` (plain
+    scatter: no two writes to one position)."""
+    idx = np.zeros(shape, dtype=np.int64)
+    if idx.ndim == 0:
+        return np.asarray(rng.integers(0, n), dtype=np.int64)
+    moved = np.moveaxis(idx, dim, -1)  # a view: writes land in idx
+    for pos in np.ndindex(moved.shape[:-1]):
+        moved[pos] = rng.permutation(n)[: moved.shape[-1]]
+    return idx
+
+
+def _fill_value(dtype, f=-1.5):
+    """A number of the sample's kind (torch casts a float value to an int64 tensor's dtype by
+    truncation; the samples avoid relying on it)."""
+    return {"int64": int(f) if f == int(f) else -2, "bool": True}.get(dtype, f)
+
+
+FLIP_CASES = [
+    ((), ([0],), {}),
+    ((0, 3), ([1],), {}),
+    ((5,), ([0],), {}),
+    ((3, 4), ([0, 1],), {}),
+    ((3, 4), ((-1,),), {}),
+    ((2, 3, 4), ([0, 2],), {}),
+    ((2, 3, 4), ([],), {}),
+]
+ROLL_CASES = [
+    ((), (), {"shifts": 1}),
+    ((5,), (), {"shifts": 2}),
+    ((3, 4), (), {"shifts": 5}),  # dims=None: the flattened tensor
+    ((3, 4), (), {"shifts": -5, "dims": 1}),
+    ((3, 4), (), {"shifts": (1, 2), "dims": (0, 1)}),
+    ((2, 3, 4), (), {"shifts": (7, -1), "dims": (-1, 0)}),
+    ((2, 3, 4), (), {"shifts": (1, 2), "dims": (2, 2)}),  # a repeated dim rolls twice
+    ((0, 3), (), {"shifts": 1, "dims": 1}),
+]
+TRI_CASES = [
+    ((3, 4), (), {}),
+    ((4, 3), (), {"diagonal": -1}),
+    ((3, 4), (), {"diagonal": 2}),
+    ((2, 3, 4), (), {"diagonal": 1}),  # batched: the last two dims
+    ((3, 4), (), {"diagonal": 10}),
+    ((3, 4), (), {"diagonal": -10}),
+    ((0, 3), (), {}),
+    ((2, 0, 3), (), {"diagonal": -1}),
+]
+DIAGONAL_CASES = [
+    ((3, 4), (), {}),
+    ((3, 4), (), {"offset": 1}),
+    ((3, 4), (), {"offset": -2}),
+    ((2, 3, 4), (), {"offset": 1, "dim1": -1, "dim2": 0}),
+    ((2, 3, 4), (), {"offset": -1, "dim1": 2, "dim2": 1}),
+    ((3, 4), (), {"offset": 5}),  # past the edge: empty
+    ((0, 3), (), {}),
+]
+DIAG_CASES = [
+    ((4,), (), {}),
+    ((3,), (), {"diagonal": 1}),
+    ((3,), (), {"diagonal": -2}),
+    ((3, 4), (), {}),
+    ((3, 4), (), {"diagonal": 1}),
+    ((3, 4), (), {"diagonal": -2}),
+    ((0,), (), {"diagonal": 1}),  # an empty vector on diagonal 1: a [1, 1] zero matrix
+    ((3, 4), (), {"diagonal": 7}),
+]
+DIAG_EMBED_CASES = [
+    ((3,), (), {}),
+    ((2, 3), (), {}),
+    ((2, 3), (), {"offset": 1}),
+    ((2, 3), (), {"offset": -1, "dim1": 0, "dim2": 2}),
+    ((2, 3), (), {"offset": 1, "dim1": -1, "dim2": 0}),  # dim1 > dim2: offset is along dim2
+    ((0, 2), (), {}),
+    ((2, 0), (), {"offset": 1}),
+]
+TRACE_CASES = [
+    ((3, 4), (), {}),
+    ((4, 3), (), {}),
+    ((1, 1), (), {}),
+    ((0, 3), (), {}),
+    ((5, 5), (), {}),
+]
+REPEAT_CASES = [  # x.repeat(*sizes)
+    ((3,), (2,), {}),
+    ((2, 3), (2, 1), {}),
+    ((2, 3), (1, 2, 3), {}),  # more sizes than dims: new leading dims
+    ((), (2, 3), {}),
+    ((0, 3), (2, 2), {}),
+    ((2, 3), (0, 1), {}),
+    ((2, 1, 3), (1, 3, 1), {}),
+]
+TILE_CASES = [
+    ((2, 3), ((2,),), {}),  # fewer dims than x: 1s prepended
+    ((2, 3), ((2, 2),), {}),
+    ((3,), ((2, 3),), {}),
+    ((), ((3,),), {}),
+    ((0, 2), ((2, 1),), {}),
+    ((2, 3), ((),), {}),
+    ((2, 1, 3), ((2, 1, 1, 2),), {}),
+]
+UNFOLD_CASES = [  # x.unfold(dimension, size, step)
+    ((7,), (0, 2, 1), {}),  # overlapping windows: the gradient accumulates
+    ((7,), (0, 3, 2), {}),
+    ((3, 8), (1, 2, 3), {}),  # step > size: elements skipped (zero gradient)
+    ((3, 8), (-1, 8, 1), {}),
+    ((4, 3, 2), (0, 2, 2), {}),
+    ((2, 5, 3), (1, 3, 1), {}),
+    ((), (0, 1, 1), {}),  # 0-d: one window of one element, [1]
+    ((0, 4), (1, 2, 1), {}),
+]
+MOVEDIM_CASES = [
+    ((2, 3, 4), (0, 2), {}),
+    ((2, 3, 4), (-1, 0), {}),
+    ((2, 3, 4), ((0, 1), (2, 0)), {}),
+    ((2, 3, 4), ((0, 1, 2), (2, 1, 0)), {}),
+    ((3, 4), (0, 1), {}),
+    ((), (0, 0), {}),
+    ((0, 3), (0, -1), {}),
+]
+SWAPDIMS_CASES = [
+    ((3, 4), (0, 1), {}),
+    ((2, 3, 4), (0, -1), {}),
+    ((2, 3, 4), (1, 1), {}),
+    ((), (0, -1), {}),
+    ((0, 3), (0, 1), {}),
+    ((2, 3, 4), (-2, 0), {}),
+]
+BROADCAST_TO_CASES = [
+    ((), ((2, 3),), {}),
+    ((3, 1), ((2, 3, 4),), {}),
+    ((3, 4), ((2, -1, 4),), {}),  # -1: keep that size
+    ((3, 4), ((3, 4),), {}),
+    ((3, 1), ((2, -1, 0),), {}),
+    ((1,), ((0,),), {}),
+    ((4,), ((3, 4),), {}),
+]
+SUM_TO_SIZE_CASES = [  # x.sum_to_size(*size)
+    ((3, 4), (1, 4), {}),
+    ((3, 4), (4,), {}),
+    ((3, 4), (3, 1), {}),
+    ((3, 4), (1,), {}),
+    ((2, 3, 4), (3, 1), {}),
+    ((2, 3, 4), (2, 3, 4), {}),  # nothing to sum: x itself
+    ((), ((),), {}),  # 0-d: x.sum_to_size(()) (torch wants at least one argument)
+    ((0, 3), (1, 3), {}),
+]
+TENSOR_SPLIT_CASES = [
+    ((7,), (3,), {}),  # uneven: 3, 2, 2
+    ((7,), ([2, 10, 1, 5],), {}),  # out of range (clamped) and decreasing (an empty piece)
+    ((7,), ([-2, 3],), {}),  # a negative index wraps: [0:5], [5:3] (empty), [3:]
+    ((3, 4), (5,), {"dim": 1}),  # more sections than elements: empty pieces at the end
+    ((0, 3), (2,), {}),
+    ((4, 5), (np.array([1, 3]),), {"dim": -1}),  # a 1-d int64 tensor of indices
+    ((7,), (np.array(3),), {}),  # a 0-d int64 tensor: sections
+    ((2, 6), ([],), {"dim": 1}),  # no index: one piece
+]
+
+
+FLIP2_SHAPES = {
+    "fliplr": [(3, 4), (2, 3, 4), (0, 3), (1, 5)],  # >= 2-d
+    "flipud": [(3, 4), (2, 3, 4), (0, 3), (1, 5), (5,)],  # >= 1-d
+}
+ATLEAST_SHAPES = [(), (3,), (2, 3), (2, 3, 4), (0,), (1, 2, 1, 3)]
+STACK_CASES = {  # the shapes of the tensors of each sample
+    "hstack": [
+        [(3,), (2,)],
+        [(2, 3), (2, 1)],
+        [(), (2,)],
+        [(2, 3, 1), (2, 2, 1)],
+        [(0, 2), (0, 3)],
+        [(2, 0), (2, 3)],
+        [(4,)],
+    ],
+    "vstack": [
+        [(3,), (3,)],
+        [(2, 3), (1, 3)],
+        [(3,), (2, 3)],
+        [(), ()],
+        [(2, 2, 3), (1, 2, 3)],
+        [(0, 3), (2, 3)],
+        [(4,)],
+    ],
+    "row_stack": [[(3,), (3,)], [(2, 3), (1, 3)], [(), ()]],  # vstack's alias
+    "dstack": [
+        [(3,), (3,)],
+        [(2, 3), (2, 3)],
+        [(), ()],
+        [(2, 3, 1), (2, 3, 2)],
+        [(2, 3), (2, 3, 2)],
+        [(0, 3), (0, 3)],
+    ],
+    "column_stack": [
+        [(3,), (3,)],
+        [(3,), (3, 2)],
+        [(), ()],
+        [(2, 3), (2, 1)],
+        [(0,), (0, 2)],
+        [(2, 3, 1), (2, 1, 1)],
+    ],
+}
+
+
+def _size_arg(size):
+    """*size or one tuple -> a tuple."""
+    return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
+
+
+def _sum_to_size_out(s, dtype):
+    """The input's dtype; bool sums to int64, unless there is nothing to sum (torch returns x
+    itself), except size () (torch always sums then: a 0-d bool gives a 0-d int64)."""
+    x, size = s.args[0], _size_arg(s.args[1:])
+    if dtype == "bool" and (tuple(size) != x.shape or size == ()):
+        return "int64"
+    return result_type(x)
+
+
+def _repeat_interleave_samples(op, dtype):
+    cases = [
+        ((3, 4), 2, {}),  # dim=None: the flattened x
+        ((3, 4), 2, {"dim": -1}),
+        ((), 3, {}),
+        ((3, 4), np.array([1, 0, 2]), {"dim": 0}),  # a count per row (a zero drops it)
+        ((2, 3), np.array([2]), {"dim": 1}),  # one count for every element
+        ((0, 3), 2, {"dim": 0}),
+        ((2, 3), np.array([3, 1, 0]), {"dim": 1, "output_size": 4}),
+    ]
+    for i, (shape, rep, kw) in enumerate(cases):
+        x = op.make(shape, dtype, seed=i)
+        if isinstance(rep, int):
+            yield SampleInput((x,), {"repeats": rep, **kw})
+        else:  # an int64 tensor of counts: a positional argument (not differentiated)
+            yield SampleInput((x, rep), kw)
+
+
+def _broadcast_tensors_samples(op, dtype):
+    cases = [[(), (2, 1), (3,)], [(3, 4), (4,)], [(2, 1, 4), (3, 1)], [(0, 3), (3,)], [(5,)]]
+    for i, shapes in enumerate(cases):
+        yield SampleInput(tuple(op.make(s, dtype, k, i) for k, s in enumerate(shapes)))
+
+
+def _broadcast_mixed_samples(op, dtype):
+    """Operands of three dtypes: each output keeps its input's dtype (no promotion)."""
+    for i, shapes in enumerate([[(3, 1), (4,), ()], [(2, 1, 3), (1, 4, 1), (3,)]]):
+        dts = [dtype, "int64", "bool"]
+        yield SampleInput(
+            tuple(op.make(s, d, k, i) for k, (s, d) in enumerate(zip(shapes, dts, strict=True)))
+        )
+
+
+def _meshgrid_samples(op, dtype):
+    cases = [
+        ([(3,), (2,)], "ij"),
+        ([(3,), (2,)], "xy"),  # the first two output dims swapped
+        ([(3,), (2,), (4,)], "xy"),
+        ([(), (2,)], "ij"),  # a 0-d tensor counts as one element
+        ([(0,), (3,)], "ij"),
+        ([(4,)], "xy"),
+    ]
+    for i, (shapes, ix) in enumerate(cases):
+        args = tuple(op.make(s, dtype, k, i) for k, s in enumerate(shapes))
+        yield SampleInput(args, {"indexing": ix})
+
+
+def _take_samples(op, dtype):
+    cases = [
+        ((3, 4), np.array([[0, -1], [5, -12]])),  # negative indices wrap (flattened)
+        ((), np.array([0, -1])),
+        ((3, 4), np.array(3)),  # a 0-d index: a 0-d result
+        ((0,), np.zeros((0,), dtype=np.int64)),
+        ((2, 3, 4), np.array([23, 0, 7, 7, 11])),  # a repeated index: the gradient adds
+        ((5,), np.array([[4, 0, 1], [2, 2, 3]])),
+    ]
+    for i, (shape, idx) in enumerate(cases):
+        yield SampleInput((op.make(shape, dtype, seed=i), idx.astype(np.int64)))
+
+
+def _take_along_dim_samples(op, dtype):
+    cases = [  # (x shape, indices, dim)
+        ((3, 4), np.array([[0], [2], [1]]), 1),
+        ((3, 4), np.array([[2, 0, 1, 1], [0, 0, 2, 1]]), 0),
+        ((3, 4), np.array([[3, 1]]), 1),  # indices broadcast along dim 0
+        ((1, 4), np.array([[3, 0], [1, 1], [2, 3]]), 1),  # x broadcast along dim 0
+        ((2, 3, 4), np.array([[[1], [0], [2], [2]]]), -2),  # both broadcast
+        ((3, 4), np.array([[-1, 0], [1, -4], [2, 3]]), -1),  # negative indices wrap (with dim)
+        # dim=None: x and indices flattened, a 1-d result. (torch views them with .view(-1):
+        # a transposed x or indices raises there, so this sample keeps both viewable)
+        ((2, 1, 6), np.array([11, 0, 5, 5, 6, 1]), None),
+        ((0, 3), np.zeros((0, 2), dtype=np.int64), 1),
+    ]
+    for i, (shape, idx, dim) in enumerate(cases):
+        kw = {} if dim is None else {"dim": dim}
+        yield SampleInput((op.make(shape, dtype, seed=i), idx.astype(np.int64)), kw)
+
+
+def _scatter_samples(op, dtype):
+    """Plain scatter: src (may be larger than index) or a number; no repeated target (torch
+    leaves the winner of two writes to one position unspecified)."""
+    cases = [  # (x shape, dim, index shape, src shape or None: a value)
+        ((4, 5), 0, (3, 4), (3, 5)),
+        ((3, 6), 1, (2, 4), (2, 4)),
+        ((2, 3, 4), -1, (2, 3, 2), (2, 3, 2)),
+        ((), 0, (), ()),
+        ((3, 4), 1, (3, 2), None),  # value=
+        ((0, 3), 0, (0, 3), (0, 3)),
+        ((3, 4), 1, (3, 0), (3, 0)),  # an empty index: x unchanged
+    ]
+    for i, (sx, dim, si, ss) in enumerate(cases):
+        x = op.make(sx, dtype, 0, i)
+        n = sx[dim] if sx else 1
+        idx = _unique_index(_index_rng(op, i), si, dim, n)
+        if ss is None:
+            yield SampleInput((x, dim, idx), {"value": _fill_value(dtype)})
+        else:
+            yield SampleInput((x, dim, idx, op.make(ss, dtype, 3, i)))
+    # a positional number (repeated targets are fine: every write is the same value)
+    idx = _index_rng(op, 9).integers(0, 4, size=(2, 3)).astype(np.int64)
+    yield SampleInput((op.make((4, 3), dtype, 0, 9), 0, idx, _fill_value(dtype, 0.5)))
+
+
+TORCH_SCATTER_SRC_LARGER = (
+    "torch differs: with src larger than index, its scatter / scatter_reduce backward returns "
+    "src's gradient in index's shape (an autograd shape error) instead of zero-padding it"
+)
+
+
+def _src_larger_xfails(idx):
+    """The sample whose src is larger than index: torch's backward fails (float64 gradcheck and
+    gradients on other layouts, float32 gradients); tetragrad gives zeros for the unread src."""
+    return [
+        XFail("gradcheck", "float64", idx, TORCH_SCATTER_SRC_LARGER, torch_only=True),
+        XFail("noncontiguous", "float64", idx, TORCH_SCATTER_SRC_LARGER, torch_only=True),
+        XFail("grad_float32", "float32", idx, TORCH_SCATTER_SRC_LARGER, torch_only=True),
+    ]
+
+
+def _scatter_kw_reduce_samples(op, dtype):
+    """scatter(..., reduce='add' | 'multiply'): repeated targets combine (with x too)."""
+    cases = [  # (x shape, dim, index shape, index bound, src shape or None: value=, reduce)
+        ((3, 4), 0, (5, 4), 3, (5, 4), "add"),
+        ((3, 4), 0, (5, 4), 2, (5, 4), "multiply"),
+        ((2, 5), 1, (2, 3), 5, None, "add"),
+        ((3, 4), 0, (4, 4), 3, None, "multiply"),
+        ((2, 3, 4), -1, (2, 3, 6), 4, (2, 3, 6), "add"),
+        ((), 0, (), 1, (), "multiply"),
+    ]
+    for i, (sx, dim, si, hi, ss, red) in enumerate(cases):
+        x = op.make(sx, dtype, 0, i)
+        idx = _index_rng(op, i).integers(0, hi, size=si).astype(np.int64)
+        if ss is None:
+            v = _fill_value(dtype, 2.0 if red == "add" else -1.5)
+            yield SampleInput((x, dim, idx), {"value": v, "reduce": red})
+        else:
+            yield SampleInput((x, dim, idx, op.make(ss, dtype, 3, i)), {"reduce": red})
+
+
+def _scatter_reduce_samples_for(reduce):
+    """scatter_reduce(x, dim, index, src, reduce, include_self=...): repeated targets, targets no
+    index reaches (they keep x), src larger than index, 0-d, empty index."""
+    cases = [  # (x shape, dim, index shape, index bound, src shape, include_self)
+        ((3, 4), 0, (5, 4), 3, (5, 4), True),
+        ((3, 4), 0, (5, 4), 3, (5, 4), False),
+        ((3, 4), 0, (4, 4), 2, (4, 4), False),  # row 2 never reached: x there
+        ((2, 5), 1, (2, 7), 5, (2, 8), True),
+        ((2, 3, 4), -2, (2, 4, 3), 3, (2, 4, 3), False),
+        ((), 0, (), 1, (), False),
+        ((3, 4), 1, (3, 0), 4, (3, 0), True),
+        ((0, 3), 1, (0, 2), 3, (0, 2), False),
+    ]
+
+    def gen(op, dtype):
+        for i, (sx, dim, si, hi, ss, inc) in enumerate(cases):
+            idx = _index_rng(op, i).integers(0, hi, size=si).astype(np.int64)
+            x, src = op.make(sx, dtype, 0, i), op.make(ss, dtype, 3, i)
+            yield SampleInput((x, dim, idx, src, reduce), {"include_self": inc})
+
+    return gen
+
+
+def _index_fill_samples(op, dtype):
+    cases = [  # (x shape, dim, index)
+        ((3, 4), 1, [0, 2, 0]),  # a repeated index
+        ((3, 4), 0, [2]),
+        ((2, 3, 4), -1, [3, 1]),
+        ((), 0, [0]),
+        ((3, 4), 1, [-1]),  # a negative index wraps
+        ((0, 3), 1, [1]),
+        ((3, 4), 0, 1),  # a 0-d index
+        ((3, 4), 0, np.zeros((0,), dtype=np.int64)),
+    ]
+    for i, (sx, dim, idx) in enumerate(cases):
+        idx = np.asarray(idx, dtype=np.int64)
+        yield SampleInput((op.make(sx, dtype, seed=i), dim, idx, _fill_value(dtype)))
+
+
+def _index_copy_samples(op, dtype):
+    cases = [  # (x shape, dim, index (no repeats), source shape)
+        ((4, 3), 0, [3, 0], (2, 3)),
+        ((3, 5), 1, [4, 1, 2], (3, 3)),
+        ((2, 3, 4), -1, [2, 0], (2, 3, 2)),
+        ((), 0, [0], ()),
+        ((3, 4), 0, np.zeros((0,), dtype=np.int64), (0, 4)),
+        ((0, 3), 1, [2], (0, 1)),
+    ]
+    for i, (sx, dim, idx, ss) in enumerate(cases):
+        idx = np.asarray(idx, dtype=np.int64)
+        yield SampleInput((op.make(sx, dtype, 0, i), dim, idx, op.make(ss, dtype, 3, i)))
+
+
+def _masked_scatter_samples(op, dtype):
+    cases = [  # (x shape, mask shape, source shape)
+        ((3, 4), (4,), (12,)),  # more source than needed: its first mask.sum() elements
+        ((3, 4), (3, 4), (3, 5)),  # a 2-d source, read flat in row-major order
+        ((2, 3, 4), (3, 1), (25,)),
+        ((), (), (2,)),
+        ((0, 3), (3,), (0,)),
+        ((4,), (2, 4), (9,)),  # mask wider than x: the result has the broadcast shape
+        ((2, 3), (2, 3), (0,)),  # an all-False mask: an empty source is enough
+    ]
+    for i, (sx, sm, ss) in enumerate(cases):
+        rng = _index_rng(op, i)
+        mask = np.asarray(rng.random(sm) < 0.6) if i != 6 else np.zeros(sm, dtype=bool)
+        yield SampleInput((op.make(sx, dtype, 0, i), mask, op.make(ss, dtype, 2, i)))
+
+
+def _indices_samples(op, dtype):
+    for args in [(3, 4), (3, 4, 1), (4, 3, -1), (3, 4, -5), (4, 3, 10), (0, 3), (1, 1)]:
+        yield SampleInput(args)
+
+
+SQUEEZE_CASES = [
+    ((1, 3, 1), (), {}),
+    ((1, 3, 1), (), {"dim": 0}),
+    ((1, 3, 1), (), {"dim": -1}),
+    ((2, 3), (), {"dim": 0}),  # not size 1: unchanged
+    ((1, 1, 3), (), {"dim": (0, 1)}),
+    ((), (), {}),
+    ((0, 1), (), {"dim": 1}),
+]
+UNSQUEEZE_CASES = [
+    ((3, 4), (0,), {}),
+    ((3, 4), (-1,), {}),
+    ((3, 4), (1,), {}),
+    ((), (0,), {}),
+    ((2, 3, 4), (-2,), {}),
+    ((0, 3), (2,), {}),
+]
+T_CASES = [((3, 4), (), {}), ((5,), (), {}), ((), (), {}), ((0, 3), (), {}), ((1, 4), (), {})]
+TRANSPOSE_CASES = [
+    ((3, 4), (0, 1), {}),
+    ((2, 3, 4), (0, -1), {}),
+    ((2, 3, 4), (1, 1), {}),
+    ((), (0, -1), {}),
+    ((0, 3), (1, 0), {}),
+]
+
+
 # ---- the registry -------------------------------------------------------------------------------
 
 POS = ((0.2, 3.0),)
@@ -1282,7 +1770,6 @@ OPS: list[OpInfo] = [
         avoid=(-3.0, 3.0),
         domain=((-4.5, 4.5),),
         inplace_kw=True,
-        requires=("nn.functional", "hardsigmoid"),
     ),
     act(
         "hardswish",
@@ -1290,7 +1777,6 @@ OPS: list[OpInfo] = [
         avoid=(-3.0, 3.0),
         domain=((-4.5, 4.5),),
         inplace_kw=True,
-        requires=("nn.functional", "hardswish"),
     ),
     *[
         OpInfo(
@@ -1541,6 +2027,339 @@ OPS: list[OpInfo] = [
     loss("cross_entropy", R.cross_entropy, gen=_nll_like_samples(probs_target=True)),
     loss("nll_loss", R.nll_loss, gen=_nll_like_samples(probs_target=False)),
     loss("kl_div", R.kl_div, gen=_kl_samples),
+    # -- shape and layout (re-arrangements: every dtype, the input's dtype out) --
+    OpInfo(
+        name="flip",
+        op="flip",
+        ref=R.flip,
+        sample_inputs=_cases(FLIP_CASES),
+        dtypes=ALL,
+        out_dtype=SAME,
+        method="flip",
+        variants=(lambda x, dims: x.flip(*dims) if dims else x.flip(dims),),  # x.flip(0, 1)
+    ),
+    *[
+        OpInfo(
+            name=name,
+            op=name,
+            ref=getattr(R, name),
+            sample_inputs=_cases([(s, (), {}) for s in FLIP2_SHAPES[name]]),
+            dtypes=ALL,
+            out_dtype=SAME,
+            method=name,
+        )
+        for name in ("fliplr", "flipud")
+    ],
+    OpInfo(
+        name="roll",
+        op="roll",
+        ref=R.roll,
+        sample_inputs=_cases(ROLL_CASES),
+        dtypes=ALL,
+        out_dtype=SAME,
+        method="roll",
+    ),
+    *[
+        OpInfo(
+            name=name,
+            op=name,
+            ref=getattr(R, name),
+            sample_inputs=_cases(TRI_CASES),
+            dtypes=ALL,
+            out_dtype=SAME,
+            method=name,
+            inplace=f"{name}_",
+        )
+        for name in ("tril", "triu")
+    ],
+    *[
+        OpInfo(  # creation: no tensor argument (forward only)
+            name=name,
+            op=name,
+            ref=getattr(R, name),
+            sample_inputs=_indices_samples,
+            dtypes=("int64",),
+            out_dtype=LONG,
+            differentiable=False,
+        )
+        for name in ("tril_indices", "triu_indices")
+    ],
+    OpInfo(
+        name="diagonal",
+        op="diagonal",
+        ref=R.diagonal,
+        sample_inputs=_cases(DIAGONAL_CASES),
+        dtypes=ALL,
+        out_dtype=SAME,
+        method="diagonal",
+    ),
+    OpInfo(
+        name="diag",
+        op="diag",
+        ref=R.diag,
+        sample_inputs=_cases(DIAG_CASES),
+        dtypes=ALL,
+        out_dtype=SAME,
+        method="diag",
+    ),
+    OpInfo(
+        name="diag_embed",
+        op="diag_embed",
+        ref=R.diag_embed,
+        sample_inputs=_cases(DIAG_EMBED_CASES),
+        dtypes=ALL,
+        out_dtype=SAME,
+        method="diag_embed",
+    ),
+    OpInfo(
+        name="trace",  # torch has no bool trace ("not implemented for 'Bool'")
+        op="trace",
+        ref=R.trace,
+        sample_inputs=_cases(TRACE_CASES),
+        dtypes=ALL_NUM,
+        out_dtype=INT_SUM,
+        method="trace",
+    ),
+    OpInfo(
+        name="repeat",  # a method only; requires tile (they land together)
+        op=lambda x, *sizes: x.repeat(*sizes),
+        ref=R.repeat,
+        sample_inputs=_cases(REPEAT_CASES),
+        dtypes=ALL,
+        out_dtype=SAME,
+        variants=(lambda x, *sizes: x.repeat(sizes),),  # x.repeat((2, 3))
+    ),
+    OpInfo(
+        name="tile",
+        op="tile",
+        ref=R.tile,
+        sample_inputs=_cases(TILE_CASES),
+        dtypes=ALL,
+        out_dtype=SAME,
+        method="tile",
+    ),
+    OpInfo(
+        name="repeat_interleave",
+        op="repeat_interleave",
+        ref=R.repeat_interleave,
+        sample_inputs=_repeat_interleave_samples,
+        dtypes=ALL,
+        out_dtype=SAME,
+        method="repeat_interleave",
+    ),
+    OpInfo(
+        # Tensor.unfold is a method only (tg.nn.functional.unfold is im2col, another op); the
+        # registry's `requires` names tg attributes, so it is guarded by tril (same batch)
+        name="unfold",
+        op=lambda x, *a: x.unfold(*a),
+        ref=R.unfold,
+        sample_inputs=_cases(UNFOLD_CASES),
+        dtypes=ALL,
+        out_dtype=SAME,
+    ),
+    *[
+        OpInfo(
+            name=name,
+            op=name,
+            ref=R.movedim,
+            sample_inputs=_cases(MOVEDIM_CASES),
+            dtypes=ALL,
+            out_dtype=SAME,
+            method=name,
+        )
+        for name in ("movedim", "moveaxis")
+    ],
+    OpInfo(
+        name="swapdims",
+        op="swapdims",
+        ref=R.swapdims,
+        sample_inputs=_cases(SWAPDIMS_CASES),
+        dtypes=ALL,
+        out_dtype=SAME,
+        method="swapdims",
+    ),
+    OpInfo(
+        name="broadcast_to",
+        op="broadcast_to",
+        ref=R.broadcast_to,
+        sample_inputs=_cases(BROADCAST_TO_CASES),
+        dtypes=ALL,
+        out_dtype=SAME,
+        method="broadcast_to",
+    ),
+    OpInfo(
+        name="broadcast_tensors",  # a tuple; each output keeps its input's dtype
+        op=lambda *ts: tuple(tg.broadcast_tensors(*ts)),
+        ref=R.broadcast_tensors,
+        sample_inputs=_broadcast_tensors_samples,
+        dtypes=ALL,
+        out_dtype=lambda s, d: tuple(result_type(a) for a in s.args),
+    ),
+    OpInfo(
+        name="broadcast_tensors_mixed",  # (torch's gradcheck cannot take the bool output)
+        op=lambda *ts: tuple(tg.broadcast_tensors(*ts)),
+        ref=R.broadcast_tensors,
+        sample_inputs=_broadcast_mixed_samples,
+        dtypes=FLOAT,
+        out_dtype=lambda s, d: tuple(result_type(a) for a in s.args),
+        differentiable=False,
+    ),
+    OpInfo(
+        name="meshgrid",
+        op=lambda *ts, **k: tuple(tg.meshgrid(*ts, **k)),
+        ref=R.meshgrid,
+        sample_inputs=_meshgrid_samples,
+        dtypes=ALL,
+        out_dtype=lambda s, d: tuple(result_type(a) for a in s.args),
+        variants=(lambda *ts, **k: tuple(tg.meshgrid(list(ts), **k)),),  # one list argument
+    ),
+    *[
+        OpInfo(
+            name=name,
+            op=lambda *ts, _n=name: getattr(tg, _n)(list(ts)),
+            ref=lambda *xs, _n=name: getattr(R, "vstack" if _n == "row_stack" else _n)(xs),
+            sample_inputs=_seq_samples(cases),
+            dtypes=ALL,
+            out_dtype=SAME,
+            variants=(lambda *ts, _n=name: getattr(tg, _n)(ts),),  # a tuple argument
+        )
+        for name, cases in STACK_CASES.items()
+    ],
+    *[
+        OpInfo(
+            name=name,
+            op=name,
+            ref=getattr(R, name),
+            sample_inputs=_cases([(s, (), {}) for s in ATLEAST_SHAPES]),
+            dtypes=ALL,
+            out_dtype=SAME,
+        )
+        for name in ("atleast_1d", "atleast_2d", "atleast_3d")
+    ],
+    OpInfo(
+        name="tensor_split",  # a tuple of views
+        op=lambda x, *a, **k: tuple(tg.tensor_split(x, *a, **k)),
+        ref=R.tensor_split,
+        sample_inputs=_cases(TENSOR_SPLIT_CASES),
+        dtypes=ALL,
+        out_dtype=SAME,
+        variants=(lambda x, *a, **k: tuple(x.tensor_split(*a, **k)),),
+    ),
+    OpInfo(
+        name="sum_to_size",  # a method only; requires broadcast_to (its inverse, same batch)
+        op=lambda x, *size: x.sum_to_size(*size),
+        ref=R.sum_to_size,
+        sample_inputs=_cases(SUM_TO_SIZE_CASES),
+        dtypes=ALL,
+        out_dtype=_sum_to_size_out,
+        variants=(lambda x, *size: x.sum_to_size(_size_arg(size)),),  # one tuple argument
+    ),
+    # -- in-place view ops (methods only, they return self): on a clone, so the registry checks
+    # values, gradients through them and every layout; tests/test_shape_inplace_views.py checks
+    # `is x`, the shape of x itself and autograd through a non-leaf. Guarded by swapdims (same
+    # batch: the registry's `requires` names tg attributes only).
+    *[
+        OpInfo(
+            name=f"{name}_",
+            op=lambda x, *a, _n=name, **k: getattr(x.clone(), f"{_n}_")(*a, **k),
+            ref=getattr(R, name),
+            sample_inputs=_cases(cases),
+            dtypes=ALL,
+            out_dtype=SAME,
+            variants=(lambda x, *a, _n=name, **k: getattr(x, _n)(*a, **k),),  # the out-of-place
+        )
+        for name, cases in (
+            ("squeeze", SQUEEZE_CASES),
+            ("unsqueeze", UNSQUEEZE_CASES),
+            ("t", T_CASES),
+            ("transpose", TRANSPOSE_CASES),
+        )
+    ],
+    # -- indexing: take, scatter, index_fill / index_copy, masked_scatter --
+    OpInfo(
+        name="take",
+        op="take",
+        ref=R.take,
+        sample_inputs=_take_samples,
+        dtypes=ALL,
+        out_dtype=SAME,
+        method="take",
+    ),
+    OpInfo(
+        name="take_along_dim",
+        op="take_along_dim",
+        ref=R.take_along_dim,
+        sample_inputs=_take_along_dim_samples,
+        dtypes=ALL,
+        out_dtype=SAME,
+        method="take_along_dim",
+    ),
+    OpInfo(
+        name="scatter",
+        op="scatter",
+        ref=R.scatter,
+        sample_inputs=_scatter_samples,
+        dtypes=ALL,
+        out_dtype=SAME,
+        method="scatter",
+        xfail=_src_larger_xfails(0),
+    ),
+    OpInfo(
+        # torch: "derivative for aten::scatter is not implemented" with reduce= (src or value);
+        # src with reduce= warns (deprecated for scatter_reduce)
+        name="scatter-reduce_kw",
+        op="scatter",
+        ref=R.scatter,
+        sample_inputs=_scatter_kw_reduce_samples,
+        dtypes=ALL,
+        out_dtype=SAME,
+        differentiable=False,
+        method="scatter",
+    ),
+    *[
+        OpInfo(
+            name=f"scatter_reduce-{red}",
+            op="scatter_reduce",
+            ref=R.scatter_reduce,
+            sample_inputs=_scatter_reduce_samples_for(red),
+            # torch: no bool mean ("not implemented for 'Bool'"); int64 mean floor-divides
+            dtypes=ALL_NUM if red == "mean" else ALL,
+            out_dtype=SAME,
+            method="scatter_reduce",
+            # amax/amin: no ties (the gradient splits among them); prod: no zeros
+            distinct=red in ("amax", "amin"),
+            domain=((0.5, 2.5), None, None, (0.5, 2.5)) if red == "prod" else (),
+            xfail=_src_larger_xfails(3),
+        )
+        for red in ("sum", "prod", "mean", "amax", "amin")
+    ],
+    OpInfo(
+        name="index_fill",
+        op="index_fill",
+        ref=R.index_fill,
+        sample_inputs=_index_fill_samples,
+        dtypes=ALL,
+        out_dtype=SAME,
+        method="index_fill",
+    ),
+    OpInfo(
+        name="index_copy",
+        op="index_copy",
+        ref=R.index_copy,
+        sample_inputs=_index_copy_samples,
+        dtypes=ALL,
+        out_dtype=SAME,
+        method="index_copy",
+    ),
+    OpInfo(
+        name="masked_scatter",
+        op="masked_scatter",
+        ref=R.masked_scatter,
+        sample_inputs=_masked_scatter_samples,
+        dtypes=ALL,
+        out_dtype=SAME,
+        method="masked_scatter",
+    ),
 ]
 
 

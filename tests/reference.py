@@ -1108,3 +1108,361 @@ def nanmedian(x, dim=None, keepdim=False):
     if dim is None:
         return median_dim(f64(x).reshape(-1), 0, ignore_nan=True)[0]
     return median_dim(x, dim, keepdim, ignore_nan=True)
+
+
+# ---- shape and layout: flips, rolls, triangles, diagonals, repeats, windows --------------------
+
+
+def _nd(x):
+    """x (float64) and its ndim, as a 1-element 1-D array if 0-d (torch treats a 0-d tensor as
+    one element along dim 0 / -1)."""
+    x = f64(x)
+    return (x.reshape(1) if x.ndim == 0 else x), x.ndim
+
+
+def flip(x, dims):
+    x = f64(x)
+    if x.ndim == 0:
+        return x.copy()
+    return np.flip(x, axis=tuple(d % x.ndim for d in dims)).copy()
+
+
+def fliplr(x):
+    return np.flip(f64(x), axis=1).copy()
+
+
+def flipud(x):
+    return np.flip(f64(x), axis=0).copy()
+
+
+def roll(x, shifts, dims=None):
+    """torch.roll: dims=None rolls the flattened tensor (then restores the shape); a dim may
+    repeat (it rolls twice)."""
+    x = f64(x)
+    if dims is None:
+        return np.roll(x.reshape(-1), shifts).reshape(x.shape)
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    for s, d in zip(shifts, dims, strict=True):
+        x = np.roll(x, s, axis=d)
+    return x
+
+
+def tril(x, diagonal=0):
+    return np.tril(f64(x), diagonal)
+
+
+def triu(x, diagonal=0):
+    return np.triu(f64(x), diagonal)
+
+
+def tril_indices(row, col, offset=0):
+    """[2, N] (rows, cols) of the lower triangle, row-major (as torch.tril_indices)."""
+    r, c = np.tril_indices(row, offset, col)
+    return np.stack([r, c]).reshape(2, -1).astype(np.float64)
+
+
+def triu_indices(row, col, offset=0):
+    r, c = np.triu_indices(row, offset, col)
+    return np.stack([r, c]).reshape(2, -1).astype(np.float64)
+
+
+def diagonal(x, offset=0, dim1=0, dim2=1):
+    """The diagonal of dims (dim1, dim2) as the last dim: out[..., i] = x[i, i + offset] with i
+    along dim1 (offset > 0 above the diagonal); empty past the edge."""
+    return np.diagonal(f64(x), offset, dim1, dim2).copy()
+
+
+def diag(x, diagonal=0):
+    """1-D -> the square matrix with x on diagonal `diagonal`; 2-D -> that diagonal (1-D)."""
+    return np.diag(f64(x), diagonal).copy()
+
+
+def diag_embed(x, offset=0, dim1=-2, dim2=-1):
+    """The last dim of x on diagonal `offset` of dims (dim1, dim2) of a new (ndim + 1)-d tensor:
+    out[..., i, i + offset] along (dim1, dim2), the other dims x's leading ones in order."""
+    x = f64(x)
+    n = x.shape[-1] + (-offset if offset < 0 else offset)
+    z = np.zeros((*x.shape[:-1], n, n))
+    i = np.arange(x.shape[-1])
+    if offset >= 0:
+        z[..., i, i + offset] = x
+    else:
+        z[..., i - offset, i] = x
+    nd = x.ndim + 1
+    return np.moveaxis(z, (-2, -1), (dim1 % nd, dim2 % nd)).copy()
+
+
+def trace(x):
+    return np.asarray(np.trace(f64(x)))
+
+
+def repeat(x, *sizes):
+    """Tensor.repeat(*sizes): np.tile (len(sizes) >= x.ndim; extra sizes are new leading dims)."""
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = tuple(sizes[0])
+    return np.tile(f64(x), sizes)
+
+
+def tile(x, dims):
+    """torch.tile: as repeat, with 1s prepended to `dims` when it is shorter than x.ndim."""
+    return np.tile(f64(x), tuple(dims))
+
+
+def repeat_interleave(x, repeats, dim=None, output_size=None):
+    """Each element (dim=None: of the flattened x) repeated `repeats` times (an int, or one
+    count per element along dim: a 1-D int64 array, or one element that broadcasts)."""
+    r = repeats if isinstance(repeats, int) else np.asarray(repeats, dtype=np.int64).reshape(-1)
+    return np.repeat(f64(x), r, axis=dim)
+
+
+def unfold(x, dimension, size, step):
+    """Tensor.unfold: windows of `size` every `step` along `dimension`; that dim becomes
+    (n - size) // step + 1 and the window is a new last dim."""
+    x = f64(x)
+    if x.ndim == 0:  # one element along dim 0: [1] for size 1
+        return x.reshape(1)[:size].copy()
+    d = dimension % x.ndim
+    w = np.lib.stride_tricks.sliding_window_view(x, size, axis=d)
+    sl = [slice(None)] * w.ndim
+    sl[d] = slice(None, None, step)
+    return w[tuple(sl)].copy()
+
+
+def movedim(x, source, destination):
+    x = f64(x)
+    if x.ndim == 0:  # dims 0 / -1 of a 0-d tensor: itself
+        return x.copy()
+    return np.moveaxis(x, source, destination).copy()
+
+
+def swapdims(x, dim0, dim1):
+    x = f64(x)
+    if x.ndim == 0:
+        return x.copy()
+    return np.swapaxes(x, dim0, dim1).copy()
+
+
+def squeeze(x, dim=None):
+    """torch.squeeze: drop size-1 dims (all, or those of `dim`, an int or tuple); a named dim
+    of another size is kept (no error)."""
+    x = f64(x)
+    if dim is None:
+        return x.reshape([s for s in x.shape if s != 1])
+    dims = {d % max(x.ndim, 1) for d in ((dim,) if isinstance(dim, int) else dim)}
+    return x.reshape([s for i, s in enumerate(x.shape) if not (i in dims and s == 1)])
+
+
+def unsqueeze(x, dim):
+    x = f64(x)
+    return np.expand_dims(x, dim % (x.ndim + 1))
+
+
+def t(x):
+    """Tensor.t: the transpose of a <= 2-d tensor (0-d and 1-d unchanged)."""
+    return f64(x).T.copy()
+
+
+def transpose(x, dim0, dim1):
+    return swapdims(x, dim0, dim1)
+
+
+# ---- broadcasting and joining --------------------------------------------------------------------
+
+
+def broadcast_to(x, shape):
+    """torch.broadcast_to: a -1 in `shape` keeps x's size there (aligned from the right)."""
+    x = f64(x)
+    shape = tuple(shape)
+    lead = len(shape) - x.ndim
+    shape = tuple(x.shape[i - lead] if s == -1 else s for i, s in enumerate(shape))
+    return np.broadcast_to(x, shape).copy()
+
+
+def broadcast_tensors(*xs):
+    return tuple(np.array(a) for a in np.broadcast_arrays(*[f64(x) for x in xs]))
+
+
+def meshgrid(*xs, indexing="ij"):
+    """torch.meshgrid of 0-d / 1-d tensors (a 0-d one counts as one element); 'xy' swaps the
+    first two output dims."""
+    return tuple(np.meshgrid(*[f64(x).reshape(-1) for x in xs], indexing=indexing))
+
+
+def atleast_1d(x):
+    return np.atleast_1d(f64(x)).copy()
+
+
+def atleast_2d(x):
+    """0-d -> [1, 1], [n] -> [1, n]."""
+    return np.atleast_2d(f64(x)).copy()
+
+
+def atleast_3d(x):
+    """0-d -> [1, 1, 1], [n] -> [1, n, 1], [m, n] -> [m, n, 1]."""
+    return np.atleast_3d(f64(x)).copy()
+
+
+def hstack(xs):
+    """cat along dim 0 if the first tensor is 1-d (after atleast_1d), else along dim 1."""
+    return np.hstack([f64(x) for x in xs])
+
+
+def vstack(xs):
+    return np.vstack([f64(x) for x in xs])
+
+
+def dstack(xs):
+    return np.dstack([f64(x) for x in xs])
+
+
+def column_stack(xs):
+    """0-d and 1-d tensors become columns [n, 1]; then cat along dim 1."""
+    return np.column_stack([f64(x) for x in xs])
+
+
+def tensor_split(x, indices_or_sections, dim=0):
+    """torch.tensor_split: an int n gives n pieces, the first (size % n) one longer; a list of
+    indices cuts at each (Python slice semantics: negative indices wrap, out-of-range ones
+    clamp, a decreasing one gives an empty piece). An int64 array: 0-d = sections, 1-d = indices."""
+    x = f64(x)
+    ios = indices_or_sections
+    if isinstance(ios, np.ndarray):
+        ios = int(ios) if ios.ndim == 0 else [int(v) for v in ios]
+    if not isinstance(ios, int):
+        ios = list(ios)
+    return tuple(p.copy() for p in np.array_split(x, ios, axis=dim))
+
+
+def sum_to_size(x, *size):
+    """Tensor.sum_to_size: sum the leading dims x has beyond `size`, and (keepdim) each dim
+    where size is 1 and x's is not."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    x = f64(x)
+    lead = x.ndim - len(size)
+    r = x.sum(axis=tuple(range(lead))) if lead else x
+    axes = tuple(i for i, s in enumerate(size) if s == 1 and r.shape[i] != 1)
+    return r.sum(axis=axes, keepdims=True) if axes else r.copy()
+
+
+# ---- indexing: take, scatter, index_fill/index_copy, masked_scatter --------------------------------
+
+
+def take(x, index):
+    """torch.take: x flattened, indexed by `index` (negative indices wrap); index's shape."""
+    return f64(x).reshape(-1)[np.asarray(index, dtype=np.int64)]
+
+
+def take_along_dim(x, indices, dim=None):
+    """torch.take_along_dim: gather along dim with x and indices broadcast against each other
+    in the other dims (negative indices wrap); dim=None: the flattened x by the flattened
+    indices (1-d)."""
+    x, idx = f64(x), np.asarray(indices, dtype=np.int64)
+    if dim is None:
+        return x.reshape(-1)[idx.reshape(-1)]
+    d = dim % x.ndim
+    rest = np.broadcast_shapes(
+        x.shape[:d] + (1,) + x.shape[d + 1 :], idx.shape[:d] + (1,) + idx.shape[d + 1 :]
+    )
+    xb = np.broadcast_to(x, rest[:d] + (x.shape[d],) + rest[d + 1 :])
+    ib = np.broadcast_to(idx, rest[:d] + (idx.shape[d],) + rest[d + 1 :])
+    return np.take_along_axis(xb, ib, axis=d)
+
+
+def _scatter_groups(x, dim, index):
+    """{target position in x: [positions in index]} in index's row-major order."""
+    d = dim % x.ndim
+    groups = {}
+    for pos in np.ndindex(index.shape):
+        tgt = list(pos)
+        tgt[d] = int(index[pos])
+        groups.setdefault(tuple(tgt), []).append(pos)
+    return groups
+
+
+def scatter_reduce(x, dim, index, src, reduce, include_self=True):
+    """torch.scatter_reduce: out = x; each out position that index targets (along dim) becomes
+    reduce(x there (include_self) and every src value sent there); index may repeat; src is
+    read at index's positions (it may be larger). mean divides by the count (self included when
+    include_self); for int64 it floor-divides. A position no index targets keeps x."""
+    is_int = np.asarray(x).dtype.kind in "biu"
+    xs, nd = _nd(x)
+    index = np.asarray(index, dtype=np.int64)
+    index = index.reshape(1) if index.ndim == 0 else index
+    s = f64(src)
+    s = np.broadcast_to(s, index.shape) if s.ndim == 0 else s
+    out = xs.copy()
+    for tgt, poss in _scatter_groups(xs, dim if nd else 0, index).items():
+        vals = ([xs[tgt]] if include_self else []) + [s[p] for p in poss]
+        if reduce in ("sum", "add"):
+            v = np.sum(vals)
+        elif reduce in ("prod", "multiply"):
+            v = np.prod(vals)
+        elif reduce == "amax":
+            v = np.max(vals)
+        elif reduce == "amin":
+            v = np.min(vals)
+        elif reduce == "mean":
+            v = np.floor(np.sum(vals) / len(vals)) if is_int else np.sum(vals) / len(vals)
+        else:
+            raise ValueError(reduce)
+        out[tgt] = v
+    return out.reshape(()) if nd == 0 else out
+
+
+def scatter(x, dim, index, src=None, value=None, reduce=None):
+    """torch.scatter: out = x with out[..index[i]..] = src[i] (or the number `value`) along dim;
+    reduce='add' / 'multiply' combines with x (and the other writes) instead. Without reduce the
+    index must not repeat a target (torch leaves the winner unspecified)."""
+    if src is None or not isinstance(src, np.ndarray):
+        v = value if src is None else src
+        src = np.full(np.shape(index), float(v))
+    if reduce is not None:
+        return scatter_reduce(x, dim, index, src, reduce, include_self=True)
+    xs, nd = _nd(x)
+    index = np.asarray(index, dtype=np.int64)
+    index = index.reshape(1) if index.ndim == 0 else index
+    s = f64(src)
+    s = s.reshape(1) if s.ndim == 0 else s
+    out = xs.copy()
+    for tgt, poss in _scatter_groups(xs, dim if nd else 0, index).items():
+        assert len(poss) == 1, "scatter with a repeated target: torch leaves it unspecified"
+        out[tgt] = s[poss[0]]
+    return out.reshape(()) if nd == 0 else out
+
+
+def _along(ndim, dim, idx):
+    sl = [slice(None)] * ndim
+    sl[dim % ndim] = idx
+    return tuple(sl)
+
+
+def index_fill(x, dim, index, value):
+    """torch.index_fill: the slices at `index` along dim (1-d or 0-d; may repeat; negative wraps)
+    set to the number `value` (cast to x's dtype)."""
+    xs, nd = _nd(x)
+    out = xs.copy()
+    out[_along(out.ndim, dim, np.asarray(index, dtype=np.int64).reshape(-1))] = value
+    return out.reshape(()) if nd == 0 else out
+
+
+def index_copy(x, dim, index, source):
+    """torch.index_copy: out's slice index[i] along dim = source's slice i (no repeats)."""
+    xs, nd = _nd(x)
+    out = xs.copy()
+    idx = np.asarray(index, dtype=np.int64).reshape(-1)
+    src = f64(source).reshape(-1) if nd == 0 else f64(source)
+    out[_along(out.ndim, dim, idx)] = src
+    return out.reshape(()) if nd == 0 else out
+
+
+def masked_scatter(x, mask, source):
+    """torch.masked_scatter: the positions where mask (broadcast with x: the result has the
+    broadcast shape) is True take source's first mask.sum() elements in row-major order."""
+    x, m = f64(x), np.asarray(mask, dtype=bool)
+    shape = np.broadcast_shapes(x.shape, m.shape)
+    out = np.broadcast_to(x, shape).copy()
+    mb = np.broadcast_to(m, shape)
+    out[mb] = f64(source).reshape(-1)[: int(mb.sum())]
+    return out

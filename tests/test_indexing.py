@@ -400,3 +400,19 @@ def test_several_advanced_indices_errors():
         x[[0, 3], [1, 2]] = 1.0
     with pytest.raises(ValueError, match="broadcast"):
         x[[0, 1], [1, 2, 3]]
+
+
+@tetragrad_only("torch counts an excluded self among amax's ties (its gradients then sum to less)")
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_reduce_amax_ties_share_the_gradient(include_self):
+    # slot 2 gets src 3, 3 (and self 3 when included); slot 0 gets src 1 (self 1 likewise)
+    x = tg.tensor([[1.0, 2.0, 3.0]], dtype=tg.float64, requires_grad=True)
+    s = tg.tensor([[3.0, 3.0, 1.0]], dtype=tg.float64, requires_grad=True)
+    out = x.scatter_reduce(1, tg.tensor([[2, 2, 0]]), s, "amax", include_self=include_self)
+    out.backward(tg.tensor([[6.0, 1.0, 6.0]], dtype=tg.float64))
+    share = 3.0 if include_self else 2.0  # contributors equal to the max at slot 2
+    first = 2.0 if include_self else 1.0  # at slot 0
+    assert_close(s.grad, np.array([[6 / share, 6 / share, 6 / first]]))
+    self_grad = [6 / first, 1.0, 6 / share] if include_self else [0.0, 1.0, 0.0]
+    assert_close(x.grad, np.array([self_grad]))
+    assert_close(x.grad.sum() + s.grad.sum(), np.array(13.0))  # all of the gradient arrives

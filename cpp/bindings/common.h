@@ -159,6 +159,7 @@ void bind_indexing(PyTensorClass& cls);
 void bind_creation(py::module_& m);
 void bind_ops(py::module_& m, PyTensorClass& cls);
 void bind_scan(py::module_& m, PyTensorClass& cls);
+void bind_shape(py::module_& m, PyTensorClass& cls);
 void bind_random(py::module_& m, PyTensorClass& cls);
 void bind_nn(py::module_& m, PyTensorClass& cls);
 

@@ -242,6 +242,7 @@ PYBIND11_MODULE(_C, m) {
   bind_tensor(m, cls);
   bind_ops(m, cls);
   bind_scan(m, cls);
+  bind_shape(m, cls);
   bind_random(m, cls);
   bind_nn(m, cls);
 }

@@ -1,6 +1,7 @@
 // Tensor-level ops: validate, allocate, dispatch to the device's kernel, record backward.
 #pragma once
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -94,6 +95,53 @@ Tensor slice(const Tensor& t, int64_t dim, int64_t start, int64_t end, int64_t s
 Tensor narrow(const Tensor& t, int64_t dim, int64_t start, int64_t length);
 Tensor select(const Tensor& t, int64_t dim, int64_t index);
 TensorList unbind(const Tensor& t, int64_t dim = 0);
+Tensor diagonal(const Tensor& t, int64_t offset = 0, int64_t dim1 = 0, int64_t dim2 = 1);
+// Sliding windows along `dimension` (Tensor.unfold): that dim becomes the window count, a new last
+// dim of `size` the window.
+Tensor unfold(const Tensor& t, int64_t dimension, int64_t size, int64_t step);
+Tensor movedim(const Tensor& t, const Dims& source, const Dims& destination);
+Tensor broadcast_to(const Tensor& t, const Shape& shape);
+TensorList broadcast_tensors(const TensorList& tensors);
+// Grids of 0-d/1-d tensors, matrix (ij) or Cartesian (xy) indexing; expanded views.
+TensorList meshgrid(const TensorList& tensors, bool xy = false);
+Tensor atleast_1d(const Tensor& t);
+Tensor atleast_2d(const Tensor& t);
+Tensor atleast_3d(const Tensor& t);
+// In-place view ops: self takes the view's shape, strides and history; returns self.
+Tensor& squeeze_(Tensor& self, std::optional<int64_t> dim = std::nullopt);
+Tensor& unsqueeze_(Tensor& self, int64_t dim);
+Tensor& transpose_(Tensor& self, int64_t d0, int64_t d1);
+Tensor& t_(Tensor& self);
+
+// ---- shape and layout (copies) ----------------------------------------------------------------
+Tensor flip(const Tensor& t, const Dims& dims);
+// Elements shifted along dims (circularly); no dims: over the flattened tensor.
+Tensor roll(const Tensor& t, const std::vector<int64_t>& shifts, const Dims& dims = {});
+// The lower (upper) triangle of the last two dims: col - row <= diagonal (>= diagonal); zeros else.
+Tensor tril(const Tensor& t, int64_t diagonal = 0);
+Tensor triu(const Tensor& t, int64_t diagonal = 0);
+Tensor tril_indices(int64_t row, int64_t col, int64_t offset = 0, DType dtype = DType::Int64,
+                    Device device = {});
+Tensor triu_indices(int64_t row, int64_t col, int64_t offset = 0, DType dtype = DType::Int64,
+                    Device device = {});
+Tensor diag_embed(const Tensor& t, int64_t offset = 0, int64_t dim1 = -2, int64_t dim2 = -1);
+Tensor diag(const Tensor& t, int64_t diagonal = 0);  // 1-D -> matrix, matrix -> its diagonal
+Tensor trace(const Tensor& t);
+Tensor repeat(const Tensor& t, const Shape& repeats);  // Tensor.repeat: tiles, repeats.size() >= dim
+Tensor tile(const Tensor& t, const Shape& dims);
+// Each element `repeats` times along dim (none: over the flattened tensor).
+Tensor repeat_interleave(const Tensor& t, int64_t repeats, std::optional<int64_t> dim = std::nullopt);
+Tensor repeat_interleave(const Tensor& t, const Tensor& repeats, std::optional<int64_t> dim = std::nullopt);
+Tensor repeat_interleave(const Tensor& repeats);  // i repeated repeats[i] times, int64
+Tensor hstack(const TensorList& tensors);
+Tensor vstack(const TensorList& tensors);
+Tensor dstack(const TensorList& tensors);
+Tensor column_stack(const TensorList& tensors);
+TensorList tensor_split(const Tensor& t, int64_t sections, int64_t dim = 0);
+TensorList tensor_split(const Tensor& t, const std::vector<int64_t>& indices, int64_t dim = 0);
+Tensor take(const Tensor& t, const Tensor& index);  // of the flattened tensor; negatives wrap
+Tensor take_along_dim(const Tensor& t, const Tensor& indices, std::optional<int64_t> dim = std::nullopt);
+Tensor sum_to_size(const Tensor& t, const Shape& size);
 
 // ---- joining and indexing -----------------------------------------------------------------
 Tensor cat(const TensorList& tensors, int64_t dim = 0);
@@ -101,8 +149,25 @@ Tensor stack(const TensorList& tensors, int64_t dim = 0);
 TensorList chunk(const Tensor& t, int64_t chunks, int64_t dim = 0);
 TensorList split(const Tensor& t, int64_t split_size, int64_t dim = 0);
 TensorList split(const Tensor& t, const std::vector<int64_t>& sizes, int64_t dim = 0);
+// ---- gather and scatter along a dim (index: int64, every entry in [0, size of dim)) -------------
 Tensor gather(const Tensor& t, int64_t dim, const Tensor& index);
 Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src);
+// t with src[j] (or value) written to index's slots along dim; among duplicates the last wins.
+Tensor scatter(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src);
+Tensor scatter(const Tensor& t, int64_t dim, const Tensor& index, const Scalar& value);
+// reduce: "sum", "prod", "mean", "amax", "amin" (and scatter's legacy "add", "multiply"); without
+// include_self, a slot that gets src elements forgets t's value. Integer means floor.
+Tensor scatter_reduce(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src,
+                      const std::string& reduce, bool include_self = true);
+// t with value (0-d) at the index positions along dim (negatives wrap).
+Tensor index_fill(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& value);
+// t with source's slices j at index[j] along dim; source is t's shape with index.numel() there.
+Tensor index_copy(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& source);
+// t (broadcast with mask) with source's leading elements, in order, where mask is true.
+Tensor masked_scatter(const Tensor& t, const Tensor& mask, const Tensor& source);
+// self := result in place, where result is an out-of-place op's value from self (the in-place
+// forms scatter_, index_fill_, ...): self takes its history.
+Tensor& assign_(Tensor& self, const Tensor& result, const char* op);
 Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index);
 Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src,
                  const Scalar& alpha = 1);

@@ -47,6 +47,9 @@ enum class ReduceOp : uint8_t {
   StdDev  // sqrt(SumSqDev), taken before rounding to T (a float32 std of 1e30s stays finite)
 };
 
+// How scatter combines a slot's value with the src elements sent to it.
+enum class ScatterReduce : uint8_t { Assign, Sum, Prod, Mean, Amax, Amin };
+
 // Running ops along a dim (cumsum, cumprod, cummax, cummin, logcumsumexp).
 enum class ScanOp : uint8_t { Sum, Prod, Max, Min, LogSumExp };
 
@@ -157,12 +160,16 @@ struct MatmulKernels {
 
 struct IndexKernels {
   // Along a dim of x viewed as [outer, D, inner]:
-  // gather:      out[o, j, i] = x[o, idx[o, j, i], i]        (idx, out: [outer, J, inner])
-  // scatter_add: out[o, idx[o, j, i], i] += src[o, j, i]
+  // gather:         out[o, j, i] = x[o, idx[o, j, i], i]        (idx, out: [outer, J, inner])
+  // scatter_reduce: out[o, idx[o, j, i], i] = op(out[...], src[o, j, i]) in place, out
+  //   [outer, D, inner]; counts (zeroed, like out) gets the number of src elements per slot.
+  //   Without include_self a slot's first element replaces it; Mean divides by count +
+  //   include_self at the end (ints floored); Assign: the last write wins.
   void (*gather)(DType dtype, void* out, const void* x, const int64_t* idx, int64_t outer, int64_t D,
                  int64_t J, int64_t inner);
-  void (*scatter_add)(DType dtype, void* out, const void* src, const int64_t* idx, int64_t outer, int64_t D,
-                      int64_t J, int64_t inner);
+  void (*scatter_reduce)(ScatterReduce op, DType dtype, void* out, int64_t* counts, const void* src,
+                         const int64_t* idx, int64_t outer, int64_t D, int64_t J, int64_t inner,
+                         bool include_self);
   // index_select: out[o, j, i] = x[o, idx[j], i];  index_add: out[o, idx[j], i] += src[o, j, i]
   void (*index_select)(DType dtype, void* out, const void* x, const int64_t* idx, int64_t outer, int64_t D,
                        int64_t J, int64_t inner);

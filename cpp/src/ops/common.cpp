@@ -12,6 +12,19 @@ int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op) {
   return dim < 0 ? dim + n : dim;
 }
 
+void check_index_tensor(const Tensor& index, const char* op) {
+  TG_CHECK(index.dtype() == DType::Int64, TypeError, op, ": expected an int64 index tensor, got ",
+           dtype_name(index.dtype()), " (shape ", index.shape(), ")");
+}
+
+Tensor checked_indices(const Tensor& index, int64_t size, const char* op) {
+  Tensor idx = contiguous(index.detach());
+  const BadIndex bad = kernels(idx.device()).index.check_indices(idx.data<int64_t>(), idx.numel(), size);
+  TG_CHECK(bad.pos < 0, IndexError, op, ": index ", bad.value, " is out of bounds for dimension with size ",
+           size);
+  return idx;
+}
+
 void check_floating(const Tensor& x, const char* op) {
   TG_CHECK(is_floating(x.dtype()), TypeError, op, ": expected a floating-point tensor, got ",
            dtype_name(x.dtype()), " (shape ", x.shape(), ")");

@@ -76,6 +76,11 @@ void check_not_read_only(const Tensor& t, const char* op);
 // Whether an in-place write of `self` (from `other`, may be null) must go through autograd.
 bool inplace_records(const Tensor& self, const Tensor* other);
 
+// Index tensors of the gather/scatter/index_select family: int64, and every index in [0, size)
+// (Python-style negative indices are the indexing operator's business); returns a contiguous copy.
+void check_index_tensor(const Tensor& index, const char* op);
+Tensor checked_indices(const Tensor& index, int64_t size, const char* op);
+
 // Throw TypeError unless x is floating (ops defined only for floats).
 void check_floating(const Tensor& x, const char* op);
 

@@ -1,29 +1,10 @@
-// Joining and indexing: cat, stack, chunk, split, gather/scatter_add,
+// Joining and indexing: cat, stack, chunk, split,
 // index_select/index_add, masked_fill, masked_select, where.
 #include <algorithm>
 
 #include "ops/elementwise_internal.h"
 
 namespace tg {
-
-namespace {
-
-void check_index_tensor(const Tensor& index, const char* op) {
-  TG_CHECK(index.dtype() == DType::Int64, TypeError, op, ": expected an int64 index tensor, got ",
-           dtype_name(index.dtype()), " (shape ", index.shape(), ")");
-}
-
-// Every index in [0, size), as torch requires for these ops (Python-style negative indices
-// are the indexing operator's business); returns a contiguous copy.
-Tensor checked_indices(const Tensor& index, int64_t size, const char* op) {
-  Tensor idx = contiguous(index.detach());
-  const BadIndex bad = kernels(idx.device()).index.check_indices(idx.data<int64_t>(), idx.numel(), size);
-  TG_CHECK(bad.pos < 0, IndexError, op, ": index ", bad.value, " is out of bounds for dimension with size ",
-           size);
-  return idx;
-}
-
-}  // namespace
 
 Tensor cat(const TensorList& tensors, int64_t dim) {
   TG_CHECK(!tensors.empty(), ValueError, "cat: expected a non-empty list of tensors");
@@ -143,98 +124,6 @@ TensorList chunk(const Tensor& t, int64_t chunks, int64_t dim) {
   }
   const int64_t size = std::max<int64_t>((n + chunks - 1) / chunks, 1);
   return split(t, size, dim);
-}
-
-// gather and scatter_add treat a 0-d tensor as one dim of size 1 (torch's rule for these ops).
-static Tensor as_1d(const Tensor& t) { return t.dim() ? t : reshape(t, {1}); }
-
-Tensor gather(const Tensor& t, int64_t dim, const Tensor& index) {
-  check_index_tensor(index, "gather");
-  if (t.dim() == 0 || index.dim() == 0) {
-    Tensor r = gather(as_1d(t), dim, as_1d(index));
-    return index.dim() ? r : reshape(r, {});
-  }
-  dim = wrap_dim(dim, t.dim(), "gather");
-  TG_CHECK(index.dim() == t.dim(), ValueError,
-           "gather: index tensor must have the same number of dimensions as input (input ", t.shape(),
-           ", index ", index.shape(), ")");
-  for (int64_t d = 0; d < index.dim(); ++d)
-    TG_CHECK(d == dim || index.shape()[d] <= t.shape()[d], ValueError, "gather: size of index ",
-             index.shape(), " does not fit input ", t.shape(), " at dimension ", d);
-  const int64_t D = t.shape()[dim];
-  Tensor idx = checked_indices(index, D, "gather");
-  // The input restricted to index's extent on the non-gathered dims, made contiguous.
-  Tensor src = t.detach();
-  for (int64_t d = 0; d < index.dim(); ++d)
-    if (d != dim) src = narrow(src, d, 0, index.shape()[d]);
-  src = contiguous(src);
-  Tensor out = new_empty(t, index.shape(), t.dtype());
-  const int64_t outer = shape_numel(index.shape(), 0, dim);
-  const int64_t inner = shape_numel(index.shape(), dim + 1, index.dim());
-  if (out.numel())
-    kernels(t.device())
-        .index.gather(t.dtype(), out.raw_data(), src.raw_data(), idx.data<int64_t>(), outer, D,
-                      index.shape()[dim], inner);
-  if (needs_grad({&t}))
-    record(out, "GatherBackward0", {&t}, {idx},
-           [s = t.shape(), dim](const Tensor& g, const TensorList& sv, const FunctionNode&) -> TensorList {
-             return {scatter_add(new_zeros(g, s, g.dtype()), dim, sv[0], g)};
-           });
-  return out;
-}
-
-Tensor scatter_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor& src) {
-  check_index_tensor(index, "scatter_add");
-  if (t.dim() == 0 || index.dim() == 0 || src.dim() == 0) {
-    Tensor r = scatter_add(as_1d(t), dim, as_1d(index), as_1d(src));
-    return t.dim() ? r : reshape(r, {});
-  }
-  dim = wrap_dim(dim, t.dim(), "scatter_add");
-  TG_CHECK(src.dtype() == t.dtype(), TypeError, "scatter_add: self and src must have the same dtype (",
-           dtype_name(t.dtype()), " vs ", dtype_name(src.dtype()), ")");
-  TG_CHECK(index.dim() == t.dim() && src.dim() == t.dim(), ValueError,
-           "scatter_add: index, src and self must have the same number of dimensions (self ", t.shape(),
-           ", index ", index.shape(), ", src ", src.shape(), ")");
-  for (int64_t d = 0; d < t.dim(); ++d)
-    TG_CHECK(index.shape()[d] <= src.shape()[d] && (d == dim || index.shape()[d] <= t.shape()[d]), ValueError,
-             "scatter_add: index ", index.shape(), " does not fit src ", src.shape(), " or self ", t.shape());
-  const int64_t D = t.shape()[dim];
-  Tensor idx = checked_indices(index, D, "scatter_add");
-  // Scatter into a contiguous block shaped like index on the other dims, then add it in.
-  Shape block_shape = index.shape();
-  block_shape[dim] = D;
-  Tensor block = new_zeros(t, block_shape, t.dtype());
-  Tensor s = src.detach();
-  for (int64_t d = 0; d < src.dim(); ++d) s = narrow(s, d, 0, index.shape()[d]);
-  s = contiguous(s);
-  const int64_t outer = shape_numel(index.shape(), 0, dim),
-                inner = shape_numel(index.shape(), dim + 1, index.dim());
-  if (s.numel())
-    kernels(t.device())
-        .index.scatter_add(t.dtype(), block.raw_data(), s.raw_data(), idx.data<int64_t>(), outer, D,
-                           index.shape()[dim], inner);
-  Tensor out = clone(t.detach());
-  {
-    Tensor v = out;
-    for (int64_t d = 0; d < t.dim(); ++d)
-      if (d != dim) v = narrow(v, d, 0, index.shape()[d]);
-    binary_(BinaryOp::Add, v, block);
-  }
-  if (needs_grad({&t, &src}))
-    record(
-        out, "ScatterAddBackward0", {&t, &src}, {idx},
-        [ss = src.shape(), dim](const Tensor& g, const TensorList& sv, const FunctionNode& n) -> TensorList {
-          Tensor gs;
-          if (n.needs(1)) {
-            Tensor gg = gather(g, dim, sv[0]);
-            gs = new_zeros(g, ss, g.dtype());
-            Tensor v = gs;
-            for (int64_t d = 0; d < (int64_t)ss.size(); ++d) v = narrow(v, d, 0, sv[0].shape()[d]);
-            copy_(v, gg);
-          }
-          return {n.needs(0) ? g : Tensor(), gs};
-        });
-  return out;
 }
 
 Tensor index_select(const Tensor& t, int64_t dim, const Tensor& index) {

@@ -1,7 +1,8 @@
 // CPU indexing kernels along one dim. x viewed as [outer, D, inner] (contiguous); indices
 // are already range-checked by the op (with check_indices / wrap_coords below). Forward and backward sit side
-// by side: gather <-> scatter_add, index_select <-> index_add. index_put writes through strides.
+// by side: gather <-> scatter_reduce, index_select <-> index_add. index_put writes through strides.
 #include <cstring>
+#include <type_traits>
 
 #include "kernels/common/elementwise_math.h"
 #include "kernels/cpu/families.h"
@@ -26,21 +27,54 @@ void gather(DType dtype, void* out, const void* x, const int64_t* idx, int64_t o
   });
 }
 
-// out[o, idx[o, j, i], i] += src[o, j, i]  (the gradient of gather). Parallel over outer
-// only: two j may hit the same slot.
-void scatter_add(DType dtype, void* out, const void* src, const int64_t* idx, int64_t outer, int64_t D,
-                 int64_t J, int64_t inner) {
-  TG_DISPATCH_ALL(dtype, "scatter_add", [&] {  // bool: += is or
+// out[o, idx[o, j, i], i] = op(out[...], src[o, j, i]) over contiguous out [outer, D, inner]
+// (scatter, scatter_add, scatter_reduce; the gradient of gather). counts [outer, D, inner],
+// zeroed, gets how many src elements reached each slot: without include_self the first one
+// replaces the slot's value; Mean divides by count + include_self at the end (ints floored).
+// Parallel over outer only: two j may hit the same slot.
+void scatter_reduce(ScatterReduce op, DType dtype, void* out, int64_t* counts, const void* src,
+                    const int64_t* idx, int64_t outer, int64_t D, int64_t J, int64_t inner,
+                    bool include_self) {
+  TG_DISPATCH_ALL(dtype, "scatter_reduce", [&] {  // bool: sum is or, prod and
     using T = scalar_t;
     T* o_ = (T*)out;
     const T* s_ = (const T*)src;
     parallel_for(outer, outer > 1 ? threads_for(outer * J * inner) : 1, [&](int64_t o) {
       for (int64_t j = 0; j < J; ++j)
         for (int64_t i = 0; i < inner; ++i) {
-          const int64_t k = (o * J + j) * inner + i;
-          T& d = o_[(o * D + idx[k]) * inner + i];
-          d = math::Add{}(d, s_[k]);
+          const int64_t k = (o * J + j) * inner + i, slot = (o * D + idx[k]) * inner + i;
+          T& d = o_[slot];
+          const T v = s_[k];
+          if (counts[slot]++ == 0 && !include_self) {
+            d = v;
+            continue;
+          }
+          switch (op) {
+            case ScatterReduce::Assign:
+              d = v;
+              break;
+            case ScatterReduce::Sum:
+            case ScatterReduce::Mean:
+              d = math::Add{}(d, v);
+              break;
+            case ScatterReduce::Prod:
+              d = math::Mul{}(d, v);
+              break;
+            case ScatterReduce::Amax:
+              d = math::Maximum{}(d, v);
+              break;
+            case ScatterReduce::Amin:
+              d = math::Minimum{}(d, v);
+              break;
+          }
         }
+      if constexpr (!std::is_same_v<T, bool>)
+        if (op == ScatterReduce::Mean)
+          for (int64_t slot = o * D * inner; slot < (o + 1) * D * inner; ++slot)
+            if (counts[slot] > 0) {
+              const T n = T(counts[slot] + include_self);
+              o_[slot] = std::is_integral_v<T> ? math::FloorDiv{}(o_[slot], n) : T(o_[slot] / n);
+            }
     });
   });
 }
@@ -168,7 +202,7 @@ void nonzero(DType dtype, const void* x, int64_t n, const int64_t* shape, int nd
 
 void fill(IndexKernels& k) {
   k.gather = gather;
-  k.scatter_add = scatter_add;
+  k.scatter_reduce = scatter_reduce;
   k.index_select = index_select;
   k.index_add = index_add;
   k.index_put = index_put;
