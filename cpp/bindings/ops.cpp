@@ -114,6 +114,57 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
   def_both(
       m, cls, "remainder", [](const Tensor& x, const Operand& y) { return remainder(x, y.t); }, Release(),
       py::arg("other"));
+  const std::pair<const char*, BinaryOp> binary_math[] = {
+      {"fmod", BinaryOp::Fmod},   {"atan2", BinaryOp::Atan2},         {"arctan2", BinaryOp::Atan2},
+      {"hypot", BinaryOp::Hypot}, {"logaddexp", BinaryOp::LogAddExp}, {"logaddexp2", BinaryOp::LogAddExp2},
+      {"xlogy", BinaryOp::Xlogy}};
+  for (auto [name, op] : binary_math)
+    def_both(
+        m, cls, name, [op = op](const Tensor& x, const Operand& y) { return binary(op, x, y.t); }, Release(),
+        py::arg("other"));
+  def_both(
+      m, cls, "lerp", [](const Tensor& x, const Tensor& end, const Operand& w) { return lerp(x, end, w.t); },
+      Release(), py::arg("end"), py::arg("weight"));
+  cls.def(
+      "lerp_",
+      [](Tensor& x, const Tensor& end, const Operand& w) -> Tensor& {
+        return assign_(x, lerp(x, end, w.t), "lerp_");
+      },
+      Release(), py::arg("end"), py::arg("weight"));
+  for (bool is_mul : {true, false}) {
+    auto fn = is_mul ? &addcmul : &addcdiv;
+    const char* name = is_mul ? "addcmul" : "addcdiv";
+    def_both(
+        m, cls, name,
+        [fn](const Tensor& x, const Tensor& a, const Tensor& b, const Scalar& value) {
+          return fn(x, a, b, value);
+        },
+        Release(), py::arg("tensor1"), py::arg("tensor2"), py::kw_only(), py::arg("value") = 1);
+    cls.def(
+        is_mul ? "addcmul_" : "addcdiv_",
+        [fn, is_mul](Tensor& x, const Tensor& a, const Tensor& b, const Scalar& value) -> Tensor& {
+          return assign_(x, fn(x, a, b, value), is_mul ? "addcmul_" : "addcdiv_");
+        },
+        Release(), py::arg("tensor1"), py::arg("tensor2"), py::kw_only(), py::arg("value") = 1);
+  }
+  def_both(
+      m, cls, "round", [](const Tensor& x, int64_t decimals) { return round(x, decimals); }, Release(),
+      py::kw_only(), py::arg("decimals") = 0);
+  cls.def(
+      "round_",
+      [](Tensor& x, int64_t decimals) -> Tensor& { return assign_(x, round(x, decimals), "round_"); },
+      Release(), py::kw_only(), py::arg("decimals") = 0);
+  auto nan_to_num_fn = [](const Tensor& x, std::optional<double> nan, std::optional<double> posinf,
+                          std::optional<double> neginf) { return nan_to_num(x, nan, posinf, neginf); };
+  def_both(m, cls, "nan_to_num", nan_to_num_fn, Release(), py::arg("nan") = 0.0,
+           py::arg("posinf") = py::none(), py::arg("neginf") = py::none());
+  cls.def(
+      "nan_to_num_",
+      [nan_to_num_fn](Tensor& x, std::optional<double> nan, std::optional<double> posinf,
+                      std::optional<double> neginf) -> Tensor& {
+        return assign_(x, nan_to_num_fn(x, nan, posinf, neginf), "nan_to_num_");
+      },
+      Release(), py::arg("nan") = 0.0, py::arg("posinf") = py::none(), py::arg("neginf") = py::none());
   const std::pair<const char*, BinaryOp> bitwise_ops[] = {
       {"bitwise_and", BinaryOp::BitAnd}, {"bitwise_or", BinaryOp::BitOr}, {"bitwise_xor", BinaryOp::BitXor}};
   for (auto [name, op] : bitwise_ops)
@@ -137,6 +188,7 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
                                                            {"pow", BinaryOp::Pow},
                                                            {"floor_divide", BinaryOp::FloorDiv},
                                                            {"remainder", BinaryOp::Remainder},
+                                                           {"xlogy", BinaryOp::Xlogy},
                                                            {"bitwise_and", BinaryOp::BitAnd},
                                                            {"bitwise_or", BinaryOp::BitOr},
                                                            {"bitwise_xor", BinaryOp::BitXor}};
@@ -156,6 +208,11 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
                                                           {"pow_", BinaryOp::Pow},
                                                           {"floor_divide_", BinaryOp::FloorDiv},
                                                           {"remainder_", BinaryOp::Remainder},
+                                                          {"fmod_", BinaryOp::Fmod},
+                                                          {"atan2_", BinaryOp::Atan2},
+                                                          {"arctan2_", BinaryOp::Atan2},
+                                                          {"hypot_", BinaryOp::Hypot},
+                                                          {"xlogy_", BinaryOp::Xlogy},
                                                           {"bitwise_and_", BinaryOp::BitAnd},
                                                           {"bitwise_or_", BinaryOp::BitOr},
                                                           {"bitwise_xor_", BinaryOp::BitXor}};

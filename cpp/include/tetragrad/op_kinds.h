@@ -18,7 +18,13 @@ enum class BinaryOp : uint8_t {
   FloorDiv,   // torch.floor_divide: rounds toward -inf
   TruncDiv,   // div(rounding_mode="trunc"): rounds toward 0
   Remainder,  // torch.remainder: sign of the divisor
-  BitAnd,     // int64 / bool only
+  Fmod,       // torch.fmod: sign of the dividend (C's fmod, % for ints)
+  Atan2,      // these four and Xlogy compute ints in the default float dtype
+  Hypot,
+  LogAddExp,
+  LogAddExp2,
+  Xlogy,   // x * log(y), 0 where x == 0 (unless y is NaN)
+  BitAnd,  // int64 / bool only
   BitOr,
   BitXor,
   Eq,  // Eq and everything after it produce bool

@@ -217,6 +217,24 @@ Tensor floor_divide(const Tensor& a, const Tensor& b);
 Tensor trunc_divide(const Tensor& a, const Tensor& b);
 Tensor remainder(const Tensor& a, const Tensor& b);
 Tensor bitwise(BinaryOp op, const Tensor& a, const Tensor& b);  // BitAnd/BitOr/BitXor
+Tensor fmod(const Tensor& a, const Tensor& b);  // the sign of a; ints stay ints (zero divisors raise)
+// These compute ints in the default float dtype.
+Tensor atan2(const Tensor& a, const Tensor& b);
+Tensor hypot(const Tensor& a, const Tensor& b);
+Tensor logaddexp(const Tensor& a, const Tensor& b);   // log(e^a + e^b)
+Tensor logaddexp2(const Tensor& a, const Tensor& b);  // log2(2^a + 2^b)
+Tensor xlogy(const Tensor& a, const Tensor& b);       // a log b, 0 where a == 0 (unless b is NaN)
+// start + weight (end - start), floating, one dtype (a Python number weight aside).
+Tensor lerp(const Tensor& start, const Tensor& end, const Tensor& weight);
+Tensor lerp(const Tensor& start, const Tensor& end, double weight);
+Tensor addcmul(const Tensor& input, const Tensor& t1, const Tensor& t2,
+               const Scalar& value = 1);  // input + value t1 t2
+Tensor addcdiv(const Tensor& input, const Tensor& t1, const Tensor& t2,
+               const Scalar& value = 1);              // input + value t1 / t2
+Tensor round(const Tensor& x, int64_t decimals = 0);  // half to even
+// NaN, +inf and -inf replaced (defaults: 0, the dtype's largest and lowest finite values).
+Tensor nan_to_num(const Tensor& x, std::optional<double> nan = 0.0,
+                  std::optional<double> posinf = std::nullopt, std::optional<double> neginf = std::nullopt);
 Tensor bitwise_not(const Tensor& t);
 // op(a, b) by enum, with autograd (alpha scales b in Add and Sub).
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha = 1);

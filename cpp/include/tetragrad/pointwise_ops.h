@@ -65,11 +65,13 @@
 
 // Ops whose function and binding are written by hand (their own signature or checks), while
 // the enum case, kernels, dtype check and node still come from here: gelu (the `approximate`
-// string picks one of two entries) and hardtanh (checks min_val <= max_val).
+// string picks one of two entries), hardtanh (checks min_val <= max_val) and round (an int
+// `decimals`, keyword-only in Python).
 #define TG_POINTWISE_HAND_WRITTEN(X)                                          \
   X(Gelu, gelu, "gelu", FloatOnly, Input, "GeluBackward0", 0, _, 0, _, 0)     \
   X(GeluTanh, gelu, "gelu", FloatOnly, Input, "GeluBackward0", 0, _, 0, _, 0) \
-  X(Hardtanh, hardtanh, "hardtanh", Numeric, Input, "HardtanhBackward0", 2, min_val, -1.0, max_val, 1.0)
+  X(Hardtanh, hardtanh, "hardtanh", Numeric, Input, "HardtanhBackward0", 2, min_val, -1.0, max_val, 1.0) \
+  X(Round, round, "round", Numeric, Input, "RoundBackward0", 1, decimals, 0, _, 0)
 
 // clang-format on
 

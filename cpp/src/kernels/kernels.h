@@ -100,8 +100,8 @@ struct ElementwiseKernels {
   void (*unary_backward)(UnaryOp op, DType dtype, const LoopGeom& g, void* dx, const void* grad,
                          const void* saved, double a, double b);
   // out = op(a, b). Output dtype is `dtype`, or bool for comparisons and logical ops.
-  // alpha scales b in Add and Sub (a + alpha * b), exactly for int64. Integer FloorDiv, TruncDiv
-  // and Remainder check b for zeros first (IntegerDivisionByZero; the CPU would trap).
+  // alpha scales b in Add and Sub (a + alpha * b), exactly for int64. Integer FloorDiv, TruncDiv,
+  // Remainder and Fmod check b for zeros first (IntegerDivisionByZero; the CPU would trap).
   KernelStatus (*binary)(BinaryOp op, DType dtype, const LoopGeom& g, void* out, const void* a, const void* b,
                          const Scalar& alpha);
   // out = cast<out_dtype>(in): strided copy with conversion (contiguous, to, copy_, cat).

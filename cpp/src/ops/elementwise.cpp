@@ -90,6 +90,18 @@ const char* op_name(BinaryOp op) {
       return "div";
     case BinaryOp::Remainder:
       return "remainder";
+    case BinaryOp::Fmod:
+      return "fmod";
+    case BinaryOp::Atan2:
+      return "atan2";
+    case BinaryOp::Hypot:
+      return "hypot";
+    case BinaryOp::LogAddExp:
+      return "logaddexp";
+    case BinaryOp::LogAddExp2:
+      return "logaddexp2";
+    case BinaryOp::Xlogy:
+      return "xlogy";
     case BinaryOp::BitAnd:
       return "bitwise_and";
     case BinaryOp::BitOr:
@@ -105,7 +117,13 @@ bool bool_result(BinaryOp op) { return op >= BinaryOp::Eq; }
 // The dtype the kernel computes in.
 DType compute_dtype(BinaryOp op, const Tensor& a, const Tensor& b) {
   DType ct = result_type(a, b);
-  if (op == BinaryOp::Div && !is_floating(ct)) ct = default_dtype();
+  // torch computes these in floats only: some promote ints, the others refuse them.
+  const bool float_only = op == BinaryOp::Hypot || op == BinaryOp::LogAddExp || op == BinaryOp::LogAddExp2;
+  TG_CHECK(!float_only || is_floating(ct), TypeError, op_name(op), ": not implemented for ", dtype_name(ct),
+           " (shapes ", a.shape(), " and ", b.shape(), "); convert to a floating dtype first");
+  TG_CHECK(op != BinaryOp::Fmod || ct != DType::Bool, TypeError, "fmod: not implemented for bool");
+  if ((op == BinaryOp::Div || op == BinaryOp::Atan2 || op == BinaryOp::Xlogy) && !is_floating(ct))
+    ct = default_dtype();
   if (op == BinaryOp::Sub && (a.dtype() == DType::Bool || b.dtype() == DType::Bool))
     throw TypeError(msg("sub: subtraction, the `-` operator, with a bool tensor is not supported (shapes ",
                         a.shape(), " and ", b.shape(), "); use ~ or logical_not"));
@@ -113,7 +131,7 @@ DType compute_dtype(BinaryOp op, const Tensor& a, const Tensor& b) {
     throw TypeError(msg(op_name(op), ": only integer and bool tensors are supported, got ",
                         dtype_name(a.dtype()), " and ", dtype_name(b.dtype())));
   if ((op == BinaryOp::Pow || op == BinaryOp::FloorDiv || op == BinaryOp::TruncDiv ||
-       op == BinaryOp::Remainder) &&
+       op == BinaryOp::Remainder || op == BinaryOp::Fmod) &&
       ct == DType::Bool)
     ct = DType::Int64;
   // A negative Python int as the power of an integer tensor (torch raises; a tensor of negative
@@ -124,8 +142,6 @@ DType compute_dtype(BinaryOp op, const Tensor& a, const Tensor& b) {
            dtype_name(a.dtype()), " of shape ", a.shape(), ", exponent ", *b.data<int64_t>(), ")");
   return ct;
 }
-
-Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha);
 
 // torch's rules for add/sub's alpha: a float only for a floating result, a bool only for a bool one.
 void check_alpha(BinaryOp op, DType ct, const Scalar& alpha) {
@@ -159,7 +175,8 @@ const void* operand_data(const Tensor& t, DType ct, Tensor& keep, void* buf) {
   return keep.raw_data();
 }
 
-// The raw op, no autograd: out = op(a, b) in the promoted dtype.
+}  // namespace
+
 Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha) {
   const char* name = op_name(op);
   TG_CHECK(a.device() == b.device(), ValueError, name, ": tensors on different devices");
@@ -176,8 +193,6 @@ Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& a
   check_status(kernels(a.device()).elementwise.binary(op, ct, g, out.raw_data(), pa, pb, alpha), op, a, b);
   return out;
 }
-
-}  // namespace
 
 // ---- binary ops with autograd --------------------------------------------------------------
 Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
@@ -376,6 +391,18 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha
       return trunc_divide(a, b);
     case BinaryOp::Remainder:
       return remainder(a, b);
+    case BinaryOp::Fmod:
+      return fmod(a, b);
+    case BinaryOp::Atan2:
+      return atan2(a, b);
+    case BinaryOp::Hypot:
+      return hypot(a, b);
+    case BinaryOp::LogAddExp:
+      return logaddexp(a, b);
+    case BinaryOp::LogAddExp2:
+      return logaddexp2(a, b);
+    case BinaryOp::Xlogy:
+      return xlogy(a, b);
     case BinaryOp::BitAnd:
     case BinaryOp::BitOr:
     case BinaryOp::BitXor:

@@ -12,6 +12,8 @@ Tensor cast(const Tensor& t, DType d);
 // The gradient for an input of `shape`/`dtype` (or like `input`) from a broadcast output gradient.
 Tensor reduce_grad(const Tensor& g, const Shape& shape, DType dtype);
 Tensor reduce_grad(const Tensor& g, const Tensor& input);
+// out = op(a, b) in the promoted dtype, broadcast, no autograd.
+Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha = 1);
 // out = op(t) with torch's dtype rules, no autograd; p0/p1 are the op's parameters.
 Tensor unary_raw(UnaryOp op, const Tensor& t, double p0 = 0, double p1 = 0);
 

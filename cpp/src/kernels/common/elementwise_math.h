@@ -149,6 +149,56 @@ struct Remainder {
     }
   }
 };
+// C's fmod: the sign of the dividend (torch.fmod).
+struct Fmod {
+  template <class T>
+  TG_HD T operator()(T a, T b) const {
+    if constexpr (std::is_integral_v<T>) {
+      if (b == T(-1)) return T(0);  // INT64_MIN % -1 would trap
+      return T(a % b);
+    } else {
+      return std::fmod(a, b);
+    }
+  }
+};
+// The floating binary ops (ints compute in the default float dtype).
+struct Atan2 {
+  template <class T>
+  TG_HD T operator()(T a, T b) const {
+    return std::atan2(a, b);
+  }
+};
+struct Hypot {
+  template <class T>
+  TG_HD T operator()(T a, T b) const {
+    return std::hypot(a, b);
+  }
+};
+// log(e^a + e^b) = max + log1p(e^-|a - b|); equal infinities give themselves (not inf - inf).
+struct LogAddExp {
+  template <class T>
+  TG_HD T operator()(T a, T b) const {
+    if (std::isinf(a) && a == b) return a;
+    const T m = a > b ? a : b;
+    return m + std::log1p(std::exp(-std::fabs(a - b)));
+  }
+};
+struct LogAddExp2 {  // log2(2^a + 2^b)
+  template <class T>
+  TG_HD T operator()(T a, T b) const {
+    if (std::isinf(a) && a == b) return a;
+    const T m = a > b ? a : b;
+    return m + std::log1p(std::exp2(-std::fabs(a - b))) / T(0.69314718055994530942);
+  }
+};
+struct Xlogy {  // x log y; 0 where x == 0 unless y is NaN
+  template <class T>
+  TG_HD T operator()(T x, T y) const {
+    if (y != y) return y;
+    if (x == T(0)) return T(0);
+    return x * std::log(y);
+  }
+};
 struct BitAnd {
   template <class T>
   TG_HD T operator()(T a, T b) const {

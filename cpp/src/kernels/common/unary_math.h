@@ -444,6 +444,28 @@ struct ZeroGrad {
     return T(0);
   }
 };
+// Half to even (the FPU's nearbyint), at `decimals` digits as torch's: x * 10^d rounded, / 10^d
+// (x / 10^-d rounded, * 10^-d for negative d), in T.
+struct Round {
+  double decimals;
+  template <class T>
+  TG_HD T operator()(T x) const {
+    if constexpr (std::is_integral_v<T>) {
+      return x;
+    } else {
+      if (decimals == 0) return std::nearbyint(x);
+      const T ten = T(std::pow(10.0, std::fabs(decimals)));
+      return decimals < 0 ? std::nearbyint(x / ten) * ten : std::nearbyint(x * ten) / ten;
+    }
+  }
+};
+struct RoundGrad {  // piecewise constant
+  double decimals;
+  template <class T>
+  TG_HD T operator()(T, T) const {
+    return T(0);
+  }
+};
 struct FloorGrad : ZeroGrad {};
 struct CeilGrad : ZeroGrad {};
 struct TruncGrad : ZeroGrad {};

@@ -155,6 +155,8 @@ void binary_dispatch(BinaryOp op, const LoopGeom& g, void* out, const void* a, c
         return binary_typed<T, T>(g, out, a, b, math::TruncDiv{});
       case BinaryOp::Remainder:
         return binary_typed<T, T>(g, out, a, b, math::Remainder{});
+      case BinaryOp::Fmod:
+        return binary_typed<T, T>(g, out, a, b, math::Fmod{});
       case BinaryOp::Sub:
         if (alpha.is_one()) return binary_typed<T, T>(g, out, a, b, math::Sub{});
         return binary_typed<T, T>(g, out, a, b, math::AddScaled<T>{(-alpha).to<T>()});
@@ -165,7 +167,22 @@ void binary_dispatch(BinaryOp op, const LoopGeom& g, void* out, const void* a, c
     }
   }
   if constexpr (std::is_floating_point_v<T>) {
-    if (op == BinaryOp::Div) return binary_typed<T, T>(g, out, a, b, math::Div{});
+    switch (op) {
+      case BinaryOp::Div:
+        return binary_typed<T, T>(g, out, a, b, math::Div{});
+      case BinaryOp::Atan2:
+        return binary_typed<T, T>(g, out, a, b, math::Atan2{});
+      case BinaryOp::Hypot:
+        return binary_typed<T, T>(g, out, a, b, math::Hypot{});
+      case BinaryOp::LogAddExp:
+        return binary_typed<T, T>(g, out, a, b, math::LogAddExp{});
+      case BinaryOp::LogAddExp2:
+        return binary_typed<T, T>(g, out, a, b, math::LogAddExp2{});
+      case BinaryOp::Xlogy:
+        return binary_typed<T, T>(g, out, a, b, math::Xlogy{});
+      default:
+        break;
+    }
   }
   throw TypeError(msg("binary kernel: op ", int(op), " not defined for ", dtype_name(dtype_of<T>::value)));
 }
@@ -177,7 +194,8 @@ KernelStatus binary(BinaryOp op, DType dtype, const LoopGeom& g, void* out, cons
       binary_dispatch<bool>(op, g, out, a, b, alpha);
       break;
     case DType::Int64:
-      if ((op == BinaryOp::FloorDiv || op == BinaryOp::TruncDiv || op == BinaryOp::Remainder) &&
+      if ((op == BinaryOp::FloorDiv || op == BinaryOp::TruncDiv || op == BinaryOp::Remainder ||
+           op == BinaryOp::Fmod) &&
           any_of_operand<int64_t>(g, 2, b, [](int64_t v) { return v == 0; }))
         return KernelStatus::IntegerDivisionByZero;
       binary_dispatch<int64_t>(op, g, out, a, b, alpha);
