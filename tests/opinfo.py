@@ -776,6 +776,184 @@ def _one_hot_samples(op, dtype):
         yield SampleInput((t,), kw)
 
 
+# ---- pointwise math: sample generators -----------------------------------------------------------
+# atan2 / hypot / logaddexp take no Python scalar operand in torch (a TypeError), fmod and xlogy
+# do. lerp, addcmul and addcdiv broadcast their three tensors; round(decimals=) and nan_to_num
+# take keyword arguments.
+
+
+def _special_pairs_except(dtype, drop):
+    """special_pairs without the pairs (a, b) where drop(a, b) (float64 arrays) holds."""
+    a, b = special_pairs("float64")
+    keep = ~drop(a, b)
+    return a[keep].astype(NP_OF[dtype]), b[keep].astype(NP_OF[dtype])
+
+
+def _binary_samples_plus(scalars, extra, drop=None):
+    """The binary samples, the special one extended by the pairs `extra` [(a, b), ...] and
+    without the pairs where drop(a, b) holds."""
+    base = _binary_samples_for(scalars)
+
+    def gen(op, dtype):
+        for s in base(op, dtype):
+            if s.special:
+                ea, eb = (np.array(v).astype(NP_OF[dtype]) for v in zip(*extra, strict=True))
+                a, b = s.args if drop is None else _special_pairs_except(dtype, drop)
+                args = (np.concatenate([ea, a]), np.concatenate([eb, b]))
+                s = SampleInput(args, s.kwargs, s.desc, special=True)
+            yield s
+
+    return gen
+
+
+INF, NAN = math.inf, math.nan
+LOGADDEXP_SPECIAL = [(-INF, -INF), (INF, INF), (-INF, 1.0), (1.0, -INF), (NAN, 1.0), (-INF, NAN)]
+XLOGY_SPECIAL = [(0.0, NAN), (0.0, INF), (1.0, 0.0), (0.0, -1.0), (0.0, -INF), (NAN, 0.0)]
+XLOGY_ZEROS = (
+    "d xlogy / dy = x / y is NaN at x == y == 0, torch's convention (the xlogy kinks pin it): "
+    "central differences of the reference give 0 there"
+)
+
+
+def _zero_pair(a, b):
+    return (a == 0) & (b == 0)
+
+
+def _xlogy_samples(op, dtype):
+    """The binary samples; the special one without x == y == 0, which comes in a sample of its
+    own (its gradient in y is NaN, as torch: XLOGY_ZEROS)."""
+    yield from _binary_samples_plus((), XLOGY_SPECIAL, drop=_zero_pair)(op, dtype)
+    if dtype in FLOAT:
+        z = np.array([0.0, -0.0, 0.0, -0.0]).astype(NP_OF[dtype])
+        yield SampleInput((z, z[[0, 0, 1, 1]]), desc="special zeros", special=True)
+
+
+def _xlogy_scalar_samples(op, dtype):
+    """A number on either side: torch.xlogy(2.5, y), x.xlogy(2) (and x.xlogy_(2))."""
+    for i, (s, shape) in enumerate([(2.5, ()), (0, (3, 4)), (-1, (0,)), (2, (2, 3))]):
+        yield SampleInput((s, op.make(shape, dtype, 1, i)), desc=f"scalar self {s!r}")
+    for i, (shape, s) in enumerate([((3, 4), 2), ((), 0.5)]):
+        yield SampleInput((op.make(shape, dtype, 0, 10 + i), s), desc=f"scalar other {s!r}")
+    yield SampleInput((2.5, op.make(BIG, dtype, 1, 9)), big=True)
+
+
+def _tiny_divisor(a, b):
+    """b = +-1e-30 under a finite a: a / b (or fmod's many periods) is beyond what central
+    differences of the reference see (their step is relative to |a|)."""
+    return (np.abs(b) == 1e-30) & np.isfinite(a) & (np.abs(a) != 1e-30)
+
+
+def _fmod_operands(op, sa, sb, dtype, seed):
+    """a of shape sa and b of shape sb (or the number sb) with every broadcast ratio a / b at
+    least 0.05 from an integer: fmod jumps there, and so does its d/db = -trunc(a / b)."""
+    b = op.make(sb, dtype, 1, seed) if isinstance(sb, tuple) else sb
+    for k in range(1000):
+        a = op.make(sa, dtype, 0, seed + 1000 * k)
+        if dtype not in FLOAT:
+            return a, b
+        with np.errstate(all="ignore"):
+            r = a.astype(np.float64) / np.asarray(b, dtype=np.float64)
+        near = np.abs(r - np.round(r)) < 0.05
+        if not near.any():
+            return a, b
+        if r.shape == a.shape:  # each element of a meets one b: move a / b on by 0.3
+            return np.where(near, a + 0.3 * np.asarray(b), a).astype(a.dtype), b
+    raise AssertionError(f"no fmod operands {sa}, {sb}")
+
+
+def _fmod_samples(op, dtype):
+    for i, (sa, sb) in enumerate(BINARY_SHAPES):
+        yield SampleInput(_fmod_operands(op, sa, sb, dtype, i))
+    yield SampleInput(_fmod_operands(op, BIG, BIG[-1:], dtype, 8), big=True)
+    if dtype in FLOAT:
+        # no +-1e-30 divisor under a finite a: ~1e30 periods in one central-difference step
+        a, b = _special_pairs_except(dtype, lambda a, b: (np.abs(b) == 1e-30) & np.isfinite(a))
+        yield SampleInput((a, b), desc="special", special=True)
+    for s in (0.75,) if dtype in FLOAT else (2, 0.75):  # a number divisor (exact in float32)
+        yield SampleInput(_fmod_operands(op, (2, 3), s, dtype, 9), desc=f"scalar {s!r}")
+
+
+def _lerp_samples(op, dtype):
+    cases = [  # (start, end, weight: a number or the shape of a weight tensor)
+        ((3, 4), (3, 4), 0.3),
+        ((), (), 0.75),
+        ((3, 4), (4,), -0.5),  # extrapolation
+        ((2, 3), (2, 3), (2, 3)),
+        ((3, 1), (4,), (2, 1, 1)),  # all three broadcast
+        ((0, 3), (3,), (3,)),
+    ]
+    for i, (ss, se, w) in enumerate(cases):
+        w = w if isinstance(w, float) else op.make(w, dtype, 2, i)
+        yield SampleInput((op.make(ss, dtype, 0, i), op.make(se, dtype, 1, i), w))
+    # a weight tensor on both sides of 0.5 (both formulas, vector body and tail)
+    yield SampleInput(tuple(op.make(BIG, dtype, k, 8) for k in range(3)), big=True)
+    x, y = special_pairs(dtype)
+    w = np.resize(np.array([0.25, 0.5, 0.75, 1.0, -0.5, 0.0]), x.shape).astype(NP_OF[dtype])
+    yield SampleInput((x, y, w), desc="special", special=True)
+
+
+ADDC_CASES = [  # (input, tensor1, tensor2 shapes, value for floats, value for int64)
+    ((3, 4), (3, 4), (3, 4), None, None),
+    ((3, 4), (4,), (3, 1), 0.5, 2),
+    ((), (), (), -2, -2),
+    ((2, 1, 4), (3, 1), (4,), 1.5, 3),  # all three broadcast
+    ((0, 3), (3,), (0, 1), None, None),
+    ((3, 4), (), (3, 4), -0.25, -1),
+]
+
+
+def _addc_samples(op, dtype):
+    for i, (s0, s1, s2, vf, vi) in enumerate(ADDC_CASES):
+        v = vf if dtype in FLOAT else vi
+        args = tuple(op.make(s, dtype, k, i) for k, s in enumerate((s0, s1, s2)))
+        yield SampleInput(args, {} if v is None else {"value": v})
+    big = tuple(op.make(s, dtype, k, 8) for k, s in enumerate((BIG, BIG, BIG[-1:])))
+    yield SampleInput(big, {"value": 0.5 if dtype in FLOAT else 3}, big=True)
+    if dtype in FLOAT:
+        if op.name == "addcmul":  # every pair as tensor1 * tensor2
+            x, y = special_pairs(dtype)
+            args = (np.roll(y, 5), x, y)
+        else:  # the pairs as tensor1 / tensor2
+            x, y = _special_pairs_except(dtype, _tiny_divisor)
+            args = (np.roll(x, 5), x, y)
+        yield SampleInput(args, {"value": 0.5}, desc="special", special=True)
+
+
+def _round_values(op, shape, dtype, decimals, seed):
+    """Values whose x * 10^decimals is at least 0.2 from a tie (n + 0.5): the steps of round
+    stay out of gradcheck's differences."""
+    rng = np.random.default_rng(zlib.crc32(f"{op.name}/{decimals}/{seed}".encode()))
+    scale = 10.0**decimals
+    top = max(int(2.5 * scale), 20)
+    v = rng.integers(-top, top + 1, size=shape) + rng.uniform(-0.3, 0.3, size=shape)
+    return np.asarray(v / scale).astype(NP_OF[dtype])
+
+
+def _round_decimals_samples(op, dtype):
+    cases = [((3, 4), 1), ((), 2), ((5,), -1), ((2, 3, 4), 3), ((0, 3), -2), ((3, 4), 0)]
+    for i, (shape, d) in enumerate(cases):
+        yield SampleInput((_round_values(op, shape, dtype, d, i),), {"decimals": d})
+    yield SampleInput((_round_values(op, BIG, dtype, 2, 9),), {"decimals": 2}, big=True)
+    yield SampleInput((special_unary(dtype),), {"decimals": -1}, "special", special=True)
+
+
+NAN_TO_NUM_KW = [
+    {},
+    {"nan": 1.5},
+    {"posinf": 100.0, "neginf": -100.0},
+    {"nan": -2.0, "posinf": 3.0, "neginf": -3.0},
+]
+
+
+def _nan_to_num_samples(op, dtype):
+    for i, (shape, kw) in enumerate(zip(UNARY_SHAPES, NAN_TO_NUM_KW, strict=True)):
+        yield SampleInput((op.make(shape, dtype, seed=i),), dict(kw))
+    yield SampleInput((op.make(BIG, dtype, seed=9),), big=True)
+    if dtype in FLOAT:  # the defaults (the dtype's extremes), then given values, one left out
+        for kw in ({}, {"nan": 1.5, "posinf": 100.0}, {"nan": -0.5, "neginf": -100.0}):
+            yield SampleInput((special_unary(dtype),), dict(kw), "special", special=True)
+
+
 # ---- shape and layout ops: sample generators --------------------------------------------------
 # Re-arrangements (flip, roll, tril, diagonal, repeat, unfold, movedim, broadcast, stacking,
 # tensor_split) and indexing (take, scatter, index_fill/index_copy, masked_scatter). Index
@@ -1267,6 +1445,7 @@ TRANSPOSE_CASES = [
 # ---- the registry -------------------------------------------------------------------------------
 
 POS = ((0.2, 3.0),)
+HALVES = tuple(k + 0.5 for k in range(-5, 5))  # the ties of round
 TORCH_GELU_INF = (
     "torch differs: its vectorised float32 gelu gives NaN at +inf (the strided path inf)"
 )
@@ -1385,6 +1564,19 @@ OPS: list[OpInfo] = [
     unary("ceil", R.ceil, out=SAME, avoid=tuple(float(k) for k in range(-4, 5))),
     unary("trunc", R.trunc, out=SAME, avoid=tuple(float(k) for k in range(-4, 5))),
     unary("frac", R.frac, dtypes=FLOAT, out=SAME, avoid=tuple(float(k) for k in range(-4, 5))),
+    unary("round", R.round, out=SAME, avoid=HALVES),  # half to even; int64: itself
+    OpInfo(
+        name="round_decimals",  # torch: decimals= is keyword-only, floats only
+        op="round",
+        ref=R.round,
+        sample_inputs=_round_decimals_samples,
+        dtypes=FLOAT,
+        out_dtype=SAME,
+        method="round",
+        inplace="round_",
+        elementwise=True,
+    ),
+    unary("nan_to_num", R.nan_to_num, dtypes=ALL, out=SAME, sample_inputs=_nan_to_num_samples),
     unary(
         "logical_not", R.logical_not, dtypes=ALL, out=BOOL_OUT, differentiable=False, inplace=False
     ),
@@ -1517,6 +1709,45 @@ OPS: list[OpInfo] = [
         variants=(operator.mod,),
         scalars=(2, 0.75),
     ),
+    binary("atan2", R.atan2, dtypes=ALL, out=FLOAT_OUT, avoid=(0.0,), scalars=()),
+    binary(
+        "arctan2", R.atan2, dtypes=ALL, out=FLOAT_OUT, avoid=(0.0,), scalars=(), promotion=False
+    ),
+    binary("hypot", R.hypot, dtypes=FLOAT, scalars=()),
+    binary("fmod", R.fmod, avoid=(0.0,), sample_inputs=_fmod_samples),
+    *[
+        binary(
+            name,
+            getattr(R, name),
+            dtypes=FLOAT,
+            inplace=None,  # torch has no logaddexp_ / logaddexp2_
+            sample_inputs=_binary_samples_plus((), LOGADDEXP_SPECIAL),
+        )
+        for name in ("logaddexp", "logaddexp2")
+    ],
+    binary(
+        "xlogy",
+        R.xlogy,
+        dtypes=ALL,
+        out=FLOAT_OUT,
+        domain=(None, (0.2, 3.0)),
+        sample_inputs=_xlogy_samples,
+        # sample 7 (x == y == 0): NaN in d/dy on both backends (torch's convention)
+        xfail=[XFail("extremes", dt, 7, XLOGY_ZEROS) for dt in FLOAT]
+        + [XFail("extremes", dt, 7, XLOGY_ZEROS, torch_only=True) for dt in FLOAT],
+    ),
+    OpInfo(
+        name="xlogy-scalar",
+        op="xlogy",
+        ref=R.xlogy,
+        sample_inputs=_xlogy_scalar_samples,
+        dtypes=ALL,
+        out_dtype=FLOAT_OUT,
+        domain=(None, (0.2, 3.0)),
+        method="xlogy",
+        inplace="xlogy_",
+        elementwise=True,
+    ),
     *[
         binary(
             name,
@@ -1596,6 +1827,40 @@ OPS: list[OpInfo] = [
         out_dtype=SAME,
         method="clamp",
         # the gradient of the bounds is not checked: they are kwargs
+    ),
+    # -- pointwise with three tensors --
+    OpInfo(
+        name="lerp",
+        op="lerp",
+        ref=R.lerp,
+        sample_inputs=_lerp_samples,
+        dtypes=FLOAT,  # torch: no integer lerp, and start / end / weight of one dtype
+        out_dtype=SAME,
+        domain=(None, None, (-0.25, 1.25)),
+        method="lerp",
+        inplace="lerp_",
+        elementwise=True,
+    ),
+    OpInfo(
+        name="addcmul",
+        op="addcmul",
+        ref=R.addcmul,
+        sample_inputs=_addc_samples,
+        dtypes=ALL_NUM,  # torch: no bool addcmul
+        method="addcmul",
+        inplace="addcmul_",
+        elementwise=True,
+    ),
+    OpInfo(
+        name="addcdiv",
+        op="addcdiv",
+        ref=R.addcdiv,
+        sample_inputs=_addc_samples,
+        dtypes=FLOAT,  # torch: "Integer division with addcdiv is no longer supported"
+        avoid=(0.0,),
+        method="addcdiv",
+        inplace="addcdiv_",
+        elementwise=True,
     ),
     # -- reductions --
     reduction("sum", R.sum, dtypes=ALL, out=INT_SUM),
@@ -2428,6 +2693,37 @@ def _std_const_kinks(op, dtype):
     yield Kink(SampleInput((x.astype(NP_OF[dtype]),), {"dim": 1}), (g,))
 
 
+def _pair_points(a, b, grads):
+    """A binary op at the points (a, b) and torch's gradients there: grads(a, b) -> (ga, gb)
+    (float64 NumPy)."""
+
+    def gen(op, dtype):
+        x, y = np.array(a, dtype=np.float64), np.array(b, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            g = tuple(np.broadcast_to(v, x.shape).astype(np.float64) for v in grads(x, y))
+        yield Kink(SampleInput((x.astype(NP_OF[dtype]), y.astype(NP_OF[dtype]))), g)
+
+    return gen
+
+
+def _atan2_grads(a, b):
+    """b / r and -a / r (r = a^2 + b^2); torch gives 0 at the origin (not 0 / 0)."""
+    r = a * a + b * b
+    return _where(r == 0, 0.0, b / r), _where(r == 0, 0.0, -a / r)
+
+
+def _logaddexp_grads(a, b, two=False):
+    out = R.logaddexp2(a, b) if two else R.logaddexp(a, b)
+    e = np.exp2 if two else np.exp
+    return e(a - out), e(b - out)  # NaN at two equal infinities, as torch
+
+
+def _nan_to_num_kinks(op, dtype):
+    """At NaN and +-inf the gradient is 0 (d nan_to_num / dx = isfinite(x))."""
+    x = np.array([NAN, INF, -INF, 1.0, -0.0, 1e-30])
+    yield Kink(SampleInput((x.astype(NP_OF[dtype]),)), (np.isfinite(x) * 1.0,))
+
+
 SELU = R.SELU_SCALE * R.SELU_ALPHA
 _KINKS = {
     "abs": kinks_at([0.0], np.sign),
@@ -2475,6 +2771,38 @@ _KINKS = {
     "prelu": _prelu_kinks,
     "l1_loss": _l1_kinks,
     "std": _std_const_kinks,
+    "atan2": _pair_points(
+        [0.0, -0.0, 0.0, -0.0, 1.0, 0.0], [0.0, 0.0, -0.0, -0.0, 0.0, 1.0], _atan2_grads
+    ),
+    "arctan2": _pair_points([0.0, -0.0, 0.0], [0.0, 0.0, -0.0], _atan2_grads),
+    # hypot at the origin: NaN (a / hypot = 0 / 0), as torch
+    "hypot": _pair_points(
+        [0.0, -0.0, 3.0, 0.0],
+        [0.0, 0.0, 0.0, -2.0],
+        lambda a, b: (a / R.hypot(a, b), b / R.hypot(a, b)),
+    ),
+    # a / b an integer: d/da = 1, d/db = -trunc(a / b)
+    "fmod": _pair_points(
+        [3.0, -3.0, 2.0, 0.75, 0.0],
+        [1.5, 1.5, -1.0, 0.75, 2.0],
+        lambda a, b: (1.0, -np.trunc(a / b)),
+    ),
+    "logaddexp": _pair_points(
+        [-INF, INF, -INF, 1.0, 80.0], [-INF, INF, 1.0, -INF, 80.0], _logaddexp_grads
+    ),
+    "logaddexp2": _pair_points(
+        [-INF, INF, -INF, 1.0, 80.0],
+        [-INF, INF, 1.0, -INF, 80.0],
+        lambda a, b: _logaddexp_grads(a, b, two=True),
+    ),
+    # x == 0: d/dx = log(y) where y > 0 (NaN y: NaN), 0 where y <= 0; d/dy = x / y (0 / 0: NaN)
+    "xlogy": _pair_points(
+        [0.0, -0.0, 0.0, 0.0, 0.0, 1.5],
+        [2.0, 0.5, 0.0, -1.0, INF, 2.0],
+        lambda a, b: (_where((a == 0) & (b <= 0), 0.0, np.log(b)), a / b),
+    ),
+    "round": kinks_at([0.5, 1.5, -2.5], np.zeros_like),
+    "nan_to_num": _nan_to_num_kinks,
 }
 for _op in OPS:
     if _KINKS.get(_op.name) is not None and _op.kinks is None:

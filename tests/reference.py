@@ -1466,3 +1466,81 @@ def masked_scatter(x, mask, source):
     mb = np.broadcast_to(m, shape)
     out[mb] = f64(source).reshape(-1)[: int(mb.sum())]
     return out
+
+
+# ---- elementwise: binary math, lerp / addcmul / addcdiv, round, nan_to_num ----------------------
+
+
+def atan2(a, b):
+    """torch.atan2(input, other): the angle of (other, input), in (-pi, pi]."""
+    return np.arctan2(f64(a), f64(b))
+
+
+def hypot(a, b):
+    """sqrt(a^2 + b^2) without overflow; inf when either is +-inf (a NaN with it included)."""
+    return np.hypot(f64(a), f64(b))
+
+
+def fmod(a, b):
+    """torch.fmod: a - trunc(a / b) * b, the sign of a (C's fmod / %; NaN for a float b == 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.fmod(f64(a), f64(b))
+
+
+def logaddexp(a, b):
+    return np.logaddexp(f64(a), f64(b))
+
+
+def logaddexp2(a, b):
+    return np.logaddexp2(f64(a), f64(b))
+
+
+def xlogy(x, y):
+    """x * log(y), 0 where x == 0 (whatever y is, log(0) and log(-1) included), NaN where y is
+    NaN (as torch.xlogy)."""
+    x, y = f64(x), f64(y)
+    with np.errstate(all="ignore"):
+        out = np.where(x == 0, 0.0, x * np.log(y))
+    return np.where(np.isnan(y), np.nan, out)
+
+
+def lerp(start, end, weight):
+    """torch.lerp with torch's formula: start + w * (end - start) where |w| < 0.5, else
+    end - (end - start) * (1 - w) (both exact at their end point; the infinities follow it)."""
+    s, e, w = f64(start), f64(end), f64(weight)
+    with np.errstate(all="ignore"):
+        return np.where(np.abs(w) < 0.5, s + w * (e - s), e - (e - s) * (1.0 - w))
+
+
+def addcmul(x, tensor1, tensor2, value=1):
+    with np.errstate(all="ignore"):
+        return f64(x) + value * f64(tensor1) * f64(tensor2)
+
+
+def addcdiv(x, tensor1, tensor2, value=1):
+    with np.errstate(all="ignore"):
+        return f64(x) + value * f64(tensor1) / f64(tensor2)
+
+
+def round(x, decimals=0):  # noqa: A001 - mirrors the op name
+    """torch.round: half to even; with decimals, rint(x * 10^d) / 10^d (d > 0) or
+    rint(x / 10^-d) * 10^-d (d < 0), as torch computes it."""
+    x = f64(x)
+    if decimals == 0:
+        return np.rint(x)
+    p = 10.0 ** (decimals if decimals > 0 else -decimals)
+    with np.errstate(all="ignore"):
+        return np.rint(x * p) / p if decimals > 0 else np.rint(x / p) * p
+
+
+def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+    """NaN -> nan, +inf -> posinf, -inf -> neginf; posinf / neginf default to the largest and
+    lowest finite values of x's dtype. Integer and bool inputs are returned unchanged."""
+    x = np.asarray(x)
+    if x.dtype.kind != "f":
+        return x.copy()
+    fi = np.finfo(x.dtype)
+    hi = float(fi.max) if posinf is None else posinf
+    lo = float(fi.min) if neginf is None else neginf
+    v = f64(x)
+    return np.where(np.isnan(v), nan, np.where(v == np.inf, hi, np.where(v == -np.inf, lo, v)))

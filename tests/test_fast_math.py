@@ -1,5 +1,6 @@
-"""float32 exp/log/tanh/sigmoid use tetragrad's own vectorised kernels: check them to within
-2 ulp of the float64 result over the whole float range (sigmoid 2.5 ulp, a division after an
+"""float32 exp/log/tanh/sigmoid/sin/cos/tan use tetragrad's own vectorised kernels: check them to
+within 2 ulp of the float64 result over the whole float range (tan 3.5 ulp, a quotient of two
+polynomials; sigmoid 2.5 ulp, a division after an
 exp: PyTorch's float32 sigmoid measures 2-2.4 ulp where its result is normal, but returns 0 where
 the result is subnormal), and IEEE behaviour at the edges."""
 
@@ -33,8 +34,11 @@ REFS = {
     "log": np.log,
     "tanh": np.tanh,
     "sigmoid": lambda x: 1.0 / (1.0 + np.exp(-x)),
+    "sin": np.sin,
+    "cos": np.cos,
+    "tan": np.tan,
 }
-MAX_ULP = {"exp": 2.0, "log": 2.0, "tanh": 2.0, "sigmoid": 2.5}
+MAX_ULP = {"exp": 2.0, "log": 2.0, "tanh": 2.0, "sigmoid": 2.5, "sin": 2.0, "cos": 2.0, "tan": 3.5}
 
 
 @pytest.mark.parametrize(
@@ -54,6 +58,8 @@ MAX_ULP = {"exp": 2.0, "log": 2.0, "tanh": 2.0, "sigmoid": 2.5}
 )
 def test_float32_kernel_accuracy(name):
     x = _all_float_patterns()
+    if name in ("sin", "cos", "tan"):  # the vectorised range (|x| < 2^20) densely, too
+        x = np.concatenate([x, np.linspace(-(2.0**20), 2.0**20, 2_000_001, dtype=np.float32)])
     if name == "log":
         x = np.abs(x)
     with np.errstate(all="ignore"):
@@ -81,6 +87,13 @@ def test_float32_kernel_accuracy(name):
         ),
         ("tanh", [0.0, np.inf, -np.inf, np.nan, 20.0], [0, 1, -1, np.nan, 1]),
         ("sigmoid", [np.inf, -np.inf, np.nan, -200.0, 200.0], [1, 0, np.nan, 0, 1]),
+        (
+            "sin",
+            [0.0, np.inf, -np.inf, np.nan, 2.0**20],
+            [0, np.nan, np.nan, np.nan, np.sin(2.0**20)],
+        ),
+        ("cos", [0.0, np.inf, -np.inf, np.nan], [1, np.nan, np.nan, np.nan]),
+        ("tan", [0.0, np.inf, np.nan], [0, np.nan, np.nan]),
     ],
 )
 def test_float32_kernel_special_values(name, x, want):
@@ -88,5 +101,6 @@ def test_float32_kernel_special_values(name, x, want):
     np.testing.assert_array_equal(got, np.array(want, dtype=np.float32))
 
 
-def test_tanh_keeps_negative_zero():
-    assert np.signbit(tg.tensor([-0.0]).tanh().numpy()[0])
+@pytest.mark.parametrize("name", ["tanh", "sin", "tan"])
+def test_odd_functions_keep_negative_zero(name):
+    assert np.signbit(getattr(tg.tensor([-0.0]), name)().numpy()[0])

@@ -147,6 +147,10 @@ inline std::shared_ptr<py::object> hold_from_cpp(py::object o) {
   });
 }
 
+// The input of an in-place form's out-of-place op (self := op(self), through tg::assign_): a
+// copy when autograd records, since the op may save its input and the write then changes it.
+inline Tensor from_copy(const Tensor& self) { return self.requires_grad() ? clone(self) : self; }
+
 // The method takes self; the function names it `input`, as torch does.
 template <class F, class... Extra>
 void def_both(py::module_& m, PyTensorClass& cls, const char* name, F&& f, const Extra&... extra) {

@@ -128,7 +128,7 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
   cls.def(
       "lerp_",
       [](Tensor& x, const Tensor& end, const Operand& w) -> Tensor& {
-        return assign_(x, lerp(x, end, w.t), "lerp_");
+        return assign_(x, lerp(from_copy(x), end, w.t), "lerp_");
       },
       Release(), py::arg("end"), py::arg("weight"));
   for (bool is_mul : {true, false}) {
@@ -143,7 +143,7 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
     cls.def(
         is_mul ? "addcmul_" : "addcdiv_",
         [fn, is_mul](Tensor& x, const Tensor& a, const Tensor& b, const Scalar& value) -> Tensor& {
-          return assign_(x, fn(x, a, b, value), is_mul ? "addcmul_" : "addcdiv_");
+          return assign_(x, fn(from_copy(x), a, b, value), is_mul ? "addcmul_" : "addcdiv_");
         },
         Release(), py::arg("tensor1"), py::arg("tensor2"), py::kw_only(), py::arg("value") = 1);
   }
@@ -152,7 +152,9 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
       py::kw_only(), py::arg("decimals") = 0);
   cls.def(
       "round_",
-      [](Tensor& x, int64_t decimals) -> Tensor& { return assign_(x, round(x, decimals), "round_"); },
+      [](Tensor& x, int64_t decimals) -> Tensor& {
+        return assign_(x, round(from_copy(x), decimals), "round_");
+      },
       Release(), py::kw_only(), py::arg("decimals") = 0);
   auto nan_to_num_fn = [](const Tensor& x, std::optional<double> nan, std::optional<double> posinf,
                           std::optional<double> neginf) { return nan_to_num(x, nan, posinf, neginf); };
@@ -162,7 +164,7 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
       "nan_to_num_",
       [nan_to_num_fn](Tensor& x, std::optional<double> nan, std::optional<double> posinf,
                       std::optional<double> neginf) -> Tensor& {
-        return assign_(x, nan_to_num_fn(x, nan, posinf, neginf), "nan_to_num_");
+        return assign_(x, nan_to_num_fn(from_copy(x), nan, posinf, neginf), "nan_to_num_");
       },
       Release(), py::arg("nan") = 0.0, py::arg("posinf") = py::none(), py::arg("neginf") = py::none());
   const std::pair<const char*, BinaryOp> bitwise_ops[] = {

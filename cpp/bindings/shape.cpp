@@ -29,7 +29,7 @@ py::tuple as_tuple(const TensorList& ts) { return py::tuple(py::cast(ts)); }
 template <class... A>
 auto inplace(const char* name, Tensor (*f)(const Tensor&, A...)) {
   return [name, f](Tensor& self, A... a) -> Tensor& {
-    Tensor r = f(self, a...);
+    Tensor r = f(from_copy(self), a...);
     py::gil_scoped_release nogil;
     return assign_(self, r, name);
   };

@@ -32,8 +32,10 @@ Tensor atan2(const Tensor& a, const Tensor& b) {
   return with_grads(
       binary_raw(BinaryOp::Atan2, a, b), "Atan2Backward0", a, b,
       [](const Tensor& g, const Tensor& x, const Tensor& y, const Tensor&, const FunctionNode& n) {
-        // d/dx = y / (x^2 + y^2), d/dy = -x / (x^2 + y^2)
-        Tensor r = div(g, add(mul(x, x), mul(y, y)));
+        // d/dx = y / (x^2 + y^2), d/dy = -x / (x^2 + y^2); 0 at the origin, as torch
+        Tensor den = add(mul(x, x), mul(y, y));
+        Tensor r =
+            where(compare(BinaryOp::Eq, den, wrap_scalar(0.0)), new_zeros(g, {}, g.dtype()), div(g, den));
         return Grads{n.needs(0) ? mul(r, y) : Tensor(), n.needs(1) ? mul(neg(r), x) : Tensor()};
       });
 }
@@ -83,10 +85,14 @@ Tensor xlogy(const Tensor& a, const Tensor& b) {
   return with_grads(
       binary_raw(BinaryOp::Xlogy, a, b), "XlogyBackward0", a, b,
       [](const Tensor& g, const Tensor& x, const Tensor& y, const Tensor&, const FunctionNode& n) {
-        // d/dx = xlogy(x != 0, y) (0 at x == 0, as torch), d/dy = x / y
+        // d/dx = log y (torch: xlogy(g, y), 0 where x == 0 and y <= 0), d/dy = x / y
         Tensor gx, gy;
-        if (n.needs(0))
-          gx = mul(g, xlogy(to_dtype(compare(BinaryOp::Ne, x, wrap_scalar(0.0)), x.dtype()), y));
+        if (n.needs(0)) {
+          const Tensor zero = wrap_scalar(0.0);
+          Tensor off =
+              logical(BinaryOp::LogicalAnd, compare(BinaryOp::Eq, x, zero), compare(BinaryOp::Le, y, zero));
+          gx = where(off, new_zeros(g, {}, g.dtype()), xlogy(g, y));
+        }
         if (n.needs(1)) gy = mul(g, div(x, y));
         return Grads{gx, gy};
       });

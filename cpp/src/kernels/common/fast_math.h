@@ -101,4 +101,60 @@ TG_HD inline float fast_tanhf(float x) {
   return a < 0.625f ? near0 : far;  // NaN: a < 0.625 is false, big is NaN
 }
 
+// ---- sin, cos, tan of float32 for |x| < kFastTrigLimit (finite) -------------------------------
+// x = n pi/2 + r with pi/2 in three float parts through FMAs: the first step is exact (x and
+// n * p1 are multiples of p1's ulp and r is small), the others round once relative to r, so r
+// keeps its accuracy next to multiples of pi/2. Then Cephes' sinf/cosf polynomials on
+// |r| <= pi/4. Larger or non-finite x take the C library (unary_math.h: the functors' slow path).
+constexpr float kFastTrigLimit = 1048576.0f;  // 2^20
+#if defined(__FMA__) || defined(__CUDACC__)
+constexpr bool kFastTrig = true;
+#else
+constexpr bool kFastTrig = false;  // without FMA the reduction is not exact: the C library then
+#endif
+
+// Returns r; q = n mod 4 (as a float, so the computation stays in one vector type).
+TG_HD inline float reduce_half_pi(float x, float& q) {
+  const float n = __builtin_rintf(x * 0.636619772367581343f);
+  q = n - 4.0f * __builtin_floorf(n * 0.25f);
+  float r = __builtin_fmaf(-n, 1.57079637050628662109375f, x);
+  r = __builtin_fmaf(-n, -4.37113900018624283e-8f, r);
+  return __builtin_fmaf(-n, -1.71512451000591642e-15f, r);
+}
+TG_HD inline float sin_kernel(float r) {  // |r| <= pi/4 (a little beyond is fine)
+  const float z = r * r;
+  return ((-1.9515295891e-4f * z + 8.3321608736e-3f) * z - 1.6666654611e-1f) * z * r + r;
+}
+TG_HD inline float cos_kernel(float r) {
+  const float z = r * r;
+  return ((2.443315711809948e-5f * z - 1.388731625493765e-3f) * z + 4.166664568298827e-2f) * z * z -
+         0.5f * z + 1.0f;
+}
+// sin(n pi/2 + r) = s, c, -s, -c for n mod 4 = 0..3 (within 1.5 ulp, tests/test_fast_math.py).
+TG_HD inline float fast_sinf(float x) {
+  float q;
+  const float r = reduce_half_pi(x, q);
+  const float s = sin_kernel(r), c = cos_kernel(r);
+  const float v = ((q == 1.0f) | (q == 3.0f)) ? c : s;
+  const float y = q >= 2.0f ? -v : v;
+  return x == 0.0f ? x : y;  // -0 stays -0
+}
+// cos(n pi/2 + r) = c, -s, -c, s.
+TG_HD inline float fast_cosf(float x) {
+  float q;
+  const float r = reduce_half_pi(x, q);
+  const float s = sin_kernel(r), c = cos_kernel(r);
+  const float v = ((q == 1.0f) | (q == 3.0f)) ? s : c;
+  return ((q == 1.0f) | (q == 2.0f)) ? -v : v;
+}
+// tan(n pi/2 + r) = s / c (n even) or -c / s (n odd).
+TG_HD inline float fast_tanf(float x) {
+  float q;
+  const float r = reduce_half_pi(x, q);
+  const float s = sin_kernel(r), c = cos_kernel(r);
+  const bool odd = (q == 1.0f) | (q == 3.0f);
+  const float y = (odd ? -c : s) / (odd ? s : c);
+  return x == 0.0f ? x : y;
+}
+
 }  // namespace TG_KERNEL_NAMESPACE::math

@@ -155,6 +155,8 @@ struct Sin {
   TG_HD T operator()(T x) const {
     return std::sin(x);
   }
+  TG_HD float fast(float x) const { return fast_sinf(x); }  // float32: vectorised where it holds
+  TG_HD bool needs_slow(float x) const { return !kFastTrig || !(std::fabs(x) < kFastTrigLimit); }
 };
 struct SinGrad {  // saved: x
   template <class T>
@@ -168,6 +170,8 @@ struct Cos {
   TG_HD T operator()(T x) const {
     return std::cos(x);
   }
+  TG_HD float fast(float x) const { return fast_cosf(x); }  // float32: vectorised where it holds
+  TG_HD bool needs_slow(float x) const { return !kFastTrig || !(std::fabs(x) < kFastTrigLimit); }
 };
 struct CosGrad {  // saved: x
   template <class T>
@@ -181,6 +185,8 @@ struct Tan {
   TG_HD T operator()(T x) const {
     return std::tan(x);
   }
+  TG_HD float fast(float x) const { return fast_tanf(x); }  // float32: vectorised where it holds
+  TG_HD bool needs_slow(float x) const { return !kFastTrig || !(std::fabs(x) < kFastTrigLimit); }
 };
 struct TanGrad {  // saved: y
   template <class T>

@@ -7,6 +7,8 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 
 #include "kernels/common/kernel_namespace.h"
 #include "kernels/kernels.h"
@@ -111,6 +113,13 @@ void for_each_run(const LoopGeom& g, const std::array<char*, N>& base, const std
   }
 }
 
+// A functor with a vectorised float32 path that holds for most inputs: f.fast(x), and
+// f.needs_slow(x) for the rare x that need f(x) (the C library) instead.
+template <class F, class = void>
+struct has_fast_path : std::false_type {};
+template <class F>
+struct has_fast_path<F, std::void_t<decltype(std::declval<const F&>().fast(0.0f))>> : std::true_type {};
+
 // out = f(x) and out = f(a, b) over a geometry, with contiguous and scalar fast paths.
 template <class O, class I, class F>
 void unary_typed(const LoopGeom& g, void* out, const void* in, F f) {
@@ -118,6 +127,27 @@ void unary_typed(const LoopGeom& g, void* out, const void* in, F f) {
                   [&](const std::array<char*, 2>& p, int64_t n, const std::array<int64_t, 2>& s) {
                     O* o = (O*)p[0];
                     const I* x = (const I*)p[1];
+                    if constexpr (std::is_same_v<I, float> && has_fast_path<F>::value) {
+                      // Blocks that stay in L1: a vectorised check, then the vectorised path, or
+                      // (rarely) the per-element choice. Reads each x before writing o (in place).
+                      constexpr int64_t kBlock = 512;
+                      for (int64_t b = 0; b < n; b += kBlock) {
+                        const int64_t e = b + kBlock < n ? b + kBlock : n;
+                        int slow = 0;
+#pragma omp simd reduction(| : slow)
+                        for (int64_t i = b; i < e; ++i) slow |= int(f.needs_slow(x[i * s[1]]));
+                        if (!slow && s[0] == 1 && s[1] == 1) {
+#pragma omp simd
+                          for (int64_t i = b; i < e; ++i) o[i] = f.fast(x[i]);
+                        } else {
+                          for (int64_t i = b; i < e; ++i) {
+                            const I v = x[i * s[1]];
+                            o[i * s[0]] = f.needs_slow(v) ? f(v) : f.fast(v);
+                          }
+                        }
+                      }
+                      return;
+                    }
                     if (s[0] == 1 && s[1] == 1) {
 #pragma omp simd
                       for (int64_t i = 0; i < n; ++i) o[i] = f(x[i]);

@@ -41,6 +41,37 @@ template <class T, class Combine>
 void scan_fold(T* out, const T* x, int64_t outer, int64_t D, int64_t inner, bool reverse, double init,
                Combine combine) {
   using A = acc_t<T>;
+  if (inner == 1) {  // along contiguous rows: kRows rows side by side, independent chains
+    constexpr int64_t kRows = 8;
+    const int64_t groups = (outer + kRows - 1) / kRows;
+    parallel_for(groups, threads_for(outer * D), [&](int64_t gi) {
+      const int64_t r0 = gi * kRows;
+      if (r0 + kRows > outer) {  // the last rows, one at a time
+        for (int64_t r = r0; r < outer; ++r) {
+          A acc = A(init);
+          for (int64_t s = 0; s < D; ++s) {
+            const int64_t j = r * D + (reverse ? D - 1 - s : s);
+            acc = combine(acc, A(x[j]));
+            out[j] = T(acc);
+          }
+        }
+        return;
+      }
+      A acc[kRows];
+      for (int64_t r = 0; r < kRows; ++r) acc[r] = A(init);
+      const T* xr = x + r0 * D;
+      T* outr = out + r0 * D;
+      for (int64_t s = 0; s < D; ++s) {
+        const int64_t j = reverse ? D - 1 - s : s;
+#pragma GCC unroll 8
+        for (int64_t r = 0; r < kRows; ++r) {
+          acc[r] = combine(acc[r], A(xr[r * D + j]));
+          outr[r * D + j] = T(acc[r]);
+        }
+      }
+    });
+    return;
+  }
   for_rows(outer, D, inner, [&](int64_t o, int64_t i0, int64_t i1) {
     A acc[kInnerBlock];
     for (int64_t i = i0; i < i1; ++i) acc[i - i0] = A(init);
