@@ -1500,6 +1500,273 @@ def _cumprod_samples(op, dtype):
         yield SampleInput((x.T.copy(),), {"dim": 0}, "zeros")
 
 
+# ---- NaN-ignoring reductions, counting, bucketing, uniques and quantiles: sample generators ------
+# Every float sample of nansum / nanmean / nanquantile but the special one holds NaNs at fixed
+# positions and no all-NaN reduced group: gradcheck runs on them (a NaN element's central
+# difference is 0, as its gradient). The counting, bucketing and unique ops are not
+# differentiable (torch: no derivative for bincount, unique, unique_consecutive; histc,
+# bucketize and searchsorted outputs are integer or detached).
+
+NANRED_CASES = [  # (shape, kwargs, flat NaN positions in float samples)
+    ((), {}, ()),
+    ((0, 3), {"dim": 0}, ()),  # the reduced extent is empty: nansum 0, nanmean NaN
+    ((3, 4), {}, (1, 6, 7)),
+    ((3, 5), {"dim": 1, "keepdim": True}, (0, 7, 8, 14)),
+    ((2, 3, 4), {"dim": (0, 2)}, (3, 5, 17, 22)),
+    ((2, 3, 4), {"dim": -2}, ()),
+    ((6, 35), {"dim": 1}, tuple(range(0, 210, 7))),  # big: 5 NaNs a row
+]
+
+
+def _with_nans(x, positions):
+    if x.dtype.kind == "f" and positions:
+        x = x.copy()
+        x.reshape(-1)[list(positions)] = math.nan
+    return x
+
+
+def _nan_rows(dtype):
+    """special_rows and an all-NaN row: [5, 13]."""
+    return np.concatenate([special_rows(dtype), np.full((1, 13), math.nan, NP_OF[dtype])])
+
+
+def _nanred_samples(extra=None):
+    def gen(op, dtype):
+        for i, (shape, kw, nans) in enumerate(NANRED_CASES):
+            x = _with_nans(op.make(shape, dtype, seed=i), nans)
+            yield SampleInput((x,), {**kw, **(extra or {})}, big=shape == (6, 35))
+        if dtype in FLOAT:
+            yield SampleInput(
+                (_nan_rows(dtype),), {"dim": 1, **(extra or {})}, "special", special=True
+            )
+
+    return gen
+
+
+AMINMAX_CASES = [
+    ((), {}),
+    ((), {"dim": 0, "keepdim": True}),
+    ((5,), {"dim": 0}),
+    ((3, 4), {}),
+    ((3, 4), {"dim": 1, "keepdim": True}),
+    ((2, 3, 4), {"dim": -2}),
+    ((0, 3), {"dim": 1}),  # an empty result (the reduced extent is not empty)
+]
+
+
+def _aminmax_samples(op, dtype):
+    for i, (shape, kw) in enumerate(AMINMAX_CASES):
+        yield SampleInput((op.make(shape, dtype, seed=i),), dict(kw))
+    if dtype in FLOAT:
+        yield SampleInput((special_rows(dtype),), {"dim": 1}, "special", special=True)
+    else:
+        yield SampleInput((op.make((6, 35), dtype, seed=9),), {"dim": 0}, big=True)
+
+
+def _aminmax_kinks(op, dtype):
+    """Ties: min's and max's gradients each split evenly among the tied elements (amin/amax)."""
+    for kw in ({"dim": 1}, {}):
+        full = "dim" not in kw
+        g = _ties(np.min)(TIES, full=full) + _ties(np.max)(TIES, full=full)
+        yield Kink(SampleInput((TIES.astype(NP_OF[dtype]),), dict(kw)), (g,))
+
+
+def _bincount_samples(op, dtype):
+    """dtype is the weights' dtype; int64 also runs the unweighted cases."""
+    rng = _index_rng(op, 0)
+    x = np.array([0, 1, 1, 3, 1, 6, 0, 2, 6, 6, 4, 1], dtype=np.int64)
+    empty = np.zeros(0, dtype=np.int64)
+    if dtype == "int64":
+        yield SampleInput((x[:4],))
+        yield SampleInput((empty,), {"minlength": 3})
+        yield SampleInput((rng.integers(0, 7, size=20),), {"minlength": 10})  # > max + 1
+        yield SampleInput((rng.integers(0, 7, size=20),), {"minlength": 2})  # < max + 1
+        yield SampleInput((rng.integers(0, 50, size=300),), big=True)
+    w = op.make((12,), dtype, 1, 0)
+    yield SampleInput((x, w))
+    yield SampleInput((x, op.make((12,), dtype, 1, 1)), {"minlength": 9})
+    # an empty x: int64 zeros whatever the weights (torch)
+    yield SampleInput((empty, np.zeros(0, NP_OF[dtype])), {"minlength": 3}, "empty")
+    if dtype != "int64":
+        big = rng.integers(0, 50, size=300)
+        yield SampleInput((big, op.make((300,), dtype, 1, 2)), big=True)
+
+
+def _bincount_out(s, dtype):
+    """int64 counts; weights: float32 stays float32, any other dtype sums in float64."""
+    w = s.args[1] if len(s.args) > 1 else None
+    if w is None or s.args[0].size == 0:
+        return "int64"
+    return "float32" if w.dtype == np.float32 else "float64"
+
+
+def _histc_samples(op, dtype):
+    t = NP_OF[dtype]
+    yield SampleInput((op.make((3, 4), dtype, seed=0),), {"bins": 5})  # the data's range
+    # an explicit range: values outside skipped, both ends inside (x == max: the last bin)
+    x = np.array([-1.0, -0.75, -0.3, 0.1, 0.6, 1.0, 1.5, -2.0, 0.35, 0.85, 1.0, -1.0], t)
+    yield SampleInput((x,), {"bins": 4, "min": -1.0, "max": 1.0})
+    yield SampleInput((np.asarray(t(0.7)),), {"bins": 3})  # one value: [x - 1, x + 1]
+    yield SampleInput((np.zeros(0, t),), {"bins": 3})  # empty: [-1, 1], all zeros
+    yield SampleInput((np.full((2, 3, 4), 1.5, t),), {"bins": 4})  # a constant: [0.5, 2.5]
+    # min == max but not 0: the data's range too
+    yield SampleInput((op.make((5,), dtype, seed=5),), {"bins": 3, "min": 2.0, "max": 2.0})
+    yield SampleInput((op.make(BIG, dtype, seed=9),), big=True)  # bins=100
+    x = np.array([0.5, math.nan, 1.5, math.inf, -math.inf, 0.0, 2.0, 1.0], t)
+    yield SampleInput((x,), {"bins": 4, "min": 0.0, "max": 2.0}, "special", special=True)
+
+
+def _grid(dtype, lo, hi, step):
+    """Values lo, lo + step, ..., hi (exact in every dtype; ints for int64)."""
+    v = np.arange(round(lo / step), round(hi / step) + 1) * step
+    return v.astype(NP_OF[dtype])
+
+
+def _sorted_rows(rng, shape, dtype):
+    """Rows sorted along the last dim, from a coarse grid (repeats happen: ties in the row)."""
+    return np.sort(rng.choice(_boundary_grid(dtype), size=shape), axis=-1)
+
+
+def _boundary_grid(dtype):
+    return _grid(dtype, -4, 4, 1) if dtype == "int64" else _grid(dtype, -2, 2, 0.5)
+
+
+def _search_values(rng, shape, dtype):
+    """Values on the boundaries' grid (ties), between its points and beyond both ends."""
+    g = _grid(dtype, -6, 6, 1) if dtype == "int64" else _grid(dtype, -3, 3, 0.25)
+    return rng.choice(g, size=shape)
+
+
+def _bucketize_samples(op, dtype):
+    rng = _index_rng(op, 0)
+    b = _boundary_grid(dtype)[[1, 3, 4, 6, 7]]  # distinct
+    v = _search_values(rng, (3, 4), dtype)
+    yield SampleInput((v, b))
+    yield SampleInput((v, b), {"right": True})
+    yield SampleInput((_search_values(rng, (), dtype), b))  # 0-d values: a 0-d result
+    yield SampleInput((_search_values(rng, (0,), dtype), b))
+    yield SampleInput((_search_values(rng, (6,), dtype), b[:0]))  # no boundaries: all 0
+    dup = _boundary_grid(dtype)[[1, 3, 3, 3, 6]]  # repeated boundaries
+    v = np.concatenate([dup, _search_values(rng, (7,), dtype)]).reshape(3, 4)
+    yield SampleInput((v, dup), {"right": True})
+    yield SampleInput((_search_values(rng, BIG, dtype), _sorted_rows(rng, (50,), dtype)), big=True)
+    if dtype in FLOAT:
+        b = np.array([-math.inf, -1.0, 0.0, 2.0, math.inf], NP_OF[dtype])
+        v = np.array([math.nan, math.inf, -math.inf, 0.0, 3.0, -5.0], NP_OF[dtype])
+        yield SampleInput((v, b), {"right": True}, "special", special=True)
+
+
+def _searchsorted_samples(op, dtype):
+    rng = _index_rng(op, 0)
+    seq = _boundary_grid(dtype)[[0, 2, 3, 5, 6, 8]]
+    v = _search_values(rng, (3, 4), dtype)
+    yield SampleInput((seq, v))
+    yield SampleInput((seq, v), {"side": "right"})
+    yield SampleInput((seq, v), {"right": True})
+    # batched: the leading dims of the sequence and the values match
+    yield SampleInput((_sorted_rows(rng, (2, 3, 5), dtype), _search_values(rng, (2, 3, 4), dtype)))
+    unsorted = rng.choice(_boundary_grid(dtype), size=(3, 6))
+    yield SampleInput(
+        (unsorted, _search_values(rng, (3, 4), dtype)),
+        {"side": "right", "sorter": np.argsort(unsorted, axis=-1, kind="stable")},
+        "sorter",
+    )
+    # a Python number on a boundary: a 0-d result
+    yield SampleInput((seq, int(seq[2]) if dtype == "int64" else float(seq[2])), {"right": True})
+    yield SampleInput((np.zeros((2, 0), NP_OF[dtype]), _search_values(rng, (2, 3), dtype)))
+    if dtype in FLOAT:
+        seq = np.array([-math.inf, -1.0, 0.0, 0.0, 2.0, math.inf], NP_OF[dtype])
+        v = np.array([[math.nan, math.inf, -math.inf], [0.0, 3.0, -5.0]], NP_OF[dtype])
+        yield SampleInput((seq, v), {"side": "left"}, "special", special=True)
+    else:
+        yield SampleInput(
+            (_sorted_rows(rng, (100,), dtype), _search_values(rng, BIG, dtype)), big=True
+        )
+
+
+def _small_values(op, shape, dtype, seed):
+    """Few distinct values (repeats): small integers, as floats for float dtypes."""
+    rng = np.random.default_rng(zlib.crc32(f"{op.name}/values/{seed}".encode()))
+    if dtype == "bool":
+        return np.asarray(rng.random(shape) < 0.5)
+    return np.asarray(rng.integers(-3, 4, size=shape)).astype(NP_OF[dtype])
+
+
+def _runs_values(op, shape, dtype, seed):
+    """Runs of repeated values (unique_consecutive): values repeated 1 to 3 times."""
+    rng = np.random.default_rng(zlib.crc32(f"{op.name}/runs/{seed}".encode()))
+    n = int(np.prod(shape)) if shape else 1
+    v = _small_values(op, (n,), dtype, seed)
+    v = np.repeat(v, rng.integers(1, 4, size=n))[:n]
+    return v.reshape(shape)
+
+
+UNIQUE_CASES = [  # (shape, kwargs)
+    ((3, 4), {}),
+    ((3, 4), {"return_inverse": True}),
+    ((2, 3, 4), {"return_counts": True}),
+    ((12,), {"return_inverse": True, "return_counts": True, "sorted": False}),
+    ((), {"return_inverse": True, "return_counts": True}),
+    ((0, 3), {"return_inverse": True, "return_counts": True}),
+    (BIG, {"return_inverse": True, "return_counts": True}),
+]
+
+
+def _unique_samples(values):
+    def gen(op, dtype):
+        for i, (shape, kw) in enumerate(UNIQUE_CASES):
+            if "sorted" in kw and op.name != "unique":
+                kw = {k: v for k, v in kw.items() if k != "sorted"}
+            yield SampleInput((values(op, shape, dtype, i),), dict(kw), big=shape == BIG)
+        if dtype in FLOAT:
+            # NaNs are each distinct (after +inf); -0.0 equals 0.0. No inverse: torch's order
+            # among the NaNs' inverse indices is not their order of appearance (40+ elements)
+            x = [math.nan, math.nan, 1.0, 1.0, -0.0, 0.0, math.inf, math.inf, -math.inf, math.nan]
+            x = np.array(x, NP_OF[dtype])
+            yield SampleInput((x,), {"return_counts": True}, "special", special=True)
+
+    return gen
+
+
+def _unique_out(s, dtype):
+    t = result_type(s.args[0])
+    n = 1 + bool(s.kwargs.get("return_inverse")) + bool(s.kwargs.get("return_counts"))
+    return t if n == 1 else (t, *["int64"] * (n - 1))
+
+
+QUANTILE_CASES = [  # (shape, q: a number or a list (a 1-D tensor), kwargs, flat NaN positions)
+    # rank 0.57 * 100: 56.99999999999999 in float64 (lower: 56), 57 in float32 (lower: 57)
+    ((101,), 0.57, {"interpolation": "lower"}, ()),
+    ((3, 5), 0.3, {"dim": 1, "keepdim": True}, (2, 5, 13)),
+    ((3, 4), [0.1, 0.5, 0.9], {"dim": 0, "interpolation": "lower"}, (1, 4)),
+    ((2, 3, 4), 0.4, {"dim": -1, "interpolation": "higher"}, (0, 9, 23)),
+    ((2, 5), [0.25, 0.75], {"keepdim": True, "interpolation": "midpoint"}, (3, 6)),
+    # ranks 0.5, 1.5, 2.5, 3.5: rounded half to even (0, 2, 2, 4)
+    ((5,), [0.125, 0.375, 0.625, 0.875], {"interpolation": "nearest"}, ()),
+    ((), 0.7, {"dim": 0}, ()),
+]
+
+
+def _quantile_samples(op, dtype):
+    nan_ok = op.name == "nanquantile"  # quantile: a row with a NaN is NaN (the special sample)
+    for i, (shape, q, kw, nans) in enumerate(QUANTILE_CASES):
+        x = op.make(shape, dtype, seed=i)
+        if nan_ok:
+            x = _with_nans(x, nans)
+        q = np.array(q, NP_OF[dtype]) if isinstance(q, list) else q
+        # the float32 rank of sample 0 selects another element than float64's: not compared
+        # with the float64 gradient (test_grad_float32), so not gradchecked
+        rank32 = i == 0 and dtype == "float32"
+        desc = "rank rounding in float32" if rank32 else ""
+        # q by keyword: never differentiated
+        yield SampleInput((x,), {"q": q, **kw}, desc, special=rank32)
+    # NaN rows, +inf (lerp's two-sided formula: NaN between a finite value and inf at a weight
+    # >= 0.5), +-inf; nanquantile: an all-NaN row gives NaN
+    x = _nan_rows(dtype) if nan_ok else special_rows(dtype)
+    q = np.array([0.05, 0.5, 0.97], NP_OF[dtype])
+    yield SampleInput((x,), {"q": q, "dim": 1}, "special", special=True)
+
+
 OPS: list[OpInfo] = [
     # -- elementwise unary --
     unary("neg", R.neg, out=SAME, variants=(operator.neg,)),
@@ -2625,6 +2892,96 @@ OPS: list[OpInfo] = [
         out_dtype=SAME,
         method="masked_scatter",
     ),
+    # -- NaN-ignoring reductions, counting, bucketing, uniques, quantiles --
+    reduction("nansum", R.nansum, dtypes=ALL, out=INT_SUM, sample_inputs=_nanred_samples()),
+    reduction(
+        "nansum",
+        R.nansum,
+        label="nansum_dtype",
+        dtypes=ALL,
+        out=lambda s, d: "float64",
+        sample_inputs=_nanred_samples({"dtype": tg.float64}),
+    ),
+    reduction("nanmean", R.nanmean, sample_inputs=_nanred_samples()),
+    OpInfo(
+        name="aminmax",
+        op=lambda x, **k: tuple(tg.aminmax(x, **k)),
+        ref=R.aminmax,
+        sample_inputs=_aminmax_samples,
+        dtypes=ALL,
+        distinct=True,
+        out_dtype=lambda s, d: (result_type(s.args[0]),) * 2,
+        variants=(lambda x, **k: tuple(x.aminmax(**k)),),
+    ),
+    OpInfo(
+        name="bincount",  # dtypes: the weights' (the input is int64)
+        op="bincount",
+        ref=R.bincount,
+        sample_inputs=_bincount_samples,
+        dtypes=ALL,
+        out_dtype=_bincount_out,
+        differentiable=False,
+        method="bincount",
+    ),
+    OpInfo(
+        name="histc",
+        op="histc",
+        ref=R.histc,
+        sample_inputs=_histc_samples,
+        out_dtype=SAME,
+        differentiable=False,
+        method="histc",
+    ),
+    OpInfo(
+        name="bucketize",  # no Tensor method in torch
+        op="bucketize",
+        ref=R.bucketize,
+        sample_inputs=_bucketize_samples,
+        dtypes=ALL_NUM,
+        out_dtype=LONG,
+        differentiable=False,
+    ),
+    OpInfo(
+        name="searchsorted",  # no Tensor method in torch
+        op="searchsorted",
+        ref=R.searchsorted,
+        sample_inputs=_searchsorted_samples,
+        dtypes=ALL_NUM,
+        out_dtype=LONG,
+        differentiable=False,
+    ),
+    OpInfo(
+        name="unique",
+        op="unique",
+        ref=R.unique,
+        sample_inputs=_unique_samples(_small_values),
+        dtypes=ALL,
+        out_dtype=_unique_out,
+        differentiable=False,
+        method="unique",
+    ),
+    OpInfo(
+        name="unique_consecutive",
+        op="unique_consecutive",
+        ref=R.unique_consecutive,
+        sample_inputs=_unique_samples(_runs_values),
+        dtypes=ALL,
+        out_dtype=_unique_out,
+        differentiable=False,
+        method="unique_consecutive",
+    ),
+    *[
+        OpInfo(
+            name=name,
+            op=name,
+            ref=getattr(R, name),
+            sample_inputs=_quantile_samples,
+            out_dtype=SAME,
+            distinct=True,  # no ties: the gradient goes to the sorted neighbours
+            method=name,
+        )
+        for name in ("quantile", "nanquantile")
+    ],
 ]
 
 
@@ -2803,6 +3160,7 @@ _KINKS = {
     ),
     "round": kinks_at([0.5, 1.5, -2.5], np.zeros_like),
     "nan_to_num": _nan_to_num_kinks,
+    "aminmax": _aminmax_kinks,
 }
 for _op in OPS:
     if _KINKS.get(_op.name) is not None and _op.kinks is None:

@@ -1544,3 +1544,176 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     lo = float(fi.min) if neginf is None else neginf
     v = f64(x)
     return np.where(np.isnan(v), nan, np.where(v == np.inf, hi, np.where(v == -np.inf, lo, v)))
+
+
+# ---- NaN-ignoring reductions, counting, bucketing, uniques and quantiles ----------------------
+
+
+def nansum(x, dim=None, keepdim=False, dtype=None):
+    """torch.nansum: NaN counts as 0 (int64 / bool: the plain sum)."""
+    x = f64(x)
+    return np.sum(np.where(np.isnan(x), 0.0, x), axis=_axis(x, dim), keepdims=keepdim)
+
+
+def nanmean(x, dim=None, keepdim=False):
+    """torch.nanmean: nansum / the number of non-NaN elements (none: NaN)."""
+    x = f64(x)
+    ax = _axis(x, dim)
+    keep = ~np.isnan(x)
+    s = np.sum(np.where(keep, x, 0.0), axis=ax, keepdims=keepdim)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return s / np.sum(keep, axis=ax, keepdims=keepdim)
+
+
+def aminmax(x, dim=None, keepdim=False):
+    """torch.aminmax -> (min, max); a NaN in the reduced elements gives NaN in both."""
+    return amin(x, dim, keepdim), amax(x, dim, keepdim)
+
+
+def bincount(x, weights=None, minlength=0):
+    """torch.bincount: counts (int64) or sums of weights per value of a 1-D non-negative int64
+    x, max(x) + 1 or minlength long. An empty x gives int64 zeros, weights or not."""
+    x = np.asarray(x).astype(np.int64)
+    if x.size == 0:
+        return np.zeros(minlength, dtype=np.int64)
+    w = None if weights is None else f64(weights)
+    return np.bincount(x, weights=w, minlength=minlength).astype(np.float64)
+
+
+def histc(x, bins=100, min=0, max=0):  # noqa: A002 - torch argument names
+    """torch.histc: `bins` equal bins over [min, max]; min == max (any equal pair) takes the
+    data's min and max, and an empty range widens to [lo - 1, hi + 1]. Elements outside (and
+    NaN) are skipped; x == max goes in the last bin. The bin of x is
+    int((x - lo) * bins / (hi - lo)), computed in x's dtype as torch does."""
+    x = np.asarray(x)
+    t = x.dtype.type
+    flat = x.reshape(-1)
+    lo, hi = float(min), float(max)
+    if lo == hi and flat.size:
+        lo, hi = float(flat.min()), float(flat.max())
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    lo_t, hi_t = t(lo), t(hi)
+    with np.errstate(invalid="ignore"):
+        v = flat[(flat >= lo_t) & (flat <= hi_t)]
+    pos = ((v - lo_t) * t(bins) / (hi_t - lo_t)).astype(np.int64)
+    pos = np.minimum(pos, bins - 1)
+    return np.bincount(pos, minlength=bins).astype(np.float64)
+
+
+def _bound(row, v, right):
+    """torch's binary search in one sorted row: the first index whose element is > v (right) or
+    >= v (left); a comparison with NaN is false, so a NaN value lands past the end."""
+    lo, hi = 0, len(row)
+    while lo < hi:
+        mid = lo + (hi - lo) // 2
+        if (row[mid] > v) if right else (row[mid] >= v):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def searchsorted(sorted_sequence, values, out_int32=False, right=False, side=None, sorter=None):
+    """torch.searchsorted: per element of values, its insertion index in sorted_sequence (1-D,
+    or N-D with the leading dims of values); `sorter` sorts each row first; a Python number
+    gives a 0-d result. Compared in float64 (exact for the samples)."""
+    right = right or side == "right"
+    seq = f64(sorted_sequence)
+    if sorter is not None:
+        seq = np.take_along_axis(seq, np.asarray(sorter), axis=-1)
+    vals = f64(values)
+    out = np.zeros(vals.shape, dtype=np.int64)
+    for pos in np.ndindex(vals.shape):
+        row = seq if seq.ndim == 1 else seq[pos[:-1]]
+        out[pos] = _bound(row, vals[pos], right)
+    return out
+
+
+def bucketize(x, boundaries, out_int32=False, right=False):
+    """torch.bucketize(x, boundaries) = searchsorted(boundaries, x) (boundaries 1-D)."""
+    return searchsorted(boundaries, x, right=right)
+
+
+def _run_starts(flat):
+    """True where a run of equal neighbours starts (NaN != NaN: each NaN a run of its own)."""
+    new = np.ones(flat.size, dtype=bool)
+    new[1:] = flat[1:] != flat[:-1]
+    return new
+
+
+def _runs_result(x, flat, order, return_inverse, return_counts):
+    """The values, inverse (x's shape) and counts of the runs of flat[order]."""
+    s = flat[order]
+    new = _run_starts(s)
+    inverse = np.empty(flat.size, dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    out = (s[new],)
+    if return_inverse:
+        out += (inverse.reshape(np.shape(x)),)
+    if return_counts:
+        out += (np.diff(np.append(np.flatnonzero(new), flat.size)).astype(np.int64),)
+    return out[0] if len(out) == 1 else out
+
+
+def unique(x, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+    """torch.unique (dim=None): the sorted distinct values of the flattened x (a 0-d x gives
+    [1]); torch's CPU kernel sorts with sorted=False too. NaNs are each distinct, after +inf;
+    -0.0 equals 0.0."""
+    flat = f64(x).reshape(-1)
+    order = np.argsort(flat, kind="stable")  # NaN last
+    return _runs_result(x, flat, order, return_inverse, return_counts)
+
+
+def unique_consecutive(x, return_inverse=False, return_counts=False, dim=None):
+    """torch.unique_consecutive (dim=None): the first of each run of equal neighbours of the
+    flattened x (NaN != NaN)."""
+    flat = f64(x).reshape(-1)
+    return _runs_result(x, flat, np.arange(flat.size), return_inverse, return_counts)
+
+
+def _torch_lerp(a, b, w):
+    """torch.lerp's two-sided formula (it decides which inf - inf cases are NaN)."""
+    with np.errstate(invalid="ignore"):
+        return np.where(np.abs(w) < 0.5, a + w * (b - a), b - (b - a) * (1 - w))
+
+
+def quantile(x, q, dim=None, keepdim=False, interpolation="linear", ignore_nan=False):
+    """torch.quantile: rank q * (n - 1) into the sorted row, computed in x's dtype as torch does
+    (float32 and float64 may round a rank to different sides of an integer), then linear /
+    lower / higher / midpoint / nearest (rank rounded half to even). A row with a NaN gives NaN
+    (nanquantile: the NaNs are left out; an all-NaN row gives NaN). A 1-D q puts a leading dim
+    of len(q) on the result."""
+    x = np.asarray(x)
+    t = x.dtype.type
+    qa = np.asarray(q, dtype=x.dtype)
+    xv = x.reshape(-1) if dim is None or x.ndim == 0 else np.moveaxis(x, dim, -1)
+    srt = np.sort(xv, axis=-1)  # NaN last
+    n = srt.shape[-1]
+    qs = qa.reshape(-1)
+    nan = np.isnan(srt)
+    if ignore_nan:
+        ranks = qs * (np.sum(~nan, axis=-1, keepdims=True) - 1).astype(x.dtype)
+        ranks = np.where(ranks < 0, t(0), ranks)
+    else:
+        ranks = np.where(np.any(nan, axis=-1, keepdims=True), t(n - 1), qs * t(n - 1))
+    if interpolation in ("lower", "higher", "nearest"):
+        ranks = {"lower": np.floor, "higher": np.ceil, "nearest": np.round}[interpolation](ranks)
+    below = ranks.astype(np.int64)
+    out = f64(np.take_along_axis(srt, below, axis=-1))
+    if interpolation in ("linear", "midpoint"):
+        w = np.full(ranks.shape, 0.5) if interpolation == "midpoint" else f64(ranks - below)
+        above = f64(np.take_along_axis(srt, np.ceil(ranks).astype(np.int64), axis=-1))
+        out = _torch_lerp(out, above, w)
+    out = out[..., 0] if qa.ndim == 0 else np.moveaxis(out, -1, 0)
+    if keepdim and x.ndim:
+        lead = 0 if qa.ndim == 0 else 1
+        if dim is None:
+            out = out.reshape(out.shape[:lead] + (1,) * x.ndim)
+        else:
+            out = np.expand_dims(out, lead + dim % x.ndim)
+    return out
+
+
+def nanquantile(x, q, dim=None, keepdim=False, interpolation="linear"):
+    return quantile(x, q, dim, keepdim, interpolation, ignore_nan=True)

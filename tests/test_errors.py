@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import tetragrad as tg
 from conftest import (
+    TORCH_BACKEND,
     assert_close,
     assert_message_names,
     raises,
@@ -384,3 +385,84 @@ def test_error_classes_are_both_python_and_torch_kinds():
         tg.ones(3)[5]
     with pytest.raises(tg.TensorTypeError):
         tg.ones(2) & tg.ones(2)
+
+
+# ---- wrong argument types: one line naming the function and what it takes -------------------
+
+
+@pytest.mark.parametrize(
+    "call,names",
+    [
+        (lambda: tg.nn.Linear(4, 2)(np.zeros((3, 4), np.float32)), ["linear", "numpy.ndarray"]),
+        (lambda: tg.add(z(2), "a"), ["add", "str"]),
+        (lambda: z(2).add("a"), ["add", "str"]),
+        (lambda: tg.nn.functional.relu([1.0, 2.0]), ["relu", "list"]),
+        (lambda: tg.matmul(z(2, 2), z(2, 2), bogus=1), ["matmul", "bogus"]),
+    ],
+)
+def test_wrong_argument_types_raise_a_short_type_error(call, names):
+    with raises(TypeError, match=names[0], torch_match=None) as e:
+        call()
+    if not TORCH_BACKEND:
+        text = str(e.value)
+        assert all(n in text for n in names), text
+        assert "Invoked with" not in text and len(text) < 600, text  # not pybind11's dump
+
+
+def test_assigning_a_number_to_grad_is_a_type_error():
+    x = z(2).requires_grad_()
+    with raises(TypeError, match="grad", torch_exc=TypeError, torch_match=None):
+        x.grad = 0.0
+
+
+# ---- out= ---------------------------------------------------------------------------------------
+
+
+def test_out_receives_the_result():
+    a, b = tg.arange(6.0).reshape(2, 3), tg.ones(3, 2)
+    out = tg.empty(2, 2)
+    assert tg.matmul(a, b, out=out) is out
+    assert_close(out, np.arange(6.0).reshape(2, 3) @ np.ones((3, 2)))
+    s = tg.empty(2)
+    tg.sum(a, 1, out=s)
+    assert_close(s, np.array([3.0, 12.0]))
+    c = tg.empty(4, 3)
+    tg.cat([a, a], 0, out=c)
+    assert_close(c, np.concatenate([np.arange(6.0).reshape(2, 3)] * 2))
+    v, i = tg.empty(2, 3), tg.empty(2, 3, dtype=I64)
+    tg.sort(a, 1, descending=True, out=(v, i))
+    assert_close(v, np.arange(6.0).reshape(2, 3)[:, ::-1])
+    assert_close(i, np.array([[2, 1, 0], [2, 1, 0]]))
+    m = tg.empty(2, 3)
+    tg.add(a, 1, out=m)
+    assert_close(m, np.arange(6.0).reshape(2, 3) + 1)
+
+
+@tetragrad_only("torch resizes a mismatched out= (with a warning); tetragrad refuses it")
+def test_out_of_the_wrong_shape_raises():
+    with raises(ValueError, match=r"matmul.*\[3, 3\].*\[2, 2\]"):
+        tg.matmul(z(2, 2), z(2, 2), out=z(3, 3))
+
+
+def test_out_with_inputs_that_require_grad_raises():
+    x = z(2, 2).requires_grad_()
+    with raises(ValueError, match="out=", torch_exc=RuntimeError):
+        tg.matmul(x, x, out=z(2, 2))
+
+
+def test_out_of_an_int_dtype_for_a_float_result_raises():
+    with raises(
+        TypeError, match="can't be cast", torch_exc=RuntimeError, torch_match="can't be cast"
+    ):
+        tg.add(z(2), 1.5, out=tg.zeros(2, dtype=I64))
+
+
+def test_a_list_of_multi_element_tensors_is_not_a_tensor():
+    with raises(ValueError, match="only one element tensors"):
+        tg.tensor([tg.ones(2), tg.ones(2)])
+    assert_close(tg.tensor([tg.tensor(1.0), tg.tensor(2.0)]), np.array([1.0, 2.0]))
+
+
+def test_cross_entropy_with_float_class_indices_says_what_the_target_must_be():
+    with raises(ValueError, match="int64 class indices", torch_exc=RuntimeError, torch_match=None):
+        tg.nn.functional.cross_entropy(z(3, 4), tgt(np.array([0.0, 1.0, 2.0], np.float32)))

@@ -5,6 +5,7 @@ uses for torch._C; the extension module still wins the import).
 python tools/gen_stubs.py
 """
 
+import os
 import pathlib
 import re
 import shutil
@@ -13,8 +14,10 @@ import sys
 import tempfile
 
 import pybind11_stubgen
-import tetragrad
-from tetragrad import _C
+
+os.environ["TETRAGRAD_STUBGEN"] = "1"  # the typed overloads only (bindings/fallbacks.cpp)
+import tetragrad  # noqa: E402
+from tetragrad import _C  # noqa: E402
 
 # The package re-labels Tensor as tetragrad.Tensor for users; the stub describes _C itself.
 _C.Tensor.__module__ = "tetragrad._C"

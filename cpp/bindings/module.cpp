@@ -245,4 +245,5 @@ PYBIND11_MODULE(_C, m) {
   bind_shape(m, cls);
   bind_random(m, cls);
   bind_nn(m, cls);
+  add_argument_fallbacks(m, cls);  // last: it follows every function's typed overloads
 }

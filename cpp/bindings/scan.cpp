@@ -1,4 +1,5 @@
-// Scans and orderings (cumsum ... median): function and method, torch's signatures. The pairs
+// Scans, orderings and counting (cumsum ... median, unique, searchsorted, quantile): function
+// and method, torch's signatures. The pairs
 // come back as torch's named tuples (tetragrad.return_types.sort etc.: .values, .indices).
 #include "common.h"
 
@@ -93,6 +94,119 @@ void bind_scan(py::module_& m, PyTensorClass& cls) {
         return as_kth([&] { return kthvalue(x, k, dim, keepdim); });
       },
       py::arg("k"), py::arg("dim") = -1, py::arg("keepdim") = false);
+  // ---- counting and searching --------------------------------------------------------------
+  for (bool nan : {false, true})
+    def_both(
+        m, cls, nan ? "nanmean" : "nansum",
+        [nan](const Tensor& x, const py::object& dim, bool keepdim, const py::object& dtype) {
+          const Dims d = dims_from(dim);
+          const auto dt = optional_dtype(dtype);
+          py::gil_scoped_release release;
+          return nan ? nanmean(dt ? to_dtype(x, *dt) : x, d, keepdim) : nansum(x, d, keepdim, dt);
+        },
+        py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
+        py::arg("dtype") = py::none());
+  {
+    py::object minmax = namedtuple("aminmax", py::make_tuple("min", "max"));
+    minmax.attr("__module__") = "tetragrad.return_types";
+    types.attr("aminmax") = minmax;
+    def_both(
+        m, cls, "aminmax",
+        [minmax](const Tensor& x, const py::object& dim, bool keepdim) {
+          const std::optional<int64_t> d =
+              dim.is_none() ? std::nullopt : std::optional<int64_t>(dim.cast<int64_t>());
+          std::pair<Tensor, Tensor> r;
+          {
+            py::gil_scoped_release release;
+            r = aminmax(x, d, keepdim);
+          }
+          return minmax(r.first, r.second);
+        },
+        py::kw_only(), py::arg("dim") = py::none(), py::arg("keepdim") = false);
+  }
+  def_both(
+      m, cls, "bincount",
+      [](const Tensor& x, const std::optional<Tensor>& w, int64_t minlength) {
+        return bincount(x, w ? *w : Tensor(), minlength);
+      },
+      py::arg("weights") = py::none(), py::arg("minlength") = 0);
+  def_both(
+      m, cls, "histc",
+      [](const Tensor& x, int64_t bins, double lo, double hi) { return histc(x, bins, lo, hi); }, Release(),
+      py::arg("bins") = 100, py::arg("min") = 0, py::arg("max") = 0);
+  auto right_of = [](bool right, const py::object& side, bool out_int32) {
+    TG_CHECK(!out_int32, TypeError,
+             "searchsorted: out_int32=True needs int32 tensors, which tetragrad does not have yet");
+    if (side.is_none()) return right;
+    const std::string s = side.cast<std::string>();
+    TG_CHECK(s == "left" || s == "right", ValueError,
+             "searchsorted: side can only be 'left' or 'right', got '", s, "'");
+    TG_CHECK(!right || s == "right", ValueError,
+             "searchsorted: side and right can't be set to opposites, got side of ", s,
+             " while right was True");
+    return s == "right";
+  };
+  m.def(
+      "searchsorted",
+      [right_of](const Tensor& seq, const Operand& v, bool out_int32, bool right, const py::object& side,
+                 const std::optional<Tensor>& sorter) {
+        const bool r = right_of(right, side, out_int32);
+        py::gil_scoped_release release;
+        return searchsorted(seq, v.t, r, sorter ? *sorter : Tensor());
+      },
+      py::arg("sorted_sequence"), py::arg("input"), py::kw_only(), py::arg("out_int32") = false,
+      py::arg("right") = false, py::arg("side") = py::none(), py::arg("sorter") = py::none());
+  def_both(
+      m, cls, "bucketize",
+      [right_of](const Tensor& x, const Tensor& boundaries, bool out_int32, bool right) {
+        TG_CHECK(boundaries.dim() == 1, ValueError,
+                 "bucketize: boundaries tensor must be 1 dimension, but got dim(", boundaries.dim(), ")");
+        const bool r = right_of(right, py::none(), out_int32);
+        py::gil_scoped_release release;
+        return searchsorted(boundaries, x, r);
+      },
+      py::arg("boundaries"), py::kw_only(), py::arg("out_int32") = false, py::arg("right") = false);
+  for (bool consecutive : {false, true}) {
+    auto fn = [consecutive](const Tensor& x, bool sorted, bool inverse, bool counts,
+                            const py::object& dim) -> py::object {
+      TG_CHECK(dim.is_none(), ValueError, consecutive ? "unique_consecutive" : "unique",
+               ": dim= is not supported yet (only the flattened form)");
+      UniqueResult r;
+      {
+        py::gil_scoped_release release;
+        r = unique(x, sorted, inverse, counts, consecutive);
+      }
+      if (!inverse && !counts) return py::cast(r.values);
+      py::list out;
+      out.append(r.values);
+      if (inverse) out.append(r.inverse);
+      if (counts) out.append(r.counts);
+      return py::tuple(out);
+    };
+    if (consecutive)
+      def_both(
+          m, cls, "unique_consecutive",
+          [fn](const Tensor& x, bool inverse, bool counts, const py::object& dim) {
+            return fn(x, true, inverse, counts, dim);
+          },
+          py::arg("return_inverse") = false, py::arg("return_counts") = false, py::arg("dim") = py::none());
+    else
+      def_both(m, cls, "unique", fn, py::arg("sorted") = true, py::arg("return_inverse") = false,
+               py::arg("return_counts") = false, py::arg("dim") = py::none());
+  }
+  for (bool nan : {false, true})
+    def_both(
+        m, cls, nan ? "nanquantile" : "quantile",
+        [nan](const Tensor& x, const Operand& q, const py::object& dim, bool keepdim,
+              const std::string& how) {
+          const std::optional<int64_t> d =
+              dim.is_none() ? std::nullopt : std::optional<int64_t>(dim.cast<int64_t>());
+          py::gil_scoped_release release;
+          return quantile(x, q.t, d, keepdim, how, nan);
+        },
+        py::arg("q"), py::arg("dim") = py::none(), py::arg("keepdim") = false, py::kw_only(),
+        py::arg("interpolation") = "linear");
+
   for (bool nan : {false, true}) {
     auto as_pair = nan ? as_nanmedian : as_median;
     def_both(

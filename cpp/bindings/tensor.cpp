@@ -232,7 +232,12 @@ void bind_tensor(py::module_& m, PyTensorClass& cls) {
           py::arg("requires_grad") = true)
       .def_property(
           "grad", [](const Tensor& t) { return t.grad(); },
-          [](Tensor& t, const std::optional<Tensor>& g) {
+          [](Tensor& t, const py::object& value) {
+            TG_CHECK(value.is_none() || py::isinstance<TensorImpl>(value), TypeError,
+                     "assigned grad expected to be a Tensor or None but got grad of type ",
+                     std::string(py::str(py::type::handle_of(value).attr("__name__"))));
+            const std::optional<Tensor> g =
+                value.is_none() ? std::nullopt : std::optional<Tensor>(value.cast<Tensor>());
             if (g) {
               TG_CHECK(g->shape() == t.shape(), ValueError, "assigned grad has shape ", g->shape(),
                        " but the tensor has shape ", t.shape());

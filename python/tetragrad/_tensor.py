@@ -55,6 +55,25 @@ def _infer_dtype(arr: np.ndarray, from_numpy_array: builtins.bool):
     raise TypeError(f"tensor: can't build a tensor from data of dtype {arr.dtype}")
 
 
+def _check_tensor_items(data):
+    """torch's rule for tensors inside a list: each must hold one element (a scalar)."""
+    first = data
+    while isinstance(first, list | tuple) and first:
+        first = first[0]
+    if not isinstance(first, Tensor):  # lists of numbers: no scan (they may be long)
+        return
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list | tuple):
+            stack.extend(item)
+        elif isinstance(item, Tensor) and item.numel() != 1:
+            raise ValueError(
+                "tensor: only one element tensors can be converted to Python scalars (got one of "
+                f"shape {list(item.shape)}); join tensors with tetragrad.stack or tetragrad.cat"
+            )
+
+
 def tensor(data, dtype=None, device=None, requires_grad: builtins.bool = False) -> Tensor:
     """Build a new tensor (a copy) from nested lists, a scalar, a NumPy array or a tensor."""
     if isinstance(data, Tensor):
@@ -63,6 +82,7 @@ def tensor(data, dtype=None, device=None, requires_grad: builtins.bool = False) 
         is_np = True
     else:
         is_np = isinstance(data, np.ndarray | np.generic)
+        _check_tensor_items(data)
         try:
             arr = np.asarray(data)
         except ValueError as e:

@@ -298,6 +298,33 @@ std::pair<Tensor, Tensor> median_dim(const Tensor& t, int64_t dim, bool keepdim 
                                      bool ignore_nan = false);
 Tensor median_all(const Tensor& t, bool ignore_nan = false);
 
+// ---- counting, searching, order statistics (ops/counting.cpp) ------------------------------
+Tensor nansum(const Tensor& t, const Dims& dims = {}, bool keepdim = false, std::optional<DType> dtype = {});
+Tensor nanmean(const Tensor& t, const Dims& dims = {}, bool keepdim = false);  // NaNs left out
+std::pair<Tensor, Tensor> aminmax(const Tensor& t, std::optional<int64_t> dim = std::nullopt,
+                                  bool keepdim = false);
+// Counts (int64), or sums of `weights` (float64 for integer weights), of each value of 1-D
+// non-negative int64 t; at least minlength bins.
+Tensor bincount(const Tensor& t, const Tensor& weights = Tensor(), int64_t minlength = 0);
+// A histogram of `bins` equal bins over [min, max] (both 0: the data's range); outside: ignored.
+Tensor histc(const Tensor& t, int64_t bins = 100, double min = 0, double max = 0);
+// Where each value goes in the ascending last dim of sorted_sequence (1-D: one row for all;
+// else its leading dims match values'); `sorter`: indices that sort it. int64.
+Tensor searchsorted(const Tensor& sorted_sequence, const Tensor& values, bool right = false,
+                    const Tensor& sorter = Tensor());
+struct UniqueResult {
+  Tensor values, inverse, counts;  // inverse and counts only when asked for
+};
+// The distinct values of the flattened t, ascending (consecutive: each run of equal neighbours
+// once, in order); inverse: each element's value's position (t's shape); counts per value.
+UniqueResult unique(const Tensor& t, bool sorted = true, bool return_inverse = false,
+                    bool return_counts = false, bool consecutive = false);
+// The q-quantiles (q a 0-d or 1-D tensor in [0, 1]) along dim (none: of all elements), with
+// torch's interpolations (linear, lower, higher, midpoint, nearest); a 1-D q puts its dim first.
+// A NaN makes its row's quantile NaN unless ignore_nan (nanquantile).
+Tensor quantile(const Tensor& t, const Tensor& q, std::optional<int64_t> dim = std::nullopt,
+                bool keepdim = false, const std::string& interpolation = "linear", bool ignore_nan = false);
+
 // ---- linear algebra ----------------------------------------------------------------------
 Tensor matmul(const Tensor& a, const Tensor& b);  // 1-D, 2-D and broadcast-batched
 Tensor mm(const Tensor& a, const Tensor& b);

@@ -149,6 +149,11 @@ struct SortKernels {
   // into values/indices [outer, k, inner].
   void (*topk)(DType dtype, void* values, int64_t* indices, const void* x, int64_t outer, int64_t D,
                int64_t inner, int64_t k, bool largest);
+  // out[r, j] (int64, [rows, V]) = where values[r, j] goes in the ascending row r of seq
+  // (seq + r * seq_row_stride, S long; stride 0: one row for all), NaN last: the first position
+  // not below it, or with `right` the first above it.
+  void (*searchsorted)(DType dtype, int64_t* out, const void* seq, int64_t seq_row_stride, int64_t S,
+                       const void* values, int64_t rows, int64_t V, bool right);
 };
 struct MatmulKernels {
   // C[M,N] = alpha * op(A) op(B) + beta * C, row-major with leading dims; batched with

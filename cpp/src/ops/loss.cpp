@@ -278,9 +278,9 @@ Tensor cross_entropy(const Tensor& input_, const Tensor& target, const Tensor& w
              ": ignore_index is not supported for class-probability "
              "(floating point) targets, got ignore_index=",
              ignore_index);
-    TG_CHECK(target.shape() == input.shape(), ValueError, op,
-             ": class-probability target must have the input's shape ", input.shape(), ", got ",
-             target.shape());
+    TG_CHECK(target.shape() == input.shape(), ValueError, op, ": the target must be int64 class indices (",
+             dtype_name(target.dtype()), " given) or class probabilities of the input's shape ",
+             input.shape(), " (shape ", target.shape(), " given); for indices, pass target.long()");
     Tensor tp = cast(target, input.dtype());
     if (label_smoothing > 0)
       tp = add(mul(tp, wrap_scalar(1.0 - label_smoothing)), wrap_scalar(label_smoothing / C));

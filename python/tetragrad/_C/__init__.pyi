@@ -31,6 +31,7 @@ __all__: list[str] = [
     "allclose",
     "amax",
     "amin",
+    "aminmax",
     "any",
     "arange",
     "arctan2",
@@ -48,6 +49,7 @@ __all__: list[str] = [
     "atleast_3d",
     "backward",
     "bernoulli",
+    "bincount",
     "bitwise_and",
     "bitwise_not",
     "bitwise_or",
@@ -55,6 +57,7 @@ __all__: list[str] = [
     "bmm",
     "broadcast_tensors",
     "broadcast_to",
+    "bucketize",
     "cat",
     "ceil",
     "chunk",
@@ -105,6 +108,7 @@ __all__: list[str] = [
     "get_default_dtype",
     "get_num_threads",
     "gt",
+    "histc",
     "hstack",
     "hypot",
     "index_add",
@@ -152,7 +156,10 @@ __all__: list[str] = [
     "mul",
     "multinomial",
     "nan_to_num",
+    "nanmean",
     "nanmedian",
+    "nanquantile",
+    "nansum",
     "narrow",
     "ne",
     "neg",
@@ -165,6 +172,7 @@ __all__: list[str] = [
     "poisson",
     "pow",
     "prod",
+    "quantile",
     "rand",
     "randint",
     "randn",
@@ -182,6 +190,7 @@ __all__: list[str] = [
     "scatter",
     "scatter_add",
     "scatter_reduce",
+    "searchsorted",
     "select",
     "set_default_dtype",
     "set_grad_enabled",
@@ -220,6 +229,8 @@ __all__: list[str] = [
     "true_divide",
     "trunc",
     "unbind",
+    "unique",
+    "unique_consecutive",
     "unsqueeze",
     "var",
     "var_mean",
@@ -413,6 +424,7 @@ class Tensor:
     ) -> bool: ...
     def amax(self, dim: typing.Any = (), keepdim: bool = False) -> Tensor: ...
     def amin(self, dim: typing.Any = (), keepdim: bool = False) -> Tensor: ...
+    def aminmax(self, *, dim: typing.Any = None, keepdim: bool = False) -> typing.Any: ...
     def any(self, dim: typing.Any = None, keepdim: bool = False) -> Tensor: ...
     def arctan2(self, other: Tensor | float | int | bool) -> Tensor: ...
     def arctan2_(self, other: Tensor | float | int | bool) -> Tensor: ...
@@ -442,6 +454,11 @@ class Tensor:
     def backward(self, gradient: Tensor | None = None, retain_graph: bool = False) -> None: ...
     def bernoulli(self, p: typing.Any = None, *, generator: typing.Any = None) -> Tensor: ...
     def bernoulli_(self, p: typing.Any = 0.5, *, generator: typing.Any = None) -> Tensor: ...
+    def bincount(
+        self,
+        weights: Tensor | None = None,
+        minlength: typing.SupportsInt | typing.SupportsIndex = 0,
+    ) -> Tensor: ...
     def bitwise_and(self, other: Tensor | float | int | bool) -> Tensor: ...
     def bitwise_and_(self, other: Tensor | float | int | bool) -> Tensor: ...
     def bitwise_not(self) -> Tensor: ...
@@ -452,6 +469,9 @@ class Tensor:
     def bmm(self, mat2: Tensor) -> Tensor: ...
     def bool(self) -> Tensor: ...
     def broadcast_to(self, size: typing.Any) -> Tensor: ...
+    def bucketize(
+        self, boundaries: Tensor, *, out_int32: bool = False, right: bool = False
+    ) -> Tensor: ...
     def cauchy_(
         self,
         median: typing.SupportsFloat | typing.SupportsIndex = 0.0,
@@ -581,6 +601,12 @@ class Tensor:
         self, p: typing.SupportsFloat | typing.SupportsIndex, *, generator: typing.Any = None
     ) -> Tensor: ...
     def gt(self, other: Tensor | float | int | bool) -> Tensor: ...
+    def histc(
+        self,
+        bins: typing.SupportsInt | typing.SupportsIndex = 100,
+        min: typing.SupportsFloat | typing.SupportsIndex = 0,
+        max: typing.SupportsFloat | typing.SupportsIndex = 0,
+    ) -> Tensor: ...
     def hypot(self, other: Tensor | float | int | bool) -> Tensor: ...
     def hypot_(self, other: Tensor | float | int | bool) -> Tensor: ...
     def index_add(
@@ -712,7 +738,21 @@ class Tensor:
         posinf: typing.SupportsFloat | typing.SupportsIndex | None = None,
         neginf: typing.SupportsFloat | typing.SupportsIndex | None = None,
     ) -> Tensor: ...
+    def nanmean(
+        self, dim: typing.Any = None, keepdim: bool = False, *, dtype: typing.Any = None
+    ) -> Tensor: ...
     def nanmedian(self, dim: typing.Any = None, keepdim: bool = False) -> typing.Any: ...
+    def nanquantile(
+        self,
+        q: Tensor | float | int | bool,
+        dim: typing.Any = None,
+        keepdim: bool = False,
+        *,
+        interpolation: str = "linear",
+    ) -> Tensor: ...
+    def nansum(
+        self, dim: typing.Any = None, keepdim: bool = False, *, dtype: typing.Any = None
+    ) -> Tensor: ...
     def narrow(
         self,
         dim: typing.SupportsInt | typing.SupportsIndex,
@@ -747,6 +787,14 @@ class Tensor:
     def pow_(self, other: Tensor | float | int | bool) -> Tensor: ...
     def prod(
         self, dim: typing.Any = None, keepdim: bool = False, *, dtype: typing.Any = None
+    ) -> Tensor: ...
+    def quantile(
+        self,
+        q: Tensor | float | int | bool,
+        dim: typing.Any = None,
+        keepdim: bool = False,
+        *,
+        interpolation: str = "linear",
     ) -> Tensor: ...
     def random_(
         self, from_: typing.Any = None, to: typing.Any = None, *, generator: typing.Any = None
@@ -965,6 +1013,16 @@ class Tensor:
         *,
         generator: typing.Any = None,
     ) -> Tensor: ...
+    def unique(
+        self,
+        sorted: bool = True,
+        return_inverse: bool = False,
+        return_counts: bool = False,
+        dim: typing.Any = None,
+    ) -> typing.Any: ...
+    def unique_consecutive(
+        self, return_inverse: bool = False, return_counts: bool = False, dim: typing.Any = None
+    ) -> typing.Any: ...
     def unsqueeze(self, dim: typing.SupportsInt | typing.SupportsIndex) -> Tensor: ...
     def unsqueeze_(self, dim: typing.SupportsInt | typing.SupportsIndex) -> Tensor: ...
     def untyped_storage_ptr(self) -> int: ...
@@ -997,7 +1055,7 @@ class Tensor:
     @property
     def grad(self) -> Tensor: ...
     @grad.setter
-    def grad(self, arg1: Tensor | None) -> None: ...
+    def grad(self, arg1: typing.Any) -> None: ...
     @property
     def grad_fn(self):
         """
@@ -1097,6 +1155,7 @@ def allclose(
 ) -> bool: ...
 def amax(input: Tensor, dim: typing.Any = (), keepdim: bool = False) -> Tensor: ...
 def amin(input: Tensor, dim: typing.Any = (), keepdim: bool = False) -> Tensor: ...
+def aminmax(input: Tensor, *, dim: typing.Any = None, keepdim: bool = False) -> typing.Any: ...
 def any(input: Tensor, dim: typing.Any = None, keepdim: bool = False) -> Tensor: ...
 def arange(
     start: Tensor | float | int | bool,
@@ -1141,6 +1200,11 @@ def backward(
     inputs: collections.abc.Sequence[Tensor] = [],
 ) -> list[Tensor]: ...
 def bernoulli(input: Tensor, p: typing.Any = None, *, generator: typing.Any = None) -> Tensor: ...
+def bincount(
+    input: Tensor,
+    weights: Tensor | None = None,
+    minlength: typing.SupportsInt | typing.SupportsIndex = 0,
+) -> Tensor: ...
 @typing.overload
 def bitwise_and(input: Tensor, other: Tensor | float | int | bool) -> Tensor: ...
 @typing.overload
@@ -1157,6 +1221,9 @@ def bitwise_xor(input: Tensor | float | int | bool, other: Tensor) -> Tensor: ..
 def bmm(input: Tensor, mat2: Tensor) -> Tensor: ...
 def broadcast_tensors(*args) -> tuple: ...
 def broadcast_to(input: Tensor, size: typing.Any) -> Tensor: ...
+def bucketize(
+    input: Tensor, boundaries: Tensor, *, out_int32: bool = False, right: bool = False
+) -> Tensor: ...
 def cat(tensors: typing.Any, dim: typing.SupportsInt | typing.SupportsIndex = 0) -> Tensor: ...
 def ceil(input: Tensor) -> Tensor: ...
 def chunk(
@@ -1262,6 +1329,12 @@ def ge(input: Tensor, other: Tensor | float | int | bool) -> Tensor: ...
 def get_default_dtype() -> dtype: ...
 def get_num_threads() -> int: ...
 def gt(input: Tensor, other: Tensor | float | int | bool) -> Tensor: ...
+def histc(
+    input: Tensor,
+    bins: typing.SupportsInt | typing.SupportsIndex = 100,
+    min: typing.SupportsFloat | typing.SupportsIndex = 0,
+    max: typing.SupportsFloat | typing.SupportsIndex = 0,
+) -> Tensor: ...
 def hstack(tensors: typing.Any) -> Tensor: ...
 def hypot(input: Tensor, other: Tensor | float | int | bool) -> Tensor: ...
 def index_add(
@@ -1365,7 +1438,21 @@ def nan_to_num(
     posinf: typing.SupportsFloat | typing.SupportsIndex | None = None,
     neginf: typing.SupportsFloat | typing.SupportsIndex | None = None,
 ) -> Tensor: ...
+def nanmean(
+    input: Tensor, dim: typing.Any = None, keepdim: bool = False, *, dtype: typing.Any = None
+) -> Tensor: ...
 def nanmedian(input: Tensor, dim: typing.Any = None, keepdim: bool = False) -> typing.Any: ...
+def nanquantile(
+    input: Tensor,
+    q: Tensor | float | int | bool,
+    dim: typing.Any = None,
+    keepdim: bool = False,
+    *,
+    interpolation: str = "linear",
+) -> Tensor: ...
+def nansum(
+    input: Tensor, dim: typing.Any = None, keepdim: bool = False, *, dtype: typing.Any = None
+) -> Tensor: ...
 def narrow(
     input: Tensor,
     dim: typing.SupportsInt | typing.SupportsIndex,
@@ -1399,6 +1486,14 @@ def pow(input: Tensor, exponent: Tensor | float | int | bool) -> Tensor: ...
 def pow(input: Tensor | float | int | bool, other: Tensor) -> Tensor: ...
 def prod(
     input: Tensor, dim: typing.Any = None, keepdim: bool = False, *, dtype: typing.Any = None
+) -> Tensor: ...
+def quantile(
+    input: Tensor,
+    q: Tensor | float | int | bool,
+    dim: typing.Any = None,
+    keepdim: bool = False,
+    *,
+    interpolation: str = "linear",
 ) -> Tensor: ...
 def rand(
     *args,
@@ -1478,6 +1573,15 @@ def scatter_reduce(
     reduce: str,
     *,
     include_self: bool = True,
+) -> Tensor: ...
+def searchsorted(
+    sorted_sequence: Tensor,
+    input: Tensor | float | int | bool,
+    *,
+    out_int32: bool = False,
+    right: bool = False,
+    side: typing.Any = None,
+    sorter: Tensor | None = None,
 ) -> Tensor: ...
 def select(
     input: Tensor,
@@ -1595,6 +1699,16 @@ def true_divide(input: Tensor, other: Tensor | float | int | bool) -> Tensor: ..
 def true_divide(input: Tensor | float | int | bool, other: Tensor) -> Tensor: ...
 def trunc(input: Tensor) -> Tensor: ...
 def unbind(input: Tensor, dim: typing.SupportsInt | typing.SupportsIndex = 0) -> tuple: ...
+def unique(
+    input: Tensor,
+    sorted: bool = True,
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    dim: typing.Any = None,
+) -> typing.Any: ...
+def unique_consecutive(
+    input: Tensor, return_inverse: bool = False, return_counts: bool = False, dim: typing.Any = None
+) -> typing.Any: ...
 def unsqueeze(input: Tensor, dim: typing.SupportsInt | typing.SupportsIndex) -> Tensor: ...
 def var(
     input: Tensor,

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
-from tetragrad.return_types import cummax, cummin, kthvalue, median, nanmedian, sort, topk
+from tetragrad.return_types import aminmax, cummax, cummin, kthvalue, median, nanmedian, sort, topk
 
-__all__: list[str] = ["cummax", "cummin", "kthvalue", "median", "nanmedian", "sort", "topk"]
+__all__: list[str] = [
+    "aminmax",
+    "cummax",
+    "cummin",
+    "kthvalue",
+    "median",
+    "nanmedian",
+    "sort",
+    "topk",
+]

@@ -169,7 +169,26 @@ void topk(DType dtype, void* values, int64_t* indices, const void* x, int64_t ou
   });
 }
 
+// out[r, j] = the insertion point of values[r, j] in the sorted row seq[r * seq_rows_step, :S]
+// (left: the first position whose value is not below v; right: the first above it), NaN last.
+void searchsorted(DType dtype, int64_t* out, const void* seq, int64_t seq_row_stride, int64_t S,
+                  const void* values, int64_t rows, int64_t V, bool right) {
+  TG_DISPATCH_ALL(dtype, "searchsorted", [&] {
+    using T = scalar_t;
+    const T* s_ = (const T*)seq;
+    const T* v_ = (const T*)values;
+    parallel_for(rows * V, threads_for(rows * V * 8), [&](int64_t k) {
+      const T* row = s_ + (k / V) * seq_row_stride;
+      const T v = v_[k];
+      const T* p = right ? std::upper_bound(row, row + S, v, less_nan_last<T>)
+                         : std::lower_bound(row, row + S, v, less_nan_last<T>);
+      out[k] = p - row;
+    });
+  });
+}
+
 void fill(SortKernels& k) {
+  k.searchsorted = searchsorted;
   k.sort = sort;
   k.topk = topk;
 }
