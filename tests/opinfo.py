@@ -697,6 +697,16 @@ def _addmm_samples(op, dtype):
         yield SampleInput((op.make(bias, dtype, 0, i), a, b), kw)
 
 
+def _mv_samples(op, dtype):
+    for i, (n, m) in enumerate([(3, 4), (1, 1), (0, 2), (2, 0)]):
+        yield SampleInput((op.make((n, m), dtype, 0, i), op.make((m,), dtype, 1, i)))
+
+
+def _outer_samples(op, dtype):
+    for i, (n, m) in enumerate([(3, 4), (1, 1), (0, 2)]):
+        yield SampleInput((op.make((n,), dtype, 0, i), op.make((m,), dtype, 1, i)))
+
+
 def _dot_samples(op, dtype):
     for i, n in enumerate([3, 1, 0, 7]):
         yield SampleInput((op.make((n,), dtype, 0, i), op.make((n,), dtype, 1, i)))
@@ -2039,6 +2049,16 @@ OPS: list[OpInfo] = [
         scalars=(),
     ),  # fmt: skip
     binary(
+        "logical_xor",
+        R.logical_xor,
+        dtypes=ALL,
+        out=BOOL_OUT,
+        differentiable=False,
+        integer_valued=True,
+        inplace=None,
+        scalars=(),
+    ),
+    binary(
         "logical_or",
         R.logical_or,
         dtypes=ALL,
@@ -2415,6 +2435,16 @@ OPS: list[OpInfo] = [
     ),
     OpInfo(
         name="dot", op="dot", ref=R.dot, sample_inputs=_dot_samples, dtypes=ALL_NUM, method="dot"
+    ),
+    OpInfo(name="mv", op="mv", ref=R.mv, sample_inputs=_mv_samples, dtypes=ALL_NUM, method="mv"),
+    OpInfo(
+        name="outer",
+        op="outer",
+        ref=R.outer,
+        sample_inputs=_outer_samples,
+        dtypes=ALL_NUM,
+        method="outer",
+        variants=(lambda a, b: tg.ger(a, b),),
     ),
     OpInfo(
         name="linear",

@@ -426,6 +426,18 @@ def dot(a, b):
     return np.asarray(np.dot(f64(a), f64(b)))
 
 
+def mv(a, v):
+    return f64(a) @ f64(v)
+
+
+def outer(a, b):
+    return np.outer(f64(a), f64(b))
+
+
+def logical_xor(a, b):
+    return np.logical_xor(np.asarray(a), np.asarray(b))
+
+
 # ---- joining and indexing ---------------------------------------------------------------------
 
 

@@ -114,14 +114,25 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
   def_both(
       m, cls, "remainder", [](const Tensor& x, const Operand& y) { return remainder(x, y.t); }, Release(),
       py::arg("other"));
-  const std::pair<const char*, BinaryOp> binary_math[] = {
-      {"fmod", BinaryOp::Fmod},   {"atan2", BinaryOp::Atan2},         {"arctan2", BinaryOp::Atan2},
-      {"hypot", BinaryOp::Hypot}, {"logaddexp", BinaryOp::LogAddExp}, {"logaddexp2", BinaryOp::LogAddExp2},
-      {"xlogy", BinaryOp::Xlogy}};
-  for (auto [name, op] : binary_math)
+  // fmod and xlogy take a number as other; atan2, hypot and logaddexp(2) only tensors (as torch).
+  for (auto [name, op] : {std::pair{"fmod", BinaryOp::Fmod}, std::pair{"xlogy", BinaryOp::Xlogy}})
     def_both(
         m, cls, name, [op = op](const Tensor& x, const Operand& y) { return binary(op, x, y.t); }, Release(),
         py::arg("other"));
+  const std::pair<const char*, BinaryOp> tensor_only[] = {
+      {"atan2", BinaryOp::Atan2},           {"arctan2", BinaryOp::Atan2},
+      {"hypot", BinaryOp::Hypot},           {"logaddexp", BinaryOp::LogAddExp},
+      {"logaddexp2", BinaryOp::LogAddExp2}, {"logical_xor", BinaryOp::Ne}};
+  for (auto [name, op] : tensor_only) {
+    const bool is_xor = op == BinaryOp::Ne;  // logical_xor: != of the truth values
+    def_both(
+        m, cls, name,
+        [op = op, is_xor](const Tensor& x, const Tensor& y) {
+          if (is_xor) return compare(op, unary(UnaryOp::LogicalNot, x), unary(UnaryOp::LogicalNot, y));
+          return binary(op, x, y);
+        },
+        Release(), py::arg("other"));
+  }
   def_both(
       m, cls, "lerp", [](const Tensor& x, const Tensor& end, const Operand& w) { return lerp(x, end, w.t); },
       Release(), py::arg("end"), py::arg("weight"));
@@ -211,10 +222,15 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
                                                           {"floor_divide_", BinaryOp::FloorDiv},
                                                           {"remainder_", BinaryOp::Remainder},
                                                           {"fmod_", BinaryOp::Fmod},
-                                                          {"atan2_", BinaryOp::Atan2},
-                                                          {"arctan2_", BinaryOp::Atan2},
-                                                          {"hypot_", BinaryOp::Hypot},
                                                           {"xlogy_", BinaryOp::Xlogy},
+                                                          {"eq_", BinaryOp::Eq},
+                                                          {"ne_", BinaryOp::Ne},
+                                                          {"lt_", BinaryOp::Lt},
+                                                          {"le_", BinaryOp::Le},
+                                                          {"gt_", BinaryOp::Gt},
+                                                          {"ge_", BinaryOp::Ge},
+                                                          {"logical_and_", BinaryOp::LogicalAnd},
+                                                          {"logical_or_", BinaryOp::LogicalOr},
                                                           {"bitwise_and_", BinaryOp::BitAnd},
                                                           {"bitwise_or_", BinaryOp::BitOr},
                                                           {"bitwise_xor_", BinaryOp::BitXor}};
@@ -236,6 +252,32 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
     cls.def(
         name, [op = op](Tensor& x, const Operand& y) { return binary_(op, x, y.t); }, Release(),
         py::arg("other"));
+  for (auto [name, op] : {std::pair{"atan2_", BinaryOp::Atan2}, std::pair{"arctan2_", BinaryOp::Atan2},
+                          std::pair{"hypot_", BinaryOp::Hypot}})
+    cls.def(
+        name, [op = op](Tensor& x, const Tensor& y) { return binary_(op, x, y); }, Release(),
+        py::arg("other"));
+  cls.def("negative_", [](Tensor& x) { return unary_(UnaryOp::Neg, x); }, Release());
+  cls.def(
+      "true_divide_", [](Tensor& x, const Operand& y) { return binary_(BinaryOp::Div, x, y.t); }, Release(),
+      py::arg("other"));
+  // Results of another dtype (bool) written back in self's dtype, as torch's.
+  cls.def(
+      "bitwise_not_",
+      [](Tensor& x) -> Tensor& { return assign_(x, bitwise_not(from_copy(x)), "bitwise_not_"); }, Release());
+  cls.def(
+      "logical_not_",
+      [](Tensor& x) -> Tensor& {
+        return assign_(x, unary(UnaryOp::LogicalNot, from_copy(x)), "logical_not_");
+      },
+      Release());
+  cls.def(
+      "logical_xor_",
+      [](Tensor& x, const Tensor& y) -> Tensor& {
+        return assign_(x, compare(BinaryOp::Ne, unary(UnaryOp::LogicalNot, x), unary(UnaryOp::LogicalNot, y)),
+                       "logical_xor_");
+      },
+      Release(), py::arg("other"));
 #define TG_BIND_UNARY_INPLACE(Name, fn, py, ...) \
   cls.def(py "_", [](Tensor& x) { return unary_(UnaryOp::Name, x); }, Release());
   TG_UNARY_MATH_OPS(TG_BIND_UNARY_INPLACE)
@@ -622,6 +664,12 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
       m, cls, "bmm", [](const Tensor& x, const Tensor& y) { return bmm(x, y); }, Release(), py::arg("mat2"));
   def_both(
       m, cls, "dot", [](const Tensor& x, const Tensor& y) { return dot(x, y); }, Release(), py::arg("other"));
+  def_both(
+      m, cls, "mv", [](const Tensor& x, const Tensor& v) { return mv(x, v); }, Release(), py::arg("vec"));
+  for (const char* name : {"outer", "ger"})
+    def_both(
+        m, cls, name, [](const Tensor& x, const Tensor& y) { return outer(x, y); }, Release(),
+        py::arg("vec2"));
   def_both(
       m, cls, "addmm",
       [](const Tensor& bias, const Tensor& x, const Tensor& y, double beta, double alpha) {

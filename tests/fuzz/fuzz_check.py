@@ -156,11 +156,7 @@ def _bug(op, text=""):
     return lambda c, d: c.op.startswith(op) and text in (d or "")
 
 
-KNOWN_BUGS = [
-    ("multi-advanced-index", lambda c, d: "only one tensor (advanced) index" in (d or ""),
-     "x[i, j] / x[i, j] = v with two index tensors (or lists) raises IndexError in tetragrad: "
-     "several advanced indices per expression are scheduled in the tensor-surface issue (10)"),
-]  # fmt: skip
+KNOWN_BUGS = []  # none open (several advanced indices per expression landed in issue 10)
 
 
 def missing_names():

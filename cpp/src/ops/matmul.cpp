@@ -161,6 +161,21 @@ Tensor dot(const Tensor& a, const Tensor& b) {
   return reshape(mm(unsqueeze(a, 0), unsqueeze(b, 1)), {});
 }
 
+Tensor mv(const Tensor& a, const Tensor& v) {
+  TG_CHECK(a.dim() == 2 && v.dim() == 1, ValueError, "mv: expected a matrix and a vector, got shapes ",
+           a.shape(), " and ", v.shape());
+  TG_CHECK(a.size(1) == v.size(0), ValueError, "mv: size mismatch, got input (", a.size(0), "x", a.size(1),
+           "), vec (", v.size(0), ")");
+  check_same_dtype(a, v, "mv");
+  return reshape(mm(a, unsqueeze(v, 1)), {a.size(0)});
+}
+
+Tensor outer(const Tensor& a, const Tensor& b) {
+  TG_CHECK(a.dim() == 1 && b.dim() == 1, ValueError, "outer: expected 1-D tensors, got shapes ", a.shape(),
+           " and ", b.shape());
+  return mul(unsqueeze(a, 1), unsqueeze(b, 0));
+}
+
 Tensor matmul(const Tensor& a, const Tensor& b) {
   TG_CHECK(a.dim() >= 1 && b.dim() >= 1, ValueError,
            "matmul: both arguments need to be at least 1D, but they are ", a.dim(), "D and ", b.dim(),

@@ -149,15 +149,35 @@ void topk(DType dtype, void* values, int64_t* indices, const void* x, int64_t ou
         best.reserve(k);
         for (int64_t j = 0; j < k; ++j) best.push_back({xp[at(j)], j});
         std::make_heap(best.begin(), best.end(), before);  // worst on top
-        for (int64_t j = k; j < D; ++j) {
-          const T v = xp[at(j)];
-          // Strictly better than the worst kept: a later equal value never is.
-          if (largest ? less_nan_last(best.front().v, v) : less_nan_last(v, best.front().v)) {
-            std::pop_heap(best.begin(), best.end(), before);
-            best.back() = {v, j};
-            std::push_heap(best.begin(), best.end(), before);
+        // Strictly better than the worst kept (a later equal value never is); branch-free, NaN
+        // the largest, so a block of a contiguous row is tested in one vectorised pass.
+        auto beats = [largest](T v, T worst) {
+          if constexpr (std::is_floating_point_v<T>)
+            return largest ? (worst == worst) & ((v != v) | (worst < v))
+                           : (v == v) & ((worst != worst) | (v < worst));
+          else
+            return largest ? worst < v : v < worst;
+        };
+        auto offer = [&](int64_t j, T v) {
+          if (!beats(v, best.front().v)) return;
+          std::pop_heap(best.begin(), best.end(), before);
+          best.back() = {v, j};
+          std::push_heap(best.begin(), best.end(), before);
+        };
+        int64_t j = k;
+        if (inner == 1) {  // blocks in which nothing beats the worst kept are skipped whole
+          constexpr int64_t kBlock = 32;
+          const T* row = xp + o * D;
+          for (; j + kBlock <= D; j += kBlock) {
+            const T worst = best.front().v;
+            int hit = 0;
+            _Pragma("omp simd reduction(| : hit)")  // _Pragma: inside the dispatch macro's argument
+                for (int64_t c = 0; c < kBlock; ++c) hit |= int(beats(row[j + c], worst));
+            if (hit)
+              for (int64_t c = 0; c < kBlock; ++c) offer(j + c, row[j + c]);
           }
         }
+        for (; j < D; ++j) offer(j, xp[at(j)]);
         std::sort_heap(best.begin(), best.end(), before);
       }
       for (int64_t j = 0; j < k; ++j) {
