@@ -1459,6 +1459,9 @@ HALVES = tuple(k + 0.5 for k in range(-5, 5))  # the ties of round
 TORCH_GELU_INF = (
     "torch differs: its vectorised float32 gelu gives NaN at +inf (the strided path inf)"
 )
+# Only some of torch's CPU kernels do (it depends on the machine's vector path): ask the library
+# under test (on tetragrad the torch-only xfails do not apply anyway).
+_GELU_NAN_AT_INF = bool(tg.nn.functional.gelu(tg.full((64,), math.inf)).isnan().any())
 TORCH_VAR_MEAN_INF = (
     "torch differs: var_mean/std_mean's mean of a row holding +inf is NaN (Welford)"
 )
@@ -2302,7 +2305,9 @@ OPS: list[OpInfo] = [
         xfail=[
             XFail("forward", "float32", 5, TORCH_GELU_INF, torch_only=True),
             XFail("noncontiguous", "float32", 5, TORCH_GELU_INF, torch_only=True),
-        ],
+        ]
+        if _GELU_NAN_AT_INF
+        else [],
     ),
     act("gelu-tanh", R.gelu, kwargs={"approximate": "tanh"}),
     act("silu", R.silu, inplace_kw=True),
