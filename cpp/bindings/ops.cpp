@@ -119,20 +119,18 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
     def_both(
         m, cls, name, [op = op](const Tensor& x, const Operand& y) { return binary(op, x, y.t); }, Release(),
         py::arg("other"));
-  const std::pair<const char*, BinaryOp> tensor_only[] = {
-      {"atan2", BinaryOp::Atan2},           {"arctan2", BinaryOp::Atan2},
-      {"hypot", BinaryOp::Hypot},           {"logaddexp", BinaryOp::LogAddExp},
-      {"logaddexp2", BinaryOp::LogAddExp2}, {"logical_xor", BinaryOp::Ne}};
-  for (auto [name, op] : tensor_only) {
-    const bool is_xor = op == BinaryOp::Ne;  // logical_xor: != of the truth values
+  const std::pair<const char*, BinaryOp> tensor_only[] = {{"atan2", BinaryOp::Atan2},
+                                                          {"arctan2", BinaryOp::Atan2},
+                                                          {"hypot", BinaryOp::Hypot},
+                                                          {"logaddexp", BinaryOp::LogAddExp},
+                                                          {"logaddexp2", BinaryOp::LogAddExp2}};
+  for (auto [name, op] : tensor_only)
     def_both(
-        m, cls, name,
-        [op = op, is_xor](const Tensor& x, const Tensor& y) {
-          if (is_xor) return compare(op, unary(UnaryOp::LogicalNot, x), unary(UnaryOp::LogicalNot, y));
-          return binary(op, x, y);
-        },
-        Release(), py::arg("other"));
-  }
+        m, cls, name, [op = op](const Tensor& x, const Tensor& y) { return binary(op, x, y); }, Release(),
+        py::arg("other"));
+  def_both(
+      m, cls, "logical_xor", [](const Tensor& x, const Tensor& y) { return logical_xor(x, y); }, Release(),
+      py::arg("other"));
   def_both(
       m, cls, "lerp", [](const Tensor& x, const Tensor& end, const Operand& w) { return lerp(x, end, w.t); },
       Release(), py::arg("end"), py::arg("weight"));
@@ -273,10 +271,7 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
       Release());
   cls.def(
       "logical_xor_",
-      [](Tensor& x, const Tensor& y) -> Tensor& {
-        return assign_(x, compare(BinaryOp::Ne, unary(UnaryOp::LogicalNot, x), unary(UnaryOp::LogicalNot, y)),
-                       "logical_xor_");
-      },
+      [](Tensor& x, const Tensor& y) -> Tensor& { return assign_(x, logical_xor(x, y), "logical_xor_"); },
       Release(), py::arg("other"));
 #define TG_BIND_UNARY_INPLACE(Name, fn, py, ...) \
   cls.def(py "_", [](Tensor& x) { return unary_(UnaryOp::Name, x); }, Release());

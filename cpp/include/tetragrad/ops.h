@@ -203,6 +203,7 @@ Tensor maximum(const Tensor& a, const Tensor& b);
 Tensor minimum(const Tensor& a, const Tensor& b);
 Tensor compare(BinaryOp op, const Tensor& a, const Tensor& b);  // Eq..Ge -> bool
 Tensor logical(BinaryOp op, const Tensor& a, const Tensor& b);  // LogicalAnd/Or -> bool
+Tensor logical_xor(const Tensor& a, const Tensor& b);           // -> bool
 Tensor unary(UnaryOp op, const Tensor& t);                      // the ops without parameters
 Tensor neg(const Tensor& t);
 Tensor sign(const Tensor& t);

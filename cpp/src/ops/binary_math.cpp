@@ -60,25 +60,26 @@ Tensor fmod(const Tensor& a, const Tensor& b) {
       });
 }
 
-Tensor logaddexp(const Tensor& a, const Tensor& b) {
+namespace {
+// log(e^a + e^b) in base e (LogAddExp) or 2: d/da = 1 / (1 + base^(b - a)), the softmax weight of a.
+Tensor log_add_exp(BinaryOp op, const char* node, const Tensor& a, const Tensor& b) {
   return with_grads(
-      binary_raw(BinaryOp::LogAddExp, a, b), "LogaddexpBackward0", a, b,
-      [](const Tensor& g, const Tensor& x, const Tensor& y, const Tensor&, const FunctionNode& n) {
-        // d/dx = 1 / (1 + e^(y - x)): the softmax weight of x
-        const Tensor one = wrap_scalar(1.0);
-        return Grads{n.needs(0) ? div(g, add(one, exp(sub(y, x)))) : Tensor(),
-                     n.needs(1) ? div(g, add(one, exp(sub(x, y)))) : Tensor()};
+      binary_raw(op, a, b), node, a, b,
+      [op](const Tensor& g, const Tensor& x, const Tensor& y, const Tensor&, const FunctionNode& n) {
+        auto weight_of = [&](const Tensor& d) {  // 1 + base^d
+          return add(wrap_scalar(1.0), op == BinaryOp::LogAddExp ? exp(d) : exp2(d));
+        };
+        return Grads{n.needs(0) ? div(g, weight_of(sub(y, x))) : Tensor(),
+                     n.needs(1) ? div(g, weight_of(sub(x, y))) : Tensor()};
       });
 }
+}  // namespace
 
+Tensor logaddexp(const Tensor& a, const Tensor& b) {
+  return log_add_exp(BinaryOp::LogAddExp, "LogaddexpBackward0", a, b);
+}
 Tensor logaddexp2(const Tensor& a, const Tensor& b) {
-  return with_grads(
-      binary_raw(BinaryOp::LogAddExp2, a, b), "Logaddexp2Backward0", a, b,
-      [](const Tensor& g, const Tensor& x, const Tensor& y, const Tensor&, const FunctionNode& n) {
-        const Tensor one = wrap_scalar(1.0);  // d/dx = 1 / (1 + 2^(y - x))
-        return Grads{n.needs(0) ? div(g, add(one, exp2(sub(y, x)))) : Tensor(),
-                     n.needs(1) ? div(g, add(one, exp2(sub(x, y)))) : Tensor()};
-      });
+  return log_add_exp(BinaryOp::LogAddExp2, "Logaddexp2Backward0", a, b);
 }
 
 Tensor xlogy(const Tensor& a, const Tensor& b) {

@@ -328,6 +328,10 @@ Tensor logical(BinaryOp op, const Tensor& a, const Tensor& b) {
   TG_CHECK(op == BinaryOp::LogicalAnd || op == BinaryOp::LogicalOr, ValueError, "logical: not a logical op");
   return binary_raw(op, a, b, 1);
 }
+// != of the truth values.
+Tensor logical_xor(const Tensor& a, const Tensor& b) {
+  return compare(BinaryOp::Ne, unary(UnaryOp::LogicalNot, a), unary(UnaryOp::LogicalNot, b));
+}
 
 // Rounded divisions are piecewise constant: a float result keeps the history with a zero
 // gradient (torch's DivBackward2), so backward through it works and gives zeros.
