@@ -111,11 +111,22 @@ void gemm_typed(bool ta, bool tb, int64_t batch, int64_t M, int64_t N, int64_t K
     else
       gemm_naive(ta, tb, m, n, K, alpha, a, lda, b, ldb, beta, c, ldc);
   };
-  // Many small products: one per thread. Few large ones: split each product.
+  // Many products (or small ones): whole products shared out to the threads, dynamically, in one
+  // parallel region. Few large ones: each split across the threads. Splitting every product of a
+  // long batch costs a barrier per product, and when another process holds a core each barrier
+  // waits out its time slice: 64 products of [256,64]x[64,256] took 0.5 s instead of 12 ms so.
+  // The choice is fixed by the shape under use_deterministic_algorithms (a product's rounding
+  // depends on its slabs).
   const int64_t work = M * N * K;
-  if (batch > 1 && work < 128 * 128 * 128) {
-    const int nt = threads_for(batch * work, kGemmGrain);
-    parallel_for(batch, nt, [&](int64_t i) { one(M, N, A + i * sa, B + i * sb, C + i * sc); });
+  const int64_t whole_from = are_deterministic_algorithms_enabled() ? 4 : 2 * int64_t(get_num_threads());
+  if (batch > 1 && (work < 128 * 128 * 128 || batch >= whole_from)) {
+    const int nt = int(std::min<int64_t>(threads_for(batch * work, kGemmGrain), batch));
+    if (nt <= 1) {
+      for (int64_t i = 0; i < batch; ++i) one(M, N, A + i * sa, B + i * sb, C + i * sc);
+      return;
+    }
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (int64_t i = 0; i < batch; ++i) one(M, N, A + i * sa, B + i * sb, C + i * sc);
   } else {
     for (int64_t i = 0; i < batch; ++i)
       gemm_split<T>(ta, tb, M, N, K, A + i * sa, lda, B + i * sb, ldb, C + i * sc, ldc, one);
