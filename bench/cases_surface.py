@@ -54,3 +54,20 @@ def randperm_1m(fw: Framework):
         rng = data.rng(44)
         return lambda: rng.permutation(1_000_000)
     return lambda: fw.lib.randperm(1_000_000)
+
+
+@case(
+    "einsum_bhid_bhjd_B8H8T256d64",
+    target=1.1,
+    flops=2.0 * 8 * 8 * 256 * 256 * 64,
+    rtol=1e-5,
+)
+def einsum_attention_scores(fw: Framework):
+    """einsum("bhid,bhjd->bhij") of two float32 [8,8,256,64]: one batched GEMM (q k^T)"""
+    q = fw.tensor(data.randn(8, 8, 256, 64, seed=45))
+    k = fw.tensor(data.randn(8, 8, 256, 64, seed=46))
+    if fw.name == "numpy":
+        import numpy as np
+
+        return lambda: np.matmul(q, np.swapaxes(k, -1, -2))
+    return lambda: fw.lib.einsum("bhid,bhjd->bhij", q, k)

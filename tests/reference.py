@@ -1729,3 +1729,377 @@ def quantile(x, q, dim=None, keepdim=False, interpolation="linear", ignore_nan=F
 
 def nanquantile(x, q, dim=None, keepdim=False, interpolation="linear"):
     return quantile(x, q, dim, keepdim, interpolation, ignore_nan=True)
+
+
+# ---- linear algebra: products (einsum, tensordot, kron, cross, add*mv/bmm, cdist) ---------------
+
+_EINSUM_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def einsum(equation, *operands):
+    """torch.einsum. Spaces are ignored; '...' stands for the broadcast batch dims (right-aligned
+    across operands); a label of size 1 in one operand broadcasts against that label's size in
+    another; a label repeated within an operand takes its diagonal; a label absent from the
+    output is summed over. The implicit output (no '->') is the ellipsis dims, then the labels
+    that appear exactly once, in ASCII order (upper case first). ``einsum(eq, [a, b])`` (the
+    list form) is the same call."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    ops = [f64(o) for o in operands]
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+    terms = lhs.split(",")
+    assert len(terms) == len(ops), "einsum: one term per operand"
+    free = [c for c in _EINSUM_LETTERS if c not in eq]
+    n_ell = max(
+        [o.ndim - (len(t) - 3) for t, o in zip(terms, ops, strict=True) if "..." in t], default=0
+    )
+    ell = "".join(free[:n_ell])
+    full = []
+    for t, o in zip(terms, ops, strict=True):
+        if "..." in t:
+            k = o.ndim - (len(t) - 3)
+            t = t.replace("...", ell[n_ell - k :])
+        assert len(t) == o.ndim, f"einsum: {t!r} does not match shape {o.shape}"
+        full.append(t)
+    if arrow:
+        out = rhs.replace("...", ell)
+    else:
+        labels = "".join(terms).replace(".", "")
+        out = ell + "".join(sorted(c for c in set(labels) if labels.count(c) == 1))
+    size = {}
+    for t, o in zip(full, ops, strict=True):
+        for c, n in zip(t, o.shape, strict=True):
+            if n != 1 or c not in size:
+                size[c] = n
+    ops = [np.broadcast_to(o, [size[c] for c in t]) for t, o in zip(full, ops, strict=True)]
+    return np.asarray(np.einsum(",".join(full) + "->" + out, *ops))
+
+
+def tensordot(a, b, dims=2):
+    return np.asarray(np.tensordot(f64(a), f64(b), axes=dims))
+
+
+def kron(a, b):
+    return np.kron(f64(a), f64(b))
+
+
+def cross(a, b, dim=None):
+    """torch.cross: operands broadcast; dim=None takes the first dim of size 3."""
+    a, b = np.broadcast_arrays(f64(a), f64(b))
+    if dim is None:
+        dim = a.shape.index(3)
+    return np.cross(a, b, axis=dim)
+
+
+def linalg_cross(a, b, dim=-1):
+    return cross(a, b, dim)
+
+
+def _add_scaled(inp, prod, beta, alpha):
+    """beta * input + alpha * prod, input broadcast; beta == 0 ignores input (NaN and inf in it
+    do not propagate), as torch's addmm family."""
+    prod = alpha * prod
+    if beta == 0:
+        return np.broadcast_to(prod, np.broadcast_shapes(np.shape(inp), prod.shape)).copy()
+    return beta * f64(inp) + prod
+
+
+def addmv(inp, mat, vec, beta=1, alpha=1):
+    return _add_scaled(inp, f64(mat) @ f64(vec), beta, alpha)
+
+
+def baddbmm(inp, batch1, batch2, beta=1, alpha=1):
+    return _add_scaled(inp, np.matmul(f64(batch1), f64(batch2)), beta, alpha)
+
+
+def addbmm(inp, batch1, batch2, beta=1, alpha=1):
+    b1, b2 = f64(batch1), f64(batch2)
+    prod = np.matmul(b1, b2).sum(axis=0) if b1.shape[0] else np.zeros((b1.shape[1], b2.shape[2]))
+    return _add_scaled(inp, prod, beta, alpha)
+
+
+def _p_norm(x, p, axis, keepdims=False):
+    """The p-norm of |x| along axis (p = 0: the count of non-zeros; +-inf: max / min)."""
+    x = np.abs(f64(x))
+    if p == 0:
+        return np.sum(x != 0, axis=axis, keepdims=keepdims).astype(np.float64)
+    if p == math.inf:
+        return np.max(x, axis=axis, keepdims=keepdims, initial=0.0)
+    if p == -math.inf:
+        return np.min(x, axis=axis, keepdims=keepdims)
+    if p == 1:
+        return np.sum(x, axis=axis, keepdims=keepdims)
+    if p == 2:
+        return np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
+    return np.sum(x**p, axis=axis, keepdims=keepdims) ** (1.0 / p)
+
+
+def cdist(x1, x2, p=2.0):
+    """torch.cdist: [..., P, M] x [..., R, M] -> [..., P, R] p-norm distances, batch dims
+    broadcast (p = 0: the count of differing coordinates)."""
+    d = f64(x1)[..., :, None, :] - f64(x2)[..., None, :, :]
+    return _p_norm(d, p, axis=-1)
+
+
+# ---- linear algebra: norms ----------------------------------------------------------------------
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False):  # noqa: A002 - torch argument names
+    """torch.linalg.vector_norm: over every dim (dim=None) or the given ones; ord 0 counts the
+    non-zeros."""
+    x = f64(x)
+    ax = _axis(x, dim)
+    return np.asarray(_p_norm(x, ord, axis=ax, keepdims=keepdim))
+
+
+def matrix_norm(a, ord="fro", dim=(-2, -1), keepdim=False):  # noqa: A002
+    """torch.linalg.matrix_norm over the two dims `dim`: 'fro', 'nuc' (sum of the singular
+    values), 2 / -2 (largest / smallest singular value), 1 / -1 (max / min absolute column sum),
+    inf / -inf (max / min absolute row sum)."""
+    a = f64(a)
+    d0, d1 = dim[0] % a.ndim, dim[1] % a.ndim
+    m = np.moveaxis(a, (d0, d1), (-2, -1))
+    if ord == "fro":
+        out = np.sqrt(np.sum(m * m, axis=(-2, -1)))
+    elif ord in ("nuc", 2, -2):
+        s = np.linalg.svd(m, compute_uv=False)
+        out = s.sum(-1) if ord == "nuc" else (s.max(-1) if ord == 2 else s.min(-1))
+    else:
+        sums = np.abs(m).sum(axis=-2 if ord in (1, -1) else -1)
+        out = sums.max(-1) if ord > 0 else sums.min(-1)
+    if keepdim:
+        for d in sorted((d0, d1)):
+            out = np.expand_dims(out, d)
+    return np.asarray(out)
+
+
+def linalg_norm(a, ord=None, dim=None, keepdim=False):  # noqa: A002
+    """torch.linalg.norm: ord=None and dim=None: the 2-norm of the flattened input; dim an int
+    (or 1-tuple): a vector norm (ord default 2); dim a 2-tuple: a matrix norm (ord default
+    'fro'); dim=None with ord given: a vector norm of a 1-D input, a matrix norm of a 2-D one."""
+    a = f64(a)
+    if dim is None:
+        if ord is None:
+            return vector_norm(a, 2, None, keepdim)
+        dim = tuple(range(a.ndim))
+    if isinstance(dim, int):
+        dim = (dim,)
+    if len(dim) == 1:
+        return vector_norm(a, 2 if ord is None else ord, dim, keepdim)
+    return matrix_norm(a, "fro" if ord is None else ord, dim, keepdim)
+
+
+# ---- linear algebra: inverses, determinants, solves ------------------------------------------------
+
+
+def inv(a):
+    return np.linalg.inv(f64(a))
+
+
+def det(a):
+    return np.asarray(np.linalg.det(f64(a)))
+
+
+def slogdet(a):
+    """(sign, logabsdet); a singular matrix gives (0, -inf)."""
+    sign, logabsdet = np.linalg.slogdet(f64(a))
+    return np.asarray(sign), np.asarray(logabsdet)
+
+
+def logdet(a):
+    """torch.logdet: log(det), NaN for a negative determinant, -inf for a zero one."""
+    sign, logabsdet = slogdet(a)
+    return np.where(sign < 0, math.nan, logabsdet)
+
+
+def _solve_vector_case(a, b):
+    """torch.linalg.solve's rule: B is a (batch of) vector(s) when B.ndim == 1 or
+    B.shape == A.shape[:-1]."""
+    return b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
+
+
+def solve(a, b, left=True):
+    """torch.linalg.solve: X with A X = B (left) or X A = B (left=False); batch dims broadcast."""
+    a, b = f64(a), f64(b)
+    if not left:
+        return np.swapaxes(solve(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
+    if _solve_vector_case(a, b):
+        return np.linalg.solve(a, b[..., None])[..., 0]
+    return np.linalg.solve(a, b)
+
+
+def _triangle(a, upper, unitriangular=False):
+    t = np.triu(a) if upper else np.tril(a)
+    if unitriangular:
+        n = a.shape[-1]
+        t = t * (1 - np.eye(n)) + np.eye(n)
+    return t
+
+
+def solve_triangular(a, b, *, upper, left=True, unitriangular=False):
+    """torch.linalg.solve_triangular: only A's upper (lower) triangle is read, its diagonal taken
+    as ones with unitriangular; B is a (batch of) matrix(ces); batch dims broadcast."""
+    t = _triangle(f64(a), upper, unitriangular)
+    b = f64(b)
+    if left:
+        return np.linalg.solve(t, b)
+    return np.swapaxes(np.linalg.solve(np.swapaxes(t, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
+
+
+def cholesky(a, upper=False):
+    low = np.linalg.cholesky(f64(a))
+    return np.swapaxes(low, -1, -2) if upper else low
+
+
+def lstsq_solution(a, b):
+    """torch.linalg.lstsq(A, B).solution for a full-rank A: the least-squares solution (tall A)
+    or the minimum-norm one (wide A); B.ndim == A.ndim - 1 is the vector case; batch dims
+    broadcast."""
+    a, b = f64(a), f64(b)
+    vec = b.ndim == a.ndim - 1
+    x = np.matmul(np.linalg.pinv(a), b[..., None] if vec else b)
+    return x[..., 0] if vec else x
+
+
+def pinv(a, hermitian=False):
+    return np.linalg.pinv(f64(a), hermitian=hermitian)
+
+
+def matrix_power(a, n):
+    a = f64(a)
+    if a.size == 0:
+        return a.copy()
+    return np.linalg.matrix_power(a, n)
+
+
+# ---- linear algebra: decompositions, as gauge-invariant outputs ----------------------------------
+# Singular vectors, eigenvectors and the columns of Q are unique only up to sign; the registry's
+# op wrappers (tests/opinfo.py) turn them into outputs that are not, and these are the same math.
+
+
+def spd(x):
+    """X X^T + n I: a symmetric positive definite matrix from a free one."""
+    x = f64(x)
+    n = x.shape[-1]
+    return x @ np.swapaxes(x, -1, -2) + n * np.eye(n)
+
+
+def symmetrize(x):
+    x = f64(x)
+    return (x + np.swapaxes(x, -1, -2)) / 2
+
+
+def qr_fixed(a, mode="reduced"):
+    """torch.linalg.qr with the signs fixed so R's diagonal is positive (unique for a full-rank
+    A): (Q[..., :, :k], R) for k = min(m, n); mode='r': (the empty Q, R); mode='complete' adds
+    Q^T Q (the identity of size m: every column of Q orthonormal)."""
+    a = f64(a)
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    if mode == "r":
+        r = np.linalg.qr(a, mode="r") if a.size else np.zeros(a.shape[:-2] + (k, n))
+        q = None
+    else:
+        if a.size:
+            q, r = np.linalg.qr(a, mode=mode)
+        else:
+            kq = m if mode == "complete" else k
+            q, r = np.zeros(a.shape[:-2] + (m, kq)), np.zeros(a.shape[:-2] + (kq, n))
+    d = np.sign(np.diagonal(r, axis1=-2, axis2=-1))  # [..., k]
+    r = r.copy()
+    r[..., :k, :] = r[..., :k, :] * d[..., :, None]
+    if mode == "r":
+        return np.zeros((0,)), r
+    q1 = q[..., :, :k] * d[..., None, :]
+    if mode == "complete":
+        return q1, r, np.swapaxes(q, -1, -2) @ q
+    return q1, r
+
+
+def _weights(k):
+    return np.arange(1, k + 1, dtype=np.float64)
+
+
+def svd_invariants(a, full_matrices=True):
+    """From torch.linalg.svd(A): U_k diag(S) V_k^T (k = min(m, n): A again), S, and
+    U_k diag(1..k) U_k^T, V_k diag(1..k) V_k^T (each singular vector, its sign aside, at its
+    place in the descending order)."""
+    a = f64(a)
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    if a.size:
+        u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+    else:
+        u = np.zeros(a.shape[:-2] + (m, m if full_matrices else k))
+        s = np.zeros(a.shape[:-2] + (k,))
+        vh = np.zeros(a.shape[:-2] + (n if full_matrices else k, n))
+    u, vt = u[..., :, :k], np.swapaxes(vh[..., :k, :], -1, -2)
+    w = _weights(k)
+    return (
+        (u * s[..., None, :]) @ np.swapaxes(vt, -1, -2),
+        s,
+        (u * w) @ np.swapaxes(u, -1, -2),
+        (vt * w) @ np.swapaxes(vt, -1, -2),
+    )
+
+
+def svd_full_orthonormal(a, full_matrices=True):
+    """From torch.linalg.svd(A): U^T U and Vh Vh^T (identities of U's and Vh's sizes), and S."""
+    a = f64(a)
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    ku, kv = (m, n) if full_matrices else (k, k)
+    s = np.linalg.svd(a, compute_uv=False) if a.size else np.zeros(a.shape[:-2] + (k,))
+    batch = a.shape[:-2]
+    return (
+        np.broadcast_to(np.eye(ku), batch + (ku, ku)).copy(),
+        np.broadcast_to(np.eye(kv), batch + (kv, kv)).copy(),
+        s,
+    )
+
+
+def svdvals(a):
+    a = f64(a)
+    if not a.size:
+        return np.zeros(a.shape[:-2] + (min(a.shape[-2:]),))
+    return np.linalg.svd(a, compute_uv=False)
+
+
+def eigh_invariants(a, UPLO="L"):  # noqa: N803 - torch argument name
+    """From torch.linalg.eigh(A): the eigenvalues (ascending) and V diag(1..n) V^T (each
+    eigenvector, its sign aside, at its place in the ascending order); only A's lower
+    (UPLO='L') or upper ('U') triangle is read."""
+    a = f64(a)
+    n = a.shape[-1]
+    if a.size:
+        lam, v = np.linalg.eigh(a, UPLO=UPLO)
+    else:
+        lam, v = np.zeros(a.shape[:-1]), np.zeros(a.shape)
+    return lam, (v * _weights(n)) @ np.swapaxes(v, -1, -2)
+
+
+def eigvalsh(a, UPLO="L"):  # noqa: N803
+    """torch.linalg.eigvalsh: the eigenvalues (ascending) of the symmetric matrix that A's lower
+    (UPLO='L') or upper ('U') triangle holds; the other triangle is not read."""
+    a = f64(a)
+    if not a.size:
+        return np.zeros(a.shape[:-1])
+    return np.linalg.eigvalsh(a, UPLO=UPLO)
+
+
+def multi_dot(*ts):
+    return np.linalg.multi_dot([t.astype(np.float64) for t in ts])
+
+
+def vecdot(x, y, dim=-1):
+    return np.sum(x.astype(np.float64) * y.astype(np.float64), axis=dim)
+
+
+def matrix_rank(a):
+    """torch's default tolerance: eps * max(m, n) * the largest singular value (NumPy's too)."""
+    if a.size == 0:
+        return np.zeros(a.shape[:-2], dtype=np.int64)
+    s = np.linalg.svd(a.astype(np.float64), compute_uv=False)
+    tol = s.max(axis=-1, keepdims=True) * max(a.shape[-2:]) * np.finfo(a.dtype).eps  # a's own eps
+    return (s > tol).sum(axis=-1).astype(np.int64)

@@ -556,7 +556,7 @@ def _backend_params():
     return out
 
 
-def _compare_backend(got, want, what):
+def _compare_backend(got, want, what, ulps=16):
     assert got.shape == want.shape and got.dtype == want.dtype, what
     if got.dtype.kind in "biu":
         np.testing.assert_array_equal(got, want, err_msg=what)
@@ -570,7 +570,7 @@ def _compare_backend(got, want, what):
     assert np.array_equal(g[inf], w[inf]), f"{what}: infinities differ"
     scale = max(np.abs(w[~inf]).max(initial=0.0), np.finfo(np.float64).tiny)
     err = np.abs(g[~inf] - w[~inf]).max(initial=0.0)
-    tol = BACKEND_TOL[str(got.dtype)]
+    tol = BACKEND_TOL[str(got.dtype)] * ulps / 16
     assert err <= tol * scale, f"{what}: max |diff| {err:.3g} > {tol} x scale {scale:.3g}"
 
 
@@ -587,10 +587,11 @@ def test_backend(op, dtype, backend):
             got = call(op, s, grad=grad)
             got_np = [to_np(o) for o in got.outputs]
         what = f"{op.name} sample{i} {s} on {backend}"
+        ulps = op.backend_ulps
         for g, w in zip(got_np, want_np, strict=True):
-            _compare_backend(g, w, what)
+            _compare_backend(g, w, what, ulps)
         if grad:
             for g, w in zip(got.grads, want.grads, strict=True):
                 assert (g is None) == (w is None), what
                 if g is not None:
-                    _compare_backend(g, w, what + " (gradient)")
+                    _compare_backend(g, w, what + " (gradient)", ulps)

@@ -166,6 +166,7 @@ void bind_scan(py::module_& m, PyTensorClass& cls);
 void bind_shape(py::module_& m, PyTensorClass& cls);
 void bind_random(py::module_& m, PyTensorClass& cls);
 void bind_nn(py::module_& m, PyTensorClass& cls);
+void bind_linalg(py::module_& m, PyTensorClass& cls);  // after bind_scan (return_types)
 // out= and a one-line TypeError for every function and method (bindings/fallbacks.cpp).
 void add_argument_fallbacks(py::module_& m, PyTensorClass& cls);
 

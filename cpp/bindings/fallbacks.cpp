@@ -131,6 +131,8 @@ void add_argument_fallbacks(py::module_& m, PyTensorClass& cls) {
   add_to(m, "");
   py::module_ nn = m.attr("_nn");
   add_to(nn, "");
+  py::module_ la = m.attr("_linalg");
+  add_to(la, "linalg.");
   add_to(cls, "Tensor.");
 }
 

@@ -99,9 +99,20 @@ PYBIND11_MODULE(_C, m) {
   static py::handle zero_division =
       error_class("ZeroDivisionError", PyExc_ZeroDivisionError,
                   "Integer division by zero: both a ZeroDivisionError and a RuntimeError.");
+  static py::handle linalg_error = [&m] {  // torch.linalg.LinAlgError: also a TensorValueError
+    py::object type = py::reinterpret_borrow<py::object>((PyObject*)&PyType_Type);
+    py::dict ns;
+    ns["__module__"] = "tetragrad.linalg";
+    ns["__doc__"] = "A matrix the op cannot handle (singular, not positive-definite, no convergence).";
+    py::object cls = type("LinAlgError", py::make_tuple(value_error), ns);
+    m.attr("_LinAlgError") = cls;
+    return cls.release();
+  }();
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
+    } catch (const tg::LinAlgError& e) {
+      PyErr_SetString(linalg_error.ptr(), e.what());
     } catch (const tg::ValueError& e) {
       PyErr_SetString(value_error.ptr(), e.what());
     } catch (const tg::TypeError& e) {
@@ -242,6 +253,7 @@ PYBIND11_MODULE(_C, m) {
   bind_tensor(m, cls);
   bind_ops(m, cls);
   bind_scan(m, cls);
+  bind_linalg(m, cls);
   bind_shape(m, cls);
   bind_random(m, cls);
   bind_nn(m, cls);

@@ -19,6 +19,11 @@ struct Error : std::runtime_error {
 struct ValueError : Error {  // bad shapes or values
   using Error::Error;
 };
+// A matrix a linear-algebra op cannot handle (singular, not positive-definite, an iteration
+// that did not converge): Python's tetragrad.linalg.LinAlgError, a ValueError and a RuntimeError.
+struct LinAlgError : ValueError {
+  using ValueError::ValueError;
+};
 struct TypeError : Error {  // wrong dtype
   using Error::Error;
 };

@@ -334,6 +334,25 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b, double beta =
 Tensor dot(const Tensor& a, const Tensor& b);
 Tensor mv(const Tensor& a, const Tensor& v);     // matrix [n, m] times vector [m]
 Tensor outer(const Tensor& a, const Tensor& b);  // a[i] b[j], promoted
+// beta * input + alpha * product, input broadcast to the product's shape (beta = 0: its values,
+// NaNs too, are ignored; alpha = 0: the product's are).
+Tensor addmv(const Tensor& input, const Tensor& mat, const Tensor& vec, double beta = 1.0,
+             double alpha = 1.0);
+Tensor baddbmm(const Tensor& input, const Tensor& batch1, const Tensor& batch2, double beta = 1.0,
+               double alpha = 1.0);
+Tensor addbmm(const Tensor& input, const Tensor& batch1, const Tensor& batch2, double beta = 1.0,
+              double alpha = 1.0);  // the batch summed: beta input + alpha sum_b batch1[b] @ batch2[b]
+// Einstein summation over any equation torch accepts ("bhid,bhjd->bhij", "ii->i", "...ij,...jk",
+// implicit outputs); contracted pairwise left to right, each pair one batched GEMM.
+Tensor einsum(const std::string& equation, const TensorList& operands);
+// The last `dims` dims of a against the first of b, or the listed pairs.
+Tensor tensordot(const Tensor& a, const Tensor& b, int64_t dims = 2);
+Tensor tensordot(const Tensor& a, const Tensor& b, const Dims& dims_a, const Dims& dims_b);
+Tensor kron(const Tensor& a, const Tensor& b);
+// The cross product of 3-vectors along dim (broadcast); none: the first dim of size 3 (torch.cross).
+Tensor cross(const Tensor& a, const Tensor& b, std::optional<int64_t> dim = std::nullopt);
+// ||x1[..., i, :] - x2[..., j, :]||_p for every pair: [*, P, M] x [*, R, M] -> [*, P, R].
+Tensor cdist(const Tensor& x1, const Tensor& x2, double p = 2.0);
 
 // ---- C++ operators ------------------------------------------------------------------------
 inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }

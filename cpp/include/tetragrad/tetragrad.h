@@ -7,6 +7,7 @@
 #include "tetragrad/functional.h"
 #include "tetragrad/generator.h"
 #include "tetragrad/init.h"
+#include "tetragrad/linalg.h"
 #include "tetragrad/nn.h"
 #include "tetragrad/ops.h"
 #include "tetragrad/optim.h"

@@ -163,6 +163,30 @@ struct MatmulKernels {
                int64_t stride_b, double beta, void* C, int64_t ldc, int64_t stride_c);
 };
 
+// Batches of contiguous row-major matrices (kernels/cpu/linalg.cpp has the shapes). The ones
+// that can fail return the first failing matrix's batch index, or -1.
+struct LinalgKernels {
+  // det, its sign and log|det| of each a [n, n] (LU with partial pivoting).
+  void (*det)(DType dtype, const void* a, int64_t batch, int64_t n, void* det, void* sign, void* logabs);
+  // x [n, k] = a^-1 b; fails on an exact zero pivot (x is written all the same).
+  int64_t (*solve)(DType dtype, void* x, const void* a, const void* b, int64_t batch, int64_t n, int64_t k);
+  // x [n, k] = a^-1 b for a triangular a (the other triangle not read; unit: 1 on the diagonal).
+  void (*solve_triangular)(DType dtype, void* x, const void* a, const void* b, int64_t batch, int64_t n,
+                           int64_t k, bool upper, bool unit);
+  // l [n, n] lower with l l^T = a (a's lower triangle read); fails where a is not positive-definite.
+  int64_t (*cholesky)(DType dtype, void* l, const void* a, int64_t batch, int64_t n);
+  // a [m, n] = q [m, mq] r [mq, n], mq = m (complete) or min(m, n); q null: r only.
+  void (*qr)(DType dtype, void* q, void* r, const void* a, int64_t batch, int64_t m, int64_t n,
+             bool complete);
+  // a [m, n] = u [m, ku] diag(s [k]) vh [kv, n], s descending, k = min(m, n), ku/kv = m/n (full) or
+  // k; u and vh null: values only. Fails on non-finite input.
+  int64_t (*svd)(DType dtype, void* u, void* s, void* vh, const void* a, int64_t batch, int64_t m, int64_t n,
+                 bool full);
+  // Eigenvalues w [n] ascending and eigenvectors (columns of v [n, n]; null: values only) of the
+  // symmetric matrix a's lower triangle describes. Fails on non-finite input.
+  int64_t (*eigh)(DType dtype, void* w, void* v, const void* a, int64_t batch, int64_t n);
+};
+
 struct IndexKernels {
   // Along a dim of x viewed as [outer, D, inner]:
   // gather:         out[o, j, i] = x[o, idx[o, j, i], i]        (idx, out: [outer, J, inner])
@@ -255,6 +279,7 @@ struct KernelTable {
   ScanKernels scan;
   SortKernels sort;
   MatmulKernels matmul;
+  LinalgKernels linalg;
   IndexKernels index;
   RandomKernels random;
   ActivationKernels activation;

@@ -111,23 +111,28 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
   return out;
 }
 
-Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b, double beta, double alpha) {
-  TG_CHECK(a.dim() == 2 && b.dim() == 2, ValueError, "addmm: expected 2-D matrices, got shapes ", a.shape(),
-           " and ", b.shape());
-  check_same_dtype(a, b, "addmm");
-  TG_CHECK(a.size(1) == b.size(0), ValueError, "addmm: mat1 and mat2 shapes cannot be multiplied (",
-           a.shape(), " and ", b.shape(), ")");
-  const Shape shape{a.size(0), b.size(1)};
+namespace {
+
+// beta * bias + alpha * a @ b (a [B, M, K], b [B, K, N], or 2-D without the batch) as one node:
+// out starts as bias broadcast, then the GEMM accumulates into it.
+Tensor scaled_product(const char* op, const char* node, const Tensor& bias, const Tensor& a, const Tensor& b,
+                      double beta, double alpha) {
+  const bool batched = a.dim() == 3;
+  check_same_dtype(a, b, op);
+  const int64_t B = batched ? a.size(0) : 1;
+  Shape shape{a.size(-2), b.size(-1)};
+  if (batched) shape.insert(shape.begin(), B);
   Tensor out = new_empty(a, shape, a.dtype());
   // The bias shape is checked even when beta = 0 ignores its values (its gradient needs it).
-  TG_CHECK(broadcast_shapes(bias.shape(), shape, "addmm") == shape, ValueError, "addmm: bias of shape ",
-           bias.shape(), " cannot be broadcast to ", shape);
+  TG_CHECK(broadcasts_to(bias.shape(), shape), ValueError, op, ": input of shape ", bias.shape(),
+           " cannot be broadcast to the product's shape ", shape);
   if (beta != 0.0) {
     NoGradGuard ng;
     copy_(out, bias);
   }
   if (alpha != 0.0) {
-    gemm_raw(out, a, b, 1, 0, 0, alpha, beta);
+    gemm_raw(out, a, b, B, batched && B > 1 ? a.stride(0) : 0, batched && B > 1 ? b.stride(0) : 0, alpha,
+             beta);
   } else {  // the product is ignored entirely (its NaNs too), as in torch
     NoGradGuard ng;
     if (beta == 0.0)
@@ -136,7 +141,7 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b, double beta, 
       binary_(BinaryOp::Mul, out, wrap_scalar(beta));
   }
   if (needs_grad({&bias, &a, &b}))
-    record(out, "AddmmBackward0", {&bias, &a, &b}, {a, b},
+    record(out, node, {&bias, &a, &b}, {a, b},
            [beta, alpha, bs = bias.shape(), bd = bias.dtype()](const Tensor& g, const TensorList& s,
                                                                const FunctionNode& n) -> TensorList {
              Tensor gbias, ga, gb;
@@ -144,12 +149,58 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b, double beta, 
                gbias = sum_to(beta == 1.0 ? g : mul(g, wrap_scalar(beta)), bs);
                if (gbias.dtype() != bd) gbias = to_dtype(gbias, bd);
              }
-             Tensor ga_g = alpha == 1.0 ? g : mul(g, wrap_scalar(alpha));
-             if (n.needs(1)) ga = mm(ga_g, matrix_t(s[1]));
-             if (n.needs(2)) gb = mm(matrix_t(s[0]), ga_g);
+             const Tensor ga_g = alpha == 1.0 ? g : mul(g, wrap_scalar(alpha));
+             const bool batched = g.dim() == 3;
+             auto mt = [](const Tensor& x) { return transpose(x, -2, -1); };
+             if (n.needs(1)) ga = batched ? bmm(ga_g, mt(s[1])) : mm(ga_g, mt(s[1]));
+             if (n.needs(2)) gb = batched ? bmm(mt(s[0]), ga_g) : mm(mt(s[0]), ga_g);
              return {gbias, ga, gb};
            });
   return out;
+}
+
+}  // namespace
+
+Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b, double beta, double alpha) {
+  TG_CHECK(a.dim() == 2 && b.dim() == 2, ValueError, "addmm: expected 2-D matrices, got shapes ", a.shape(),
+           " and ", b.shape());
+  TG_CHECK(a.size(1) == b.size(0), ValueError, "addmm: mat1 and mat2 shapes cannot be multiplied (",
+           a.shape(), " and ", b.shape(), ")");
+  return scaled_product("addmm", "AddmmBackward0", bias, a, b, beta, alpha);
+}
+
+namespace {
+void check_batches(const char* op, const Tensor& b1, const Tensor& b2) {
+  TG_CHECK(b1.dim() == 3 && b2.dim() == 3, ValueError, op, ": expected 3-D batches, got shapes ", b1.shape(),
+           " and ", b2.shape());
+  TG_CHECK(b1.size(0) == b2.size(0) && b1.size(2) == b2.size(1), ValueError, op,
+           ": batch sizes or inner dims do not match (shapes ", b1.shape(), " and ", b2.shape(), ")");
+}
+}  // namespace
+
+Tensor baddbmm(const Tensor& input, const Tensor& b1, const Tensor& b2, double beta, double alpha) {
+  check_batches("baddbmm", b1, b2);
+  return scaled_product("baddbmm", "BaddbmmBackward0", input, b1, b2, beta, alpha);
+}
+
+Tensor addbmm(const Tensor& input, const Tensor& b1, const Tensor& b2, double beta, double alpha) {
+  check_batches("addbmm", b1, b2);
+  // sum_b b1[b] @ b2[b] is one GEMM: [M, B*K] @ [B*K, N].
+  const int64_t B = b1.size(0), M = b1.size(1), K = b1.size(2), N = b2.size(2);
+  const Tensor a = reshape(permute(b1, {1, 0, 2}), {M, B * K}), b = reshape(b2, {B * K, N});
+  return scaled_product("addbmm", "AddbmmBackward0", input, a, b, beta, alpha);
+}
+
+Tensor addmv(const Tensor& input, const Tensor& mat, const Tensor& vec, double beta, double alpha) {
+  TG_CHECK(mat.dim() == 2 && vec.dim() == 1, ValueError, "addmv: expected a matrix and a vector, got shapes ",
+           mat.shape(), " and ", vec.shape());
+  TG_CHECK(mat.size(1) == vec.size(0), ValueError, "addmv: size mismatch, got mat (", mat.size(0), "x",
+           mat.size(1), "), vec (", vec.size(0), ")");
+  TG_CHECK(broadcasts_to(input.shape(), {mat.size(0)}), ValueError, "addmv: input of shape ", input.shape(),
+           " cannot be broadcast to [", mat.size(0), "]");
+  const Tensor bias = input.dim() == 1 ? unsqueeze(input, 1) : input;
+  return reshape(scaled_product("addmv", "AddmvBackward0", bias, mat, unsqueeze(vec, 1), beta, alpha),
+                 {mat.size(0)});
 }
 
 Tensor dot(const Tensor& a, const Tensor& b) {

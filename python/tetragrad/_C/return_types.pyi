@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
-from tetragrad.return_types import aminmax, cummax, cummin, kthvalue, median, nanmedian, sort, topk
+from tetragrad.return_types import (
+    aminmax,
+    cummax,
+    cummin,
+    kthvalue,
+    linalg_eigh,
+    linalg_lstsq,
+    linalg_qr,
+    linalg_slogdet,
+    linalg_svd,
+    median,
+    nanmedian,
+    qr,
+    slogdet,
+    sort,
+    svd,
+    topk,
+)
 
 __all__: list[str] = [
     "aminmax",
     "cummax",
     "cummin",
     "kthvalue",
+    "linalg_eigh",
+    "linalg_lstsq",
+    "linalg_qr",
+    "linalg_slogdet",
+    "linalg_svd",
     "median",
     "nanmedian",
+    "qr",
+    "slogdet",
     "sort",
+    "svd",
     "topk",
 ]

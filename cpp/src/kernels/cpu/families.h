@@ -13,6 +13,7 @@ void fill(ReduceKernels& k);       // reduce.cpp
 void fill(ScanKernels& k);         // scan.cpp
 void fill(SortKernels& k);         // sort.cpp
 void fill(MatmulKernels& k);       // matmul.cpp
+void fill(LinalgKernels& k);       // linalg.cpp
 void fill(IndexKernels& k);        // index.cpp
 void fill(RandomKernels& k);       // random.cpp
 void fill(ActivationKernels& k);   // activation.cpp

@@ -12,6 +12,7 @@ const KernelTable& table() {
     fill(k.scan);
     fill(k.sort);
     fill(k.matmul);
+    fill(k.linalg);
     fill(k.index);
     fill(k.random);
     fill(k.activation);
