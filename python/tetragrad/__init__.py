@@ -5,7 +5,7 @@
 
 import builtins as _builtins
 
-from . import _C, accelerator, autograd, backends, cuda, linalg, nn, optim
+from . import _C, accelerator, autograd, backends, cuda, distributions, linalg, nn, optim
 from ._C import (
     Generator,
     Tensor,
