@@ -2445,6 +2445,8 @@ OPS: list[OpInfo] = [
     unary("erf", R.erf),
     unary("erfc", R.erfc),
     unary("erfinv", R.erfinv, domain=UNIT),
+    unary("lgamma", R.lgamma, domain=((0.2, 6.0),)),
+    unary("digamma", R.digamma, domain=((0.2, 6.0),)),
     unary("log1p", R.log1p, domain=((-0.8, 3.0),)),
     unary("expm1", R.expm1),
     unary("log2", R.log2, domain=POS),

@@ -2103,3 +2103,35 @@ def matrix_rank(a):
     s = np.linalg.svd(a.astype(np.float64), compute_uv=False)
     tol = s.max(axis=-1, keepdims=True) * max(a.shape[-2:]) * np.finfo(a.dtype).eps  # a's own eps
     return (s > tol).sum(axis=-1).astype(np.int64)
+
+
+def lgamma(x):
+    """ln|Gamma(x)|: +inf at the poles (0 and the negative integers) and at +-inf."""
+
+    def one(v):
+        if math.isnan(v):
+            return math.nan
+        if math.isinf(v) or (v <= 0 and v == math.floor(v)):
+            return math.inf
+        return math.lgamma(v)
+
+    return np.vectorize(one, otypes=[np.float64])(f64(x))
+
+
+def digamma(x):
+    """psi(x) = Gamma'(x) / Gamma(x) by mpmath (torch's poles: -inf at +0, +inf at -0, NaN at the
+    negative integers and -inf)."""
+    import mpmath
+
+    def one(v):
+        if math.isnan(v) or v == math.inf:
+            return v
+        if v == -math.inf:
+            return math.nan
+        if v == 0:
+            return -math.inf if math.copysign(1.0, v) > 0 else math.inf
+        if v < 0 and v == math.floor(v):
+            return math.nan
+        return float(mpmath.digamma(v))
+
+    return np.vectorize(one, otypes=[np.float64])(f64(x))

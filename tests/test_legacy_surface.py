@@ -1,5 +1,7 @@
 """The device checks, legacy types and conveniences tutorials touch, against torch's behaviour."""
 
+import math
+
 import numpy as np
 import pytest
 import tetragrad as tg
@@ -99,3 +101,63 @@ def test_as_tensor_and_asarray_share_where_torch_does():
     with pytest.raises(ValueError, match="copy=False"):
         tg.asarray([1.0, 2.0], copy=False)
     assert tg.asarray(a, requires_grad=True).requires_grad
+
+
+# ---- numeric limits, constants, shapes, special (torch's surface) ----------------------------
+
+
+def test_finfo_iinfo_match_numpy():
+    f32, f64 = tg.finfo(tg.float32), tg.finfo(tg.float64)
+    assert (f32.bits, f32.eps, f32.max, f32.tiny) == (
+        32,
+        float(np.finfo(np.float32).eps),
+        float(np.finfo(np.float32).max),
+        float(np.finfo(np.float32).tiny),
+    )
+    assert f32.resolution == 1e-06 and f64.eps == np.finfo(np.float64).eps
+    assert tg.finfo().bits == tg.finfo(tg.get_default_dtype()).bits
+    i64 = tg.iinfo(tg.int64)
+    assert (i64.bits, i64.min, i64.max) == (64, -(2**63), 2**63 - 1)
+    with pytest.raises(TypeError):
+        tg.finfo(tg.int64)
+    with pytest.raises(TypeError):
+        tg.iinfo(tg.float32)
+
+
+def test_constants():
+    assert tg.pi == math.pi and tg.e == math.e and tg.inf == math.inf and math.isnan(tg.nan)
+
+
+def test_broadcast_shapes_and_size_ops():
+    assert tg.broadcast_shapes((2, 1), (3,), (1, 1, 1)) == (1, 2, 3)
+    assert isinstance(tg.broadcast_shapes((2, 1)), tg.Size)
+    with pytest.raises(RuntimeError):
+        tg.broadcast_shapes((2,), (3,))
+    s = tg.zeros(2, 3, 4).shape
+    assert isinstance(s[1:], tg.Size) and s[1:] == (3, 4)
+    assert isinstance(s + (5,), tg.Size) and s + (5,) == (2, 3, 4, 5)
+    assert isinstance((1,) + s, tg.Size) and (1,) + s == (1, 2, 3, 4)
+    assert isinstance(s[0], int)
+
+
+def test_logit_and_special_names():
+    p = tg.tensor([0.1, 0.5, 0.9], dtype=tg.float64)
+    np.testing.assert_allclose(tg.logit(p).numpy(), np.log(p.numpy() / (1 - p.numpy())))
+    np.testing.assert_allclose(
+        tg.special.logit(tg.tensor([0.0, 1.0], dtype=tg.float64), eps=0.25).numpy(),
+        [math.log(1 / 3), math.log(3)],
+    )
+    x = tg.tensor([0.5, 2.0, 7.5], dtype=tg.float64)
+    np.testing.assert_allclose(
+        tg.special.gammaln(x).numpy(), [math.lgamma(v) for v in (0.5, 2.0, 7.5)]
+    )
+    np.testing.assert_allclose(tg.special.psi(x).numpy(), tg.digamma(x).numpy())
+    np.testing.assert_allclose(tg.special.expit(x).numpy(), 1 / (1 + np.exp(-x.numpy())))
+
+
+def test_conjugate_transposes_and_ndimension():
+    x = tg.zeros(2, 3, 4)
+    assert x.mH.shape == (2, 4, 3) and x.ndimension() == 3
+    assert tg.zeros(2, 3).H.shape == (3, 2)
+    with pytest.raises(RuntimeError):
+        _ = x.H

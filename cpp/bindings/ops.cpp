@@ -537,6 +537,13 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
     return permute(x, d);
   });
   cls.def_property_readonly("mT", [](const Tensor& x) { return transpose(x, -2, -1); });
+  // The conjugate transposes: the plain ones for real dtypes (torch's H takes 0-D/2-D tensors only).
+  cls.def_property_readonly("mH", [](const Tensor& x) { return transpose(x, -2, -1); });
+  cls.def_property_readonly("H", [](const Tensor& x) {
+    TG_CHECK(x.dim() == 0 || x.dim() == 2, ValueError,
+             "tensor.H is only supported on matrices (2-D tensors). Got ", x.dim(), "-D tensor.");
+    return matrix_t(x);
+  });
   def_both(m, cls, "unsqueeze", [](const Tensor& x, int64_t d) { return unsqueeze(x, d); }, py::arg("dim"));
   def_both(
       m, cls, "squeeze",

@@ -186,6 +186,7 @@ void bind_tensor(py::module_& m, PyTensorClass& cls) {
       .def_property_readonly("_version", [](const Tensor& t) { return t.storage()->version.load(); })
       .def_property_readonly("_is_view", [](const Tensor& t) { return t.is_view(); })
       .def("dim", [](const Tensor& t) { return t.dim(); })
+      .def("ndimension", [](const Tensor& t) { return t.dim(); })
       .def("numel", [](const Tensor& t) { return t.numel(); })
       .def("nelement", [](const Tensor& t) { return t.numel(); })
       .def("element_size", [](const Tensor& t) { return itemsize(t.dtype()); })

@@ -5,7 +5,7 @@
 
 import builtins as _builtins
 
-from . import _C, accelerator, autograd, backends, cuda, distributions, linalg, nn, optim
+from . import _C, accelerator, autograd, backends, cuda, distributions, linalg, nn, optim, special
 from ._C import (
     Generator,
     Tensor,
@@ -78,6 +78,7 @@ from ._C import (
     diag,
     diag_embed,
     diagonal,
+    digamma,
     div,
     dot,
     dstack,
@@ -129,6 +130,7 @@ from ._C import (
     kthvalue,
     le,
     lerp,
+    lgamma,
     linspace,
     log,
     log1p,
@@ -250,6 +252,7 @@ from ._C import (
     zeros,
 )
 from ._C._nn import log_softmax, softmax
+from ._dtype_info import e, finfo, iinfo, inf, nan, pi
 from ._legacy import (
     BoolTensor,
     DoubleTensor,
@@ -264,6 +267,7 @@ from ._legacy import (
 )
 from ._tensor import (
     Size,
+    broadcast_shapes,
     empty_like,
     full_like,
     max,
@@ -277,6 +281,7 @@ from ._tensor import (
     zeros_like,
 )
 from .autograd import enable_grad, no_grad, set_grad_enabled
+from .special import logit
 
 float32 = float = dtype.float32
 float64 = double = dtype.float64

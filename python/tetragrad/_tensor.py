@@ -37,8 +37,50 @@ class Size(tuple):
             n *= s
         return n
 
+    # torch.Size stays a Size under slicing, + and * (a plain tuple would print differently and
+    # lose numel()).
+    def __getitem__(self, key):
+        r = tuple.__getitem__(self, key)
+        return Size(r) if isinstance(key, slice) else r
+
+    def __add__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple(self) + tuple(other))
+
+    def __radd__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, n):
+        return Size(tuple(self) * n)
+
+    __rmul__ = __mul__
+
 
 _C._set_size_type(Size)
+
+
+def broadcast_shapes(*shapes) -> Size:
+    """The shape tensors of these shapes broadcast to (torch.broadcast_shapes), without tensors."""
+    out: list[int] = []
+    for shape in shapes:
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        for k in range(1, len(shape) + 1):
+            n = shape[-k]
+            if n < 0:
+                raise _C.TensorValueError(f"broadcast_shapes: negative size {n} in {shape}")
+            if k > len(out):
+                out.insert(0, n)
+            elif out[-k] == 1:
+                out[-k] = n
+            elif n != 1 and n != out[-k]:
+                raise _C.TensorValueError(
+                    f"broadcast_shapes: shape mismatch: objects cannot be broadcast to a single "
+                    f"shape ({list(shapes)})"
+                )
+    return Size(out)
 
 
 def _infer_dtype(arr: np.ndarray, from_numpy_array: builtins.bool):

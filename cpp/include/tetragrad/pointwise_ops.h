@@ -48,7 +48,9 @@
   X(Floor, floor, "floor", Numeric, Input, "FloorBackward0", 0, _, 0, _, 0)              \
   X(Ceil, ceil, "ceil", Numeric, Input, "CeilBackward0", 0, _, 0, _, 0)                  \
   X(Trunc, trunc, "trunc", Numeric, Input, "TruncBackward0", 0, _, 0, _, 0)              \
-  X(Frac, frac, "frac", FloatOnly, Input, "FracBackward0", 0, _, 0, _, 0)
+  X(Frac, frac, "frac", FloatOnly, Input, "FracBackward0", 0, _, 0, _, 0)              \
+  X(Lgamma, lgamma, "lgamma", Float, Input, "LgammaBackward0", 0, _, 0, _, 0)            \
+  X(Digamma, digamma, "digamma", Float, Input, "DigammaBackward0", 0, _, 0, _, 0)
 
 // Activations: tg::fn(x, params...) (functional.h), and in Python
 // tetragrad._C._nn.py_name(input, params...), wrapped by tetragrad.nn.functional.

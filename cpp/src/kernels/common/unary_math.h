@@ -338,6 +338,76 @@ struct ErfinvGrad {  // saved: y
   }
 };
 
+// digamma (psi = Gamma'/Gamma) and trigamma (psi'), in double: recurrence up to x >= 10 (6 for
+// trigamma), then the asymptotic series; negative x by reflection. Poles: digamma(-n) NaN,
+// digamma(+-0) -+inf, as torch's.
+TG_HD inline double digamma_of(double x) {
+  constexpr double kPi = 3.14159265358979323846;
+  if (x == 0) return x == 0 && !std::signbit(x) ? -INFINITY : INFINITY;
+  if (x < 0) {
+    if (x == std::trunc(x)) return NAN;
+    return digamma_of(1 - x) - kPi / std::tan(kPi * (x - std::trunc(x)));
+  }
+  if (!(x < INFINITY)) return x;  // +inf, NaN
+  double r = 0;
+  while (x < 10) r -= 1 / x, x += 1;
+  // psi(x) ~ log x - 1/2x - sum B_2k / (2k x^2k)
+  const double z = 1 / (x * x);
+  const double series =
+      z *
+      (1.0 / 12 -
+       z * (1.0 / 120 - z * (1.0 / 252 - z * (1.0 / 240 - z * (1.0 / 132 - z * (691.0 / 32760 - z / 12))))));
+  return r + std::log(x) - 0.5 / x - series;
+}
+TG_HD inline double trigamma_of(double x) {
+  constexpr double kPi = 3.14159265358979323846;
+  double sign = 1, r = 0;
+  if (x < 0.5) {  // psi'(x) + psi'(1 - x) = pi^2 / sin^2(pi x)
+    const double s = std::sin(kPi * x);
+    sign = -1, r = -(kPi * kPi) / (s * s), x = 1 - x;
+  }
+  for (int i = 0; i < 6; ++i) r += 1 / (x * x), x += 1;
+  // psi'(x) ~ 1/x + 1/2x^2 + sum B_2k / x^(2k+1)
+  const double z = 1 / (x * x);
+  r += (1 + 1 / (2 * x) + z * (1.0 / 6 - z * (1.0 / 30 - z * (1.0 / 42 - z / 30)))) / x;
+  return sign * r;
+}
+// ln|Gamma(x)| without the C library's global `signgam` write (a data race across threads).
+TG_HD inline double lgamma_of(double x) {
+#if defined(__CUDA_ARCH__) || !defined(__GLIBC__)
+  return std::lgamma(x);
+#else
+  int sign = 0;
+  return ::lgamma_r(x, &sign);
+#endif
+}
+
+struct Lgamma {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return T(lgamma_of(double(x)));
+  }
+};
+struct LgammaGrad {  // saved: x
+  template <class T>
+  TG_HD T operator()(T g, T x) const {
+    return g * T(digamma_of(double(x)));
+  }
+};
+
+struct Digamma {
+  template <class T>
+  TG_HD T operator()(T x) const {
+    return T(digamma_of(double(x)));
+  }
+};
+struct DigammaGrad {  // saved: x
+  template <class T>
+  TG_HD T operator()(T g, T x) const {
+    return g * T(trigamma_of(double(x)));
+  }
+};
+
 struct Log1p {
   template <class T>
   TG_HD T operator()(T x) const {

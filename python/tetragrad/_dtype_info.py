@@ -1,0 +1,61 @@
+"""torch.finfo / torch.iinfo: the numeric limits of tetragrad's dtypes, and torch's constants."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import _C
+
+_NP = {"float32": np.float32, "float64": np.float64, "int64": np.int64}
+
+
+def _name(dtype) -> str:
+    return str(dtype).removeprefix("tetragrad.")
+
+
+class finfo:  # noqa: N801 - torch's name
+    """Limits of a floating dtype (the default dtype when none is given)."""
+
+    def __init__(self, type=None):  # noqa: A002 - torch's argument name
+        name = _name(_C.get_default_dtype() if type is None else type)
+        if name not in ("float32", "float64"):
+            raise TypeError(f"finfo: expected a floating point dtype, got {name}")
+        f = np.finfo(_NP[name])
+        self.dtype = name
+        self.bits = f.bits
+        self.eps = float(f.eps)
+        self.max = float(f.max)
+        self.min = float(f.min)
+        self.tiny = self.smallest_normal = float(f.tiny)
+        self.resolution = 10.0**-f.precision  # 1e-06 for float32, as torch prints it
+
+    def __repr__(self) -> str:
+        return (
+            f"finfo(resolution={self.resolution}, min={self.min:g}, max={self.max:g}, "
+            f"eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, dtype={self.dtype})"
+        )
+
+
+class iinfo:  # noqa: N801 - torch's name
+    """Limits of an integer dtype."""
+
+    def __init__(self, type):  # noqa: A002 - torch's argument name
+        name = _name(type)
+        if name not in _NP or name.startswith("float"):
+            raise TypeError(f"iinfo: expected an integer dtype, got {name}")
+        i = np.iinfo(_NP[name])
+        self.dtype = name
+        self.bits = i.bits
+        self.max = int(i.max)
+        self.min = int(i.min)
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+
+
+pi = math.pi
+e = math.e
+inf = math.inf
+nan = math.nan
