@@ -149,6 +149,14 @@ void bind_random(py::module_& m, PyTensorClass& cls) {
       py::arg("mean"), py::arg("std") = 1.0, py::arg("size") = py::none(), py::kw_only(),
       py::arg("generator") = py::none(), py::arg("dtype") = py::none(), py::arg("requires_grad") = false);
   m.def(
+      "_standard_gamma",
+      [](const Tensor& alpha, const py::object& generator) {
+        Generator* g = generator_from(generator);
+        py::gil_scoped_release release;
+        return standard_gamma(alpha, g);
+      },
+      py::arg("input"), py::arg("generator") = py::none());
+  m.def(
       "poisson",
       [](const Tensor& rate, const py::object& generator) {
         return poisson(rate, generator_from(generator));

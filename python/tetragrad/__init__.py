@@ -13,6 +13,7 @@ from ._C import (
     TensorTypeError,
     TensorValueError,
     ZeroDivisionError,
+    _standard_gamma,  # noqa: F401 - torch's private Gamma sampler (distributions use it)
     abs,
     acos,
     acosh,

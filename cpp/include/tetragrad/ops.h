@@ -50,6 +50,9 @@ Tensor bernoulli(const Tensor& p, Generator* gen = nullptr);
 Tensor normal(const Tensor& mean, const Tensor& std, Generator* gen = nullptr);
 // Poisson(rate) elementwise, in rate's dtype.
 Tensor poisson(const Tensor& rate, Generator* gen = nullptr);
+// Gamma(alpha, 1) draws (torch._standard_gamma), differentiable in alpha by the implicit
+// reparameterization gradient.
+Tensor standard_gamma(const Tensor& alpha, Generator* gen = nullptr);
 void manual_seed(uint64_t seed);  // the default generator's
 // In-place fillers (torch's Tensor.<name>_): each draws t.numel() values for t's shape.
 Tensor& uniform_(Tensor& t, double from = 0.0, double to = 1.0, Generator* gen = nullptr);

@@ -236,6 +236,11 @@ struct RandomKernels {
                           bool replacement, uint64_t seed, uint64_t offset);
   // out[i] ~ Poisson(rate[i]), element i on its own stream from counter offset + i.
   void (*poisson)(DType dtype, void* out, const void* rate, int64_t n, uint64_t seed, uint64_t offset);
+  // out[i] ~ Gamma(alpha[i], 1) (at least the dtype's smallest normal), its own stream like poisson.
+  void (*standard_gamma)(DType dtype, void* out, const void* alpha, int64_t n, uint64_t seed,
+                         uint64_t offset);
+  // out[i] = d x[i] / d alpha[i] for draws x of Gamma(alpha, 1) (implicit reparameterization).
+  void (*standard_gamma_grad)(DType dtype, void* out, const void* x, const void* alpha, int64_t n);
 };
 
 struct ActivationKernels {

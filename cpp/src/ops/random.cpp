@@ -158,6 +158,25 @@ Tensor poisson(const Tensor& rate, Generator* gen) {
   return out;
 }
 
+Tensor standard_gamma(const Tensor& alpha, Generator* gen) {
+  check_floating(alpha, "_standard_gamma");
+  const Tensor a = contiguous(alpha.detach());
+  Tensor out = new_empty(a, a.shape(), a.dtype());
+  auto [seed, off] = generator_or_default(gen).take(uint64_t(a.numel()));
+  kernels(a.device()).random.standard_gamma(a.dtype(), out.raw_data(), a.raw_data(), a.numel(), seed, off);
+  if (needs_grad({&alpha}))  // the draw moves with alpha at a fixed CDF value
+    record(out, "StandardGammaBackward0", {&alpha}, {out, a},
+           [](const Tensor& g, const TensorList& s, const FunctionNode&) -> TensorList {
+             const Tensor x = contiguous(s[0]), al = contiguous(s[1]);
+             Tensor dx = new_empty(x, x.shape(), x.dtype());
+             kernels(x.device())
+                 .random.standard_gamma_grad(x.dtype(), dx.raw_data(), x.raw_data(), al.raw_data(),
+                                             x.numel());
+             return {mul(g, dx)};
+           });
+  return out;
+}
+
 // ---- in-place fillers -------------------------------------------------------------------------------
 namespace {
 // t := values (computed out of place in t's dtype or float32), no history: fillers are leaves' inits.

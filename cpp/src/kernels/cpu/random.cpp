@@ -2,8 +2,10 @@
 // same whatever the thread count, and each element is independent of the others.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
+#include "kernels/common/gamma_math.h"
 #include "kernels/cpu/families.h"
 #include "kernels/cpu/loops.h"
 
@@ -51,6 +53,31 @@ double poisson_draw(double lam, Stream& s) {
     if (std::log(V) + std::log(invalpha) - std::log(a / (us * us) + b) <=
         -lam + k * loglam - std::lgamma(k + 1))
       return k;
+  }
+}
+
+// Gamma(alpha, 1) by Marsaglia and Tsang's squeeze-and-reject (alpha >= 1), boosted for alpha < 1
+// by u^(1/alpha); the normal draws by Box-Muller from the same stream. 0 for alpha <= 0 or NaN.
+double gamma_draw(double alpha, Stream& s) {
+  if (!(alpha > 0)) return 0;
+  if (alpha == INFINITY) return INFINITY;
+  double boost = 1;
+  if (alpha < 1) {
+    boost = std::pow(1 - s.next(), 1 / alpha);  // u in (0, 1]
+    alpha += 1;
+  }
+  const double d = alpha - 1.0 / 3, c = 1 / std::sqrt(9 * d);
+  for (;;) {
+    double x, v;
+    do {
+      const double u1 = 1 - s.next(), u2 = s.next();
+      x = std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const double u = 1 - s.next();
+    if (u < 1 - 0.0331 * x * x * x * x || std::log(u) < 0.5 * x * x + d * (1 - v + std::log(v)))
+      return d * v * boost;
   }
 }
 
@@ -161,7 +188,30 @@ void poisson(DType dtype, void* out, const void* rate, int64_t n, uint64_t seed,
   });
 }
 
+void standard_gamma(DType dtype, void* out, const void* alpha, int64_t n, uint64_t seed, uint64_t offset) {
+  TG_DISPATCH_FLOAT(dtype, "_standard_gamma", [&] {
+    scalar_t* o = (scalar_t*)out;
+    const scalar_t* a = (const scalar_t*)alpha;
+    constexpr double tiny = double(std::numeric_limits<scalar_t>::min());
+    parallel_for(n, threads_for(n, 4096), [&](int64_t i) {
+      Stream s{bits(seed, offset + uint64_t(i))};
+      o[i] = scalar_t(std::max(gamma_draw(double(a[i]), s), tiny));  // torch clamps to the tiniest normal
+    });
+  });
+}
+
+void standard_gamma_grad(DType dtype, void* out, const void* x, const void* alpha, int64_t n) {
+  TG_DISPATCH_FLOAT(dtype, "_standard_gamma_grad", [&] {
+    scalar_t* o = (scalar_t*)out;
+    const scalar_t *xs = (const scalar_t*)x, *a = (const scalar_t*)alpha;
+    parallel_for(n, threads_for(n, 256),
+                 [&](int64_t i) { o[i] = scalar_t(math::standard_gamma_grad(double(a[i]), double(xs[i]))); });
+  });
+}
+
 void fill(RandomKernels& k) {
+  k.standard_gamma = standard_gamma;
+  k.standard_gamma_grad = standard_gamma_grad;
   k.uniform = uniform;
   k.normal = normal;
   k.randperm = randperm;
