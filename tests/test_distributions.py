@@ -1,7 +1,9 @@
 """tetragrad.distributions against torch.distributions: log_prob, entropy, moments, cdf/icdf and
 kl_divergence values and their gradients on the same float64 parameters; shapes of draws,
 batches and expand; the laws of draws (means and variances of 20000 draws within a few standard
-errors, at fixed seeds); argument and support validation.
+errors, at fixed seeds); reparameterised gradients (against torch on the same draws, and for
+Gamma, Beta and Dirichlet in expectation: the mean of per-draw gradients against the derivative
+of the exact moment); argument and support validation.
 
 torch here is the reference (``import torch``); the code under test is ``tg.distributions``
 (torch.distributions itself on the torch backend, which checks these references).
@@ -14,7 +16,7 @@ import math
 import numpy as np
 import pytest
 import tetragrad as tg
-from conftest import make, np_of, rand_away, randn
+from conftest import make, np_of, rand_away, randn, torch_differs
 
 torch = pytest.importorskip("torch")
 TD = torch.distributions
@@ -28,7 +30,18 @@ needs_linalg = pytest.mark.skipif(
     reason="MultivariateNormal needs tg.linalg.cholesky / solve_triangular / eigvalsh",
 )
 
+# Gamma, Beta and Dirichlet draw through tg._standard_gamma (torch's name for the sampler)
+HAS_GAMMA_SAMPLER = hasattr(tg, "_standard_gamma")
+needs_gamma_sampler = pytest.mark.skipif(
+    not HAS_GAMMA_SAMPLER,
+    reason="Gamma/Beta/Dirichlet draws need tg._standard_gamma, which this tetragrad lacks",
+)
+_GAMMA_FAMILY = ("gamma", "beta", "dirichlet")  # case-name prefixes that draw through it
+
 TOL = dict(rtol=1e-10, atol=1e-12)
+# Gradients through digamma's derivative: torch's CPU trigamma is good to ~5e-10 relative only
+# (tetragrad's to ~2e-11, both against mpmath), so these compare at 1e-8
+TRIGAMMA_TOL = dict(rtol=1e-8, atol=1e-9)
 
 
 def close(a, b, **tol):
@@ -59,6 +72,10 @@ _LOW = randn(2, 3, seed=3) - 1.0
 _HIGH = _LOW + rand_away(2, 3, seed=4, positive=True, lo=0.5, hi=3.0)
 _SPD = _spd(3, seed=5)
 _IDX = _rng(6).integers(0, 4, (5, 2))
+# Dirichlet concentrations: row 0 all below 1 (the mode is a vertex), row 1 mixed
+_CONC = np.stack([_rng(90).uniform(0.2, 0.9, 4), _rng(91).uniform(0.5, 3.0, 4)])
+_SIMPLEX = _rng(92).uniform(0.05, 1.0, (5, 2, 4))
+_SIMPLEX /= _SIMPLEX.sum(-1, keepdims=True)
 
 CASES = {
     "normal": (
@@ -148,12 +165,76 @@ CASES = {
         randn(7, 2, 5, 3, seed=29),
         ["loc", "tril"],
     ),
+    "gamma": (  # concentrations on both sides of 1 (the mode clamps at 0 below it)
+        lambda M, P: M.distributions.Gamma(P["concentration"], P["rate"]),
+        {
+            "concentration": rand_away(2, 3, seed=93, positive=True, lo=0.3, hi=4.0),
+            "rate": rand_away(2, 3, seed=94, positive=True, lo=0.3, hi=3.0),
+        },
+        rand_away(4, 2, 3, seed=95, positive=True, lo=0.05, hi=5.0),
+        ["concentration", "rate"],
+    ),
+    "gamma_broadcast": (  # concentration (3,) against rate (2, 1): batch (2, 3)
+        lambda M, P: M.distributions.Gamma(P["concentration"], P["rate"]),
+        {
+            "concentration": rand_away(3, seed=96, positive=True, lo=0.5, hi=3.0),
+            "rate": rand_away(2, 1, seed=97, positive=True),
+        },
+        rand_away(3, seed=98, positive=True, lo=0.1, hi=3.0),
+        ["concentration", "rate"],
+    ),
+    "beta": (
+        lambda M, P: M.distributions.Beta(P["a"], P["b"]),
+        {
+            "a": rand_away(2, 3, seed=99, positive=True, lo=0.3, hi=4.0),
+            "b": rand_away(2, 3, seed=100, positive=True, lo=0.3, hi=4.0),
+        },
+        _rng(101).uniform(0.02, 0.98, (4, 2, 3)),
+        ["a", "b"],
+    ),
+    # a (2, 1) against b (3,): batch (2, 3); modes at a vertex (a, b < 1), torch's NaN (a < 1,
+    # b = 1) and at 0 (a < 1 < b)
+    "beta_broadcast": (
+        lambda M, P: M.distributions.Beta(P["a"], P["b"]),
+        {
+            "a": np.array([[0.4], [2.5]]),
+            "b": np.array([0.7, 1.0, 3.0]),
+        },
+        _rng(102).uniform(0.02, 0.98, (3,)),
+        ["a", "b"],
+    ),
+    "dirichlet": (
+        lambda M, P: M.distributions.Dirichlet(P["concentration"]),
+        {"concentration": _CONC},
+        _SIMPLEX,
+        ["concentration"],
+    ),
+    "dirichlet_unbatched": (
+        lambda M, P: M.distributions.Dirichlet(P["concentration"]),
+        {"concentration": np.array([0.6, 2.0, 4.5])},
+        _SIMPLEX[..., :3] / _SIMPLEX[..., :3].sum(-1, keepdims=True),
+        ["concentration"],
+    ),
 }
 
 
+def _marks(name):
+    if name.startswith("mvn"):
+        return [needs_linalg]
+    return []
+
+
 def _case_params():
+    return [pytest.param(name, marks=_marks(name)) for name in CASES]
+
+
+def _sampling_params(names):
+    """Cases whose draws are tested: the gamma family also needs tg._standard_gamma."""
     return [
-        pytest.param(name, marks=needs_linalg) if name.startswith("mvn") else name for name in CASES
+        pytest.param(
+            n, marks=_marks(n) + ([needs_gamma_sampler] if n.startswith(_GAMMA_FAMILY) else [])
+        )
+        for n in names
     ]
 
 
@@ -200,7 +281,7 @@ def test_entropy_and_its_gradients_match_torch(name):
     close(e, f)
     e.sum().backward()
     f.sum().backward()
-    check_grads(P, Q, CASES[name][3])
+    check_grads(P, Q, CASES[name][3], **(TRIGAMMA_TOL if name.startswith(_GAMMA_FAMILY) else {}))
 
 
 @pytest.mark.parametrize("name", _case_params())
@@ -208,6 +289,36 @@ def test_entropy_and_its_gradients_match_torch(name):
 def test_moments_match_torch(name, attr):
     d, _, r, _ = both(name)
     close(getattr(d, attr), getattr(r, attr))
+
+
+@pytest.mark.parametrize("name", [n for n in CASES if n.startswith(_GAMMA_FAMILY)])
+@pytest.mark.parametrize("attr", ["mean", "mode", "variance", "stddev"])
+def test_moment_gradients_match_torch(name, attr):
+    d, P, r, Q = both(name, requires_grad=True)
+    a, b = getattr(d, attr), getattr(r, attr)
+    w = randn(*a.shape, seed=103)  # a weighted sum, so every entry's gradient counts
+    (a * make(tg, w)).sum().backward()
+    (b * make(torch, w)).sum().backward()
+    check_grads(P, Q, CASES[name][3])
+
+
+def test_gamma_family_with_python_numbers_matches_torch():
+    for ctor in (
+        lambda M: M.distributions.Gamma(2.5, 0.5),
+        lambda M: M.distributions.Beta(0.5, 2.0),
+    ):
+        d, r = ctor(tg), ctor(torch)
+        assert d.batch_shape == () and tuple(d.mean.shape) == ()
+        assert d.mean.dtype == tg.get_default_dtype()
+        v = 0.3
+        close(d.log_prob(tg.tensor(v)), r.log_prob(torch.tensor(v)), rtol=1e-6)
+        close(d.entropy(), r.entropy(), rtol=1e-6)
+        close(d.variance, r.variance, rtol=1e-6)
+    # Gamma.log_prob takes a number (as_tensor in the rate's dtype), as torch's does
+    d = D.Gamma(make(tg, np.array([2.0, 0.5])), 1.5)
+    r = TD.Gamma(make(torch, np.array([2.0, 0.5])), 1.5)
+    close(d.log_prob(0.7), r.log_prob(0.7))
+    assert d.log_prob(0.7).dtype == tg.float64
 
 
 @pytest.mark.parametrize("name", ["normal", "uniform", "normal_broadcast"])
@@ -284,10 +395,23 @@ def test_exponential_family_generic_entropy_matches_closed_form():
     for d in (
         D.Normal(make(tg, randn(4, seed=34)), make(tg, rand_away(4, seed=35, positive=True))),
         D.Bernoulli(logits=make(tg, randn(4, seed=36))),
+        D.Gamma(
+            make(tg, rand_away(4, seed=104, positive=True)),
+            make(tg, rand_away(4, seed=105, positive=True)),
+        ),
     ):
         np.testing.assert_allclose(
             np_of(D.ExponentialFamily.entropy(d)), np_of(d.entropy()), rtol=1e-9, atol=1e-12
         )
+
+
+@needs_gamma_sampler
+def test_gamma_family_float32_draws_keep_float32():
+    c = make(tg, rand_away(3, seed=106, positive=True, dtype=np.float32))
+    for d in (D.Gamma(c, 2.0), D.Beta(c, c), D.Dirichlet(c)):
+        assert d.mean.dtype == tg.float32
+        assert d.rsample((2,)).dtype == tg.float32 and d.sample().dtype == tg.float32
+        assert d.log_prob(d.sample()).dtype == tg.float32
 
 
 # ---- KL divergence -------------------------------------------------------------------------
@@ -388,7 +512,163 @@ KL_PAIRS = {
             "d": np.linalg.cholesky(np.stack([_SPD, _spd(3, seed=62)]))[:, None],
         },
     ),
+    "gamma": (  # batch (2, 3) against (3,)
+        lambda M, P: (
+            M.distributions.Gamma(P["a"], P["b"]),
+            M.distributions.Gamma(P["c"], P["d"]),
+        ),
+        {
+            "a": rand_away(2, 3, seed=110, positive=True, lo=0.3, hi=4.0),
+            "b": rand_away(2, 3, seed=111, positive=True),
+            "c": rand_away(3, seed=112, positive=True, lo=0.3, hi=4.0),
+            "d": rand_away(3, seed=113, positive=True),
+        },
+    ),
+    "beta": (
+        lambda M, P: (
+            M.distributions.Beta(P["a"], P["b"]),
+            M.distributions.Beta(P["c"], P["d"]),
+        ),
+        {
+            "a": rand_away(2, 3, seed=114, positive=True, lo=0.3, hi=4.0),
+            "b": rand_away(2, 3, seed=115, positive=True, lo=0.3, hi=4.0),
+            "c": rand_away(3, seed=116, positive=True, lo=0.3, hi=4.0),
+            "d": rand_away(2, 1, seed=117, positive=True, lo=0.3, hi=4.0),
+        },
+    ),
+    "dirichlet": (  # batch (2,) against a shared q
+        lambda M, P: (
+            M.distributions.Dirichlet(P["a"]),
+            M.distributions.Dirichlet(P["b"]),
+        ),
+        {"a": _CONC, "b": _rng(118).uniform(0.3, 3.0, 4)},
+    ),
+    "beta_gamma": (
+        lambda M, P: (
+            M.distributions.Beta(P["a"], P["b"]),
+            M.distributions.Gamma(P["c"], P["d"]),
+        ),
+        {
+            "a": rand_away(2, 3, seed=119, positive=True, lo=0.3, hi=4.0),
+            "b": rand_away(2, 3, seed=120, positive=True, lo=0.3, hi=4.0),
+            "c": rand_away(3, seed=121, positive=True, lo=0.3, hi=4.0),
+            "d": rand_away(3, seed=122, positive=True),
+        },
+    ),
+    "beta_normal": (
+        lambda M, P: (
+            M.distributions.Beta(P["a"], P["b"]),
+            M.distributions.Normal(P["c"], P["d"]),
+        ),
+        {
+            "a": rand_away(2, 3, seed=123, positive=True, lo=0.3, hi=4.0),
+            "b": rand_away(2, 3, seed=124, positive=True, lo=0.3, hi=4.0),
+            "c": randn(3, seed=125),
+            "d": rand_away(3, seed=126, positive=True),
+        },
+    ),
+    # torch's partly infinite pairs index the result with a mask of one side's shape: both
+    # sides have the batch shape here
+    "beta_uniform": (  # q covers [0, 1] in the first column only: inf elsewhere
+        lambda M, P: (
+            M.distributions.Beta(P["a"], P["b"]),
+            M.distributions.Uniform(P["c"], P["d"]),
+        ),
+        {
+            "a": rand_away(2, 3, seed=127, positive=True, lo=0.3, hi=4.0),
+            "b": rand_away(2, 3, seed=128, positive=True, lo=0.3, hi=4.0),
+            "c": np.tile([-0.5, 0.2, -1.0], (2, 1)),
+            "d": np.tile([1.5, 2.0, 0.9], (2, 1)),
+        },
+    ),
+    "gamma_normal": (
+        lambda M, P: (
+            M.distributions.Gamma(P["a"], P["b"]),
+            M.distributions.Normal(P["c"], P["d"]),
+        ),
+        {
+            "a": rand_away(2, 3, seed=129, positive=True, lo=0.3, hi=4.0),
+            "b": rand_away(2, 3, seed=130, positive=True),
+            "c": randn(3, seed=131),
+            "d": rand_away(3, seed=132, positive=True),
+        },
+    ),
+    "gamma_uniform": (  # infinite: q is bounded
+        lambda M, P: (
+            M.distributions.Gamma(P["a"], P["b"]),
+            M.distributions.Uniform(P["c"], P["d"]),
+        ),
+        {
+            "a": rand_away(3, seed=133, positive=True),
+            "b": rand_away(3, seed=134, positive=True),
+            "c": _LOW[0],
+            "d": _HIGH[0],
+        },
+    ),
+    "gamma_beta": (  # infinite
+        lambda M, P: (
+            M.distributions.Gamma(P["a"], P["b"]),
+            M.distributions.Beta(P["c"], P["d"]),
+        ),
+        {
+            "a": rand_away(3, seed=135, positive=True),
+            "b": rand_away(3, seed=136, positive=True),
+            "c": rand_away(3, seed=137, positive=True),
+            "d": rand_away(3, seed=138, positive=True),
+        },
+    ),
+    "normal_beta": (  # infinite
+        lambda M, P: (
+            M.distributions.Normal(P["a"], P["b"]),
+            M.distributions.Beta(P["c"], P["d"]),
+        ),
+        {
+            "a": randn(3, seed=139),
+            "b": rand_away(3, seed=140, positive=True),
+            "c": rand_away(3, seed=141, positive=True),
+            "d": rand_away(3, seed=142, positive=True),
+        },
+    ),
+    "normal_gamma": (  # infinite
+        lambda M, P: (
+            M.distributions.Normal(P["a"], P["b"]),
+            M.distributions.Gamma(P["c"], P["d"]),
+        ),
+        {
+            "a": randn(3, seed=143),
+            "b": rand_away(3, seed=144, positive=True),
+            "c": rand_away(3, seed=145, positive=True),
+            "d": rand_away(3, seed=146, positive=True),
+        },
+    ),
+    "uniform_beta": (  # p inside [0, 1] in the first two columns only: inf in the third
+        lambda M, P: (
+            M.distributions.Uniform(P["a"], P["b"]),
+            M.distributions.Beta(P["c"], P["d"]),
+        ),
+        {
+            "a": np.tile([0.1, 0.35, 0.5], (2, 1)),
+            "b": np.tile([0.6, 0.9, 1.2], (2, 1)),
+            "c": rand_away(2, 3, seed=147, positive=True, lo=0.3, hi=4.0),
+            "d": rand_away(2, 3, seed=148, positive=True, lo=0.3, hi=4.0),
+        },
+    ),
+    "uniform_gamma": (  # p below 0 in the last column: inf there
+        lambda M, P: (
+            M.distributions.Uniform(P["a"], P["b"]),
+            M.distributions.Gamma(P["c"], P["d"]),
+        ),
+        {
+            "a": np.tile([0.1, 1.5, -0.5], (2, 1)),
+            "b": np.tile([0.6, 4.0, 1.0], (2, 1)),
+            "c": rand_away(2, 3, seed=149, positive=True, lo=0.3, hi=4.0),
+            "d": rand_away(2, 3, seed=150, positive=True),
+        },
+    ),
 }
+
+_KL_INFINITE = {"normal_uniform", "gamma_uniform", "gamma_beta", "normal_beta", "normal_gamma"}
+_KL_PARTLY_INFINITE = {"beta_uniform", "uniform_beta", "uniform_gamma"}
 
 
 @pytest.mark.parametrize(
@@ -401,16 +681,31 @@ def test_kl_divergence_and_its_gradients_match_torch(name):
     Q = {k: make(torch, v, requires_grad=True) for k, v in params.items()}
     kl, ref = D.kl_divergence(*builder(tg, P)), TD.kl_divergence(*builder(torch, Q))
     close(kl, ref, rtol=1e-9, atol=1e-12)
-    if name == "normal_uniform":
+    if name in _KL_INFINITE:
         assert np.isinf(np_of(kl)).all()
         return
-    kl.sum().backward()
-    ref.sum().backward()
-    check_grads(P, Q, params, rtol=1e-9, atol=1e-12)
+    finite = np.isfinite(np_of(kl))
+    assert finite.any() and (finite.all() != (name in _KL_PARTLY_INFINITE)), finite
+    # a weighted sum of the finite entries (an infinite one has no useful gradient)
+    w = randn(*kl.shape, seed=151) * finite
+    kl_w = tg.where(make(tg, finite), kl, tg.zeros_like(kl))
+    ref_w = torch.where(make(torch, finite), ref, torch.zeros_like(ref))
+    (kl_w * make(tg, w)).sum().backward()
+    (ref_w * make(torch, w)).sum().backward()
+    trigamma = any(t in name for t in _GAMMA_FAMILY)  # digamma terms in the KL
+    check_grads(P, Q, params, **(TRIGAMMA_TOL if trigamma else dict(rtol=1e-9, atol=1e-12)))
 
 
 def test_kl_of_a_distribution_with_itself_is_zero():
-    for name in ("normal", "bernoulli_logits", "categorical_probs", "uniform"):
+    for name in (
+        "normal",
+        "bernoulli_logits",
+        "categorical_probs",
+        "uniform",
+        "gamma",
+        "beta",
+        "dirichlet",
+    ):
         d, _ = build(name, tg)
         np.testing.assert_allclose(np_of(D.kl_divergence(d, d)), 0.0, atol=1e-12)
 
@@ -472,14 +767,20 @@ SHAPES = {  # case -> (batch_shape, event_shape)
     "mvn_covariance": ((2,), (3,)),
     "mvn_scale_tril": ((2,), (3,)),
     "mvn_batched_tril": ((2, 5), (3,)),
+    "gamma": ((2, 3), ()),
+    "gamma_broadcast": ((2, 3), ()),
+    "beta": ((2, 3), ()),
+    "beta_broadcast": ((2, 3), ()),
+    "dirichlet": ((2,), (4,)),
+    "dirichlet_unbatched": ((), (3,)),
 }
 
 
 def _shape_params():
-    return [pytest.param(n, marks=needs_linalg) if n.startswith("mvn") else n for n in SHAPES]
+    return [pytest.param(n, marks=_marks(n)) for n in SHAPES]
 
 
-@pytest.mark.parametrize("name", _shape_params())
+@pytest.mark.parametrize("name", _sampling_params(SHAPES))
 @pytest.mark.parametrize("sample_shape", [(), (5,), (2, 4)])
 def test_sample_and_rsample_shapes(name, sample_shape):
     d, _ = build(name, tg, requires_grad=True)
@@ -488,6 +789,7 @@ def test_sample_and_rsample_shapes(name, sample_shape):
     expected = sample_shape + batch + event
     x = d.sample(sample_shape)
     assert tuple(x.shape) == expected and not x.requires_grad
+    assert d.support.check(x).all()
     assert tuple(d.sample(tg.Size(sample_shape)).shape) == expected
     if d.has_rsample:
         y = d.rsample(sample_shape)
@@ -506,13 +808,15 @@ def test_expand_matches_torch(name):
     e, f = d.expand(new_batch), r.expand(new_batch)
     assert type(e) is type(d)
     assert tuple(e.batch_shape) == new_batch and tuple(e.event_shape) == event
-    assert tuple(e.sample((3,)).shape) == (3,) + new_batch + event
+    if HAS_GAMMA_SAMPLER or not name.startswith(_GAMMA_FAMILY):
+        assert tuple(e.sample((3,)).shape) == (3,) + new_batch + event
     value = CASES[name][2]
     tail = value.shape[value.ndim - min(value.ndim, len(batch + event)) :]
     value = value.reshape((-1,) + tail)[0]  # one value per (old) batch entry
     close(e.log_prob(make(tg, value)), f.log_prob(make(torch, value)))
     close(e.entropy(), f.entropy())
     close(e.mean, f.mean)
+    close(e.variance, f.variance)
     assert e._validate_args == d._validate_args
 
 
@@ -641,6 +945,25 @@ def test_straight_through_one_hot_passes_the_gradient_of_probs():
     close(logits.grad, lt.grad)
 
 
+@needs_gamma_sampler
+def test_gamma_rsample_gradients_match_torch():
+    # a Gamma draw moves with its parameters at a fixed CDF value: d x / d alpha is the
+    # implicit gradient of the standard draw z = x * rate (torch._standard_gamma_grad), over
+    # rate. torch's _standard_gamma_grad is an approximation good to ~5e-5 relative (tetragrad's
+    # to ~1e-12, against mpmath in test_random.py), hence rtol 1e-3: this checks the wiring
+    d, P, r, Q = both("gamma", requires_grad=True)
+    tg.manual_seed(4)
+    x = d.rsample((1000,))
+    z = make(torch, np_of(x)) * Q["rate"].detach()  # the standard draws tetragrad used
+    alpha = Q["concentration"]
+    dz = torch._standard_gamma_grad(alpha.detach().expand_as(z), z)
+    y = (z + (alpha - alpha.detach()) * dz) / Q["rate"]  # value z / rate, torch's gradients
+    close(x, y, rtol=1e-12)
+    (x.sin() * x).mean().backward()
+    (y.sin() * y).mean().backward()
+    check_grads(P, Q, ["concentration", "rate"], rtol=1e-3, atol=1e-6)
+
+
 # ---- the laws of the draws -------------------------------------------------------------------
 
 N = 20000
@@ -718,6 +1041,118 @@ def test_mvn_draws(method):
     _within(c, _SPD, sd)
 
 
+@needs_gamma_sampler
+@pytest.mark.parametrize("method", ["sample", "rsample"])
+def test_gamma_draws(method):
+    conc = np.array([0.3, 5.0, 0.3, 5.0])  # small and large concentrations
+    rate = np.array([1.0, 1.0, 2.5, 0.4])
+    d = D.Gamma(make(tg, conc), make(tg, rate))
+    tg.manual_seed(15)
+    x = np_of(getattr(d, method)((N,)))
+    assert (x > 0).all()
+    var = conc / rate**2
+    _within(x.mean(0), conc / rate, np.sqrt(var))
+    _sample_var_ok(x, var)
+
+
+@needs_gamma_sampler
+@pytest.mark.parametrize("method", ["sample", "rsample"])
+def test_beta_draws(method):
+    a, b = np.array([0.5, 2.0, 0.3, 4.0]), np.array([0.5, 5.0, 3.0, 1.2])
+    d = D.Beta(make(tg, a), make(tg, b))
+    tg.manual_seed(16)
+    x = np_of(getattr(d, method)((N,)))
+    assert ((x > 0) & (x < 1)).all()
+    var = a * b / ((a + b) ** 2 * (a + b + 1))
+    _within(x.mean(0), a / (a + b), np.sqrt(var))
+    _sample_var_ok(x, var)
+
+
+@needs_gamma_sampler
+@pytest.mark.parametrize("method", ["sample", "rsample"])
+def test_dirichlet_draws(method):
+    conc = np.array([[0.3, 1.0, 5.0], [2.0, 2.0, 0.5]])
+    d = D.Dirichlet(make(tg, conc))
+    tg.manual_seed(17)
+    x = np_of(getattr(d, method)((N,)))
+    assert tuple(x.shape) == (N, 2, 3) and (x > 0).all()
+    np.testing.assert_allclose(x.sum(-1), 1.0, rtol=0, atol=1e-12)
+    s = conc.sum(-1, keepdims=True)
+    mean = conc / s
+    var = mean * (1 - mean) / (s + 1)
+    _within(x.mean(0), mean, np.sqrt(var))
+    _sample_var_ok(x, var)
+
+
+@needs_gamma_sampler
+def test_tiny_concentrations_draw_inside_the_support():
+    # draws that underflow are clamped to the smallest normal (and Dirichlet's below 1), as
+    # torch's samplers do: log_prob of a draw stays finite
+    tiny = tg.finfo(tg.float32).tiny
+    tg.manual_seed(18)
+    g = D.Gamma(tg.full((4000,), 1e-3), 1.0).sample()
+    assert g.min().item() >= tiny and tg.isfinite(D.Gamma(1e-3, 1.0).log_prob(g)).all()
+    x = D.Dirichlet(tg.full((3,), 1e-3)).sample((4000,))
+    assert not tg.isnan(x).any() and x.min().item() >= tiny and x.max().item() < 1
+    np.testing.assert_allclose(np_of(x.sum(-1)), 1.0, atol=1e-6)
+    b = D.Beta(1e-3, 1e-3).sample((4000,))
+    assert b.min().item() >= tiny and b.max().item() < 1
+
+
+# ---- rsample gradients in expectation (d/dtheta E[f(x)] = E[d f(x) / dtheta]) ---------------
+
+
+@needs_gamma_sampler
+@pytest.mark.parametrize("alpha, rate", [(0.3, 1.0), (5.0, 1.0), (1.5, 2.5)])
+def test_gamma_rsample_gradient_in_expectation(alpha, rate):
+    # one leaf entry per draw gives the per-draw gradients, hence their standard error
+    a = tg.full((N,), alpha, dtype=tg.float64, requires_grad=True)
+    b = tg.full((N,), rate, dtype=tg.float64, requires_grad=True)
+    tg.manual_seed(20)
+    x = D.Gamma(a, b).rsample()
+    ga, gb = (np_of(g) for g in tg.autograd.grad(x.sum(), [a, b], retain_graph=True))
+    # E[x] = alpha / rate
+    _within(ga.mean(), 1 / rate, ga.std())
+    _within(gb.mean(), -alpha / rate**2, gb.std())
+    # E[x^2] = alpha (alpha + 1) / rate^2
+    ga2, gb2 = (np_of(g) for g in tg.autograd.grad((x**2).sum(), [a, b]))
+    _within(ga2.mean(), (2 * alpha + 1) / rate**2, ga2.std())
+    _within(gb2.mean(), -2 * alpha * (alpha + 1) / rate**3, gb2.std())
+    # the same draws from a scalar parameter: the gradient of rsample().sum() / N is the mean
+    a0 = tg.tensor(alpha, dtype=tg.float64, requires_grad=True)
+    tg.manual_seed(20)
+    y = D.Gamma(a0, tg.tensor(rate, dtype=tg.float64)).rsample((N,))
+    np.testing.assert_allclose(np_of(y), np_of(x), rtol=1e-12)
+    (y.sum() / N).backward()
+    np.testing.assert_allclose(a0.grad.item(), ga.mean(), rtol=1e-9)
+
+
+@needs_gamma_sampler
+@pytest.mark.parametrize("conc", [[0.5, 1.5, 3.0], [4.0, 0.7]])
+def test_dirichlet_rsample_gradient_in_expectation(conc):
+    conc = np.array(conc)
+    k_count, s = len(conc), conc.sum()
+    for k in range(k_count):
+        c = make(tg, np.tile(conc, (N, 1)), requires_grad=True)
+        tg.manual_seed(21 + k)
+        D.Dirichlet(c).rsample()[:, k].sum().backward()
+        g = np_of(c.grad)  # (N, K): d x_k / d alpha_j per draw
+        expected = ((np.arange(k_count) == k) * s - conc[k]) / s**2  # d (alpha_k / S) / d alpha_j
+        _within(g.mean(0), expected, g.std(0))
+
+
+@needs_gamma_sampler
+def test_beta_rsample_gradient_in_expectation():
+    a_, b_ = 0.7, 2.0
+    a = tg.full((N,), a_, dtype=tg.float64, requires_grad=True)
+    b = tg.full((N,), b_, dtype=tg.float64, requires_grad=True)
+    tg.manual_seed(24)
+    D.Beta(a, b).rsample().sum().backward()
+    ga, gb = np_of(a.grad), np_of(b.grad)
+    _within(ga.mean(), b_ / (a_ + b_) ** 2, ga.std())
+    _within(gb.mean(), -a_ / (a_ + b_) ** 2, gb.std())
+
+
 def test_draws_follow_the_seed():
     d = D.Normal(tg.zeros(3), tg.ones(3))
     tg.manual_seed(5)
@@ -767,6 +1202,15 @@ def test_draws_follow_the_seed():
             marks=needs_linalg,
             id="mvn-negative-diagonal",
         ),
+        pytest.param(lambda: D.Gamma(tg.tensor([1.0, -1.0]), 1.0), id="gamma-negative"),
+        pytest.param(lambda: D.Gamma(tg.tensor([1.0, 0.0]), 1.0), id="gamma-zero"),
+        pytest.param(lambda: D.Gamma(2.0, 0.0), id="gamma-zero-rate"),
+        pytest.param(lambda: D.Beta(tg.tensor([0.5, 0.0]), 1.0), id="beta-zero"),
+        pytest.param(lambda: D.Beta(1.0, -2.0), id="beta-negative"),
+        pytest.param(lambda: D.Dirichlet(tg.tensor([1.0, 0.0, 2.0])), id="dirichlet-zero"),
+        pytest.param(
+            lambda: D.Dirichlet(tg.tensor([[1.0, 2.0], [-1.0, 1.0]])), id="dirichlet-negative"
+        ),
     ],
 )
 def test_invalid_parameters_raise_value_error(ctor):
@@ -781,6 +1225,8 @@ def test_bad_parameter_combinations():
         D.Categorical()
     with pytest.raises(ValueError, match="one-dimensional"):
         D.Categorical(probs=tg.tensor(1.0))
+    with pytest.raises(ValueError, match="one-dimensional"):
+        D.Dirichlet(tg.tensor(1.0))
     if HAS_LINALG:
         with pytest.raises(ValueError, match="Exactly one"):
             D.MultivariateNormal(tg.zeros(2), covariance_matrix=tg.eye(2), scale_tril=tg.eye(2))
@@ -797,6 +1243,11 @@ def test_bad_parameter_combinations():
         (lambda: D.Categorical(probs=tg.ones(3)), tg.tensor([0, 3])),
         (lambda: D.Categorical(probs=tg.ones(3)), tg.tensor([1.5])),
         (lambda: D.OneHotCategorical(probs=tg.ones(3)), tg.tensor([1.0, 1.0, 0.0])),
+        (lambda: D.Gamma(2.0, 1.0), tg.tensor([1.0, -0.5])),
+        (lambda: D.Beta(2.0, 2.0), tg.tensor([0.5, 1.5])),
+        (lambda: D.Beta(2.0, 2.0), tg.tensor([-0.1])),
+        (lambda: D.Dirichlet(tg.ones(3)), tg.tensor([0.5, 0.6, 0.1])),  # sums to 1.2
+        (lambda: D.Dirichlet(tg.ones(3)), tg.tensor([1.2, -0.2, 0.0])),
     ],
 )
 def test_out_of_support_values_raise_when_validating(dist, value):
@@ -908,3 +1359,52 @@ def test_properties_and_flags():
     np.testing.assert_allclose(np_of(e), math.exp(0.5 + 0.5 * math.log(2 * math.pi)), rtol=1e-6)
     with pytest.raises(NotImplementedError):
         D.Bernoulli(0.5).cdf(tg.tensor(0.0))
+
+
+def test_gamma_family_properties_and_flags():
+    for cls in (D.Gamma, D.Beta, D.Dirichlet):
+        assert cls.has_rsample and not cls.has_enumerate_support
+        assert issubclass(cls, D.ExponentialFamily)
+    C = D.constraints
+    assert D.Gamma.support is C.nonnegative and D.Beta.support is C.unit_interval
+    assert D.Dirichlet.support is C.simplex
+    assert D.Gamma.arg_constraints == {"concentration": C.positive, "rate": C.positive}
+    assert D.Beta.arg_constraints == {"concentration1": C.positive, "concentration0": C.positive}
+    dc = D.Dirichlet.arg_constraints["concentration"]
+    assert dc.event_dim == 1 and dc.base_constraint is C.positive
+    assert repr(D.Gamma(1.0, 2.0)) == "Gamma(concentration: 1.0, rate: 2.0)"
+    assert repr(
+        D.Dirichlet(tg.ones(2, 3))
+    ) == "Dirichlet(concentration: torch.Size([2, 3]))".replace("torch", tg.__name__)
+    b = D.Beta(tg.tensor([0.5, 2.0]), 3.0)
+    assert tuple(b._dirichlet.concentration.shape) == (2, 2)
+    assert np.array_equal(np_of(b.concentration0), [3.0, 3.0])
+    d = D.Dirichlet(tg.ones(2, 3))
+    assert tuple(d.batch_shape) == (2,) and tuple(d.event_shape) == (3,)
+
+
+@torch_differs("torch computes Gamma.cdf with special.gammainc, which tetragrad lacks")
+def test_gamma_cdf_is_not_implemented():
+    with pytest.raises(NotImplementedError, match="incomplete gamma"):
+        D.Gamma(2.0, 1.0).cdf(tg.tensor(0.5))
+
+
+def test_gamma_family_edge_values_match_torch():
+    # log_prob at the edges of the support: x = 0 (Gamma, Beta) and a vertex (Dirichlet)
+    conc = np.array([0.5, 1.0, 2.0])
+    d, r = D.Gamma(make(tg, conc), 1.5), TD.Gamma(make(torch, conc), 1.5)
+    close(d.log_prob(make(tg, np.zeros(3))), r.log_prob(make(torch, np.zeros(3))))
+    a, b = np.array([0.5, 1.0, 2.0, 1.0]), np.array([1.0, 1.0, 1.0, 0.5])
+    v = np.array([0.0, 0.0, 0.0, 1.0])
+    d, r = D.Beta(make(tg, a), make(tg, b)), TD.Beta(make(torch, a), make(torch, b))
+    close(d.log_prob(make(tg, v)), r.log_prob(make(torch, v)))
+    c = np.array([[1.0, 2.0, 0.5], [1.0, 1.0, 1.0]])
+    x = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    d, r = D.Dirichlet(make(tg, c)), TD.Dirichlet(make(torch, c))
+    close(d.log_prob(make(tg, x)), r.log_prob(make(torch, x)))
+    # modes: every alpha < 1 gives a vertex; Beta(a < 1, b < 1) likewise
+    c = np.array([[0.5, 0.3, 0.9], [0.5, 1.0, 3.0], [2.0, 2.0, 2.0]])
+    close(D.Dirichlet(make(tg, c)).mode, TD.Dirichlet(make(torch, c)).mode)
+    close(D.Dirichlet(make(tg, c[0])).mode, TD.Dirichlet(make(torch, c[0])).mode)  # no batch
+    a, b = np.array([0.5, 0.5, 2.0]), np.array([0.5, 3.0, 0.5])
+    close(D.Beta(make(tg, a), make(tg, b)).mode, TD.Beta(make(torch, a), make(torch, b)).mode)

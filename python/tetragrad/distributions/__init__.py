@@ -4,15 +4,18 @@ Pure Python over tetragrad tensor ops, so log_prob, entropy, rsample and kl_dive
 differentiable in the parameters through the C++ autograd. Draws use the default generator
 (``tetragrad.manual_seed`` makes them reproducible).
 
-Not here yet: Beta, Gamma, Dirichlet (and the families built on them) need lgamma, digamma
-and a differentiable gamma sampler, which tetragrad lacks.
+Gamma, Beta and Dirichlet draw through ``tetragrad._standard_gamma`` (reparameterised by its
+implicit gradient); ``Gamma.cdf`` is missing (tetragrad has no regularized incomplete gamma).
 """
 
 from . import constraints
 from .bernoulli import Bernoulli
+from .beta import Beta
 from .categorical import Categorical
+from .dirichlet import Dirichlet
 from .distribution import Distribution
 from .exp_family import ExponentialFamily
+from .gamma import Gamma
 from .independent import Independent
 from .kl import kl_divergence, register_kl
 from .multivariate_normal import MultivariateNormal
@@ -22,9 +25,12 @@ from .uniform import Uniform
 
 __all__ = [
     "Bernoulli",
+    "Beta",
     "Categorical",
+    "Dirichlet",
     "Distribution",
     "ExponentialFamily",
+    "Gamma",
     "Independent",
     "MultivariateNormal",
     "Normal",

@@ -106,8 +106,7 @@ class Bernoulli(ExponentialFamily):
 
     @property
     def _natural_params(self):
-        # torch.logit(probs); tetragrad has no logit op, so log p - log(1 - p) directly
-        return (tg.log(self.probs) - tg.log1p(-self.probs),)
+        return (tg.logit(self.probs),)
 
     def _log_normalizer(self, x):
         return tg.log1p(tg.exp(x))

@@ -6,7 +6,7 @@ import tetragrad as tg
 
 from . import constraints
 from .distribution import Distribution
-from .utils import _finfo, _size, lazy_property, logits_to_probs, probs_to_logits
+from .utils import _size, lazy_property, logits_to_probs, probs_to_logits
 
 __all__ = ["Categorical"]
 
@@ -99,7 +99,7 @@ class Categorical(Distribution):
 
     def entropy(self):
         # logits of a zero probability are -inf; clamped, p * logit is 0 there, not NaN
-        logits = self.logits.clamp(min=float(_finfo(self.logits.dtype).min))
+        logits = self.logits.clamp(min=tg.finfo(self.logits.dtype).min)
         return -(logits * self.probs).sum(-1)
 
     def enumerate_support(self, expand: bool = True):

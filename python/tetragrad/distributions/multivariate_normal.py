@@ -13,7 +13,7 @@ import tetragrad as tg
 
 from . import constraints
 from .distribution import Distribution
-from .utils import _broadcast_shapes, _size, _standard_normal, lazy_property
+from .utils import _size, _standard_normal, lazy_property
 
 __all__ = ["MultivariateNormal"]
 
@@ -118,7 +118,7 @@ class MultivariateNormal(Distribution):
                 f"{name}{' matrix' if name == 'scale_tril' else ''} must be at least "
                 "two-dimensional, with optional leading batch dimensions"
             )
-        batch_shape = _broadcast_shapes(matrix.shape[:-2], loc.shape[:-1])
+        batch_shape = tg.broadcast_shapes(matrix.shape[:-2], loc.shape[:-1])
         setattr(self, name, matrix.expand(tuple(batch_shape) + (-1, -1)))
         self.loc = loc.expand(tuple(batch_shape) + (-1,))
         super().__init__(batch_shape, self.loc.shape[-1:], validate_args=validate_args)

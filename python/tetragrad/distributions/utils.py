@@ -3,8 +3,6 @@ private ones). Everything is tensor ops, so gradients flow through tetragrad's a
 
 from __future__ import annotations
 
-import numpy as np
-
 import tetragrad as tg
 
 euler_constant = 0.57721566490153286060  # Euler-Mascheroni
@@ -22,27 +20,9 @@ __all__ = [
 ]
 
 
-def _finfo(dtype):
-    # tetragrad has no tg.finfo; NumPy's holds the same IEEE constants
-    return np.finfo(np.float32 if dtype == tg.float32 else np.float64)
-
-
 def _size(shape) -> tg.Size:
     """shape as a tetragrad Size (tg.Size + tuple and Size slices give plain tuples)."""
     return shape if isinstance(shape, tg.Size) else tg.Size(tuple(shape))
-
-
-def _broadcast_shapes(*shapes) -> tg.Size:
-    """torch.broadcast_shapes (tetragrad has no such function): numpy's rule on shapes alone."""
-    ndim = max((len(s) for s in shapes), default=0)
-    out = [1] * ndim
-    for s in shapes:
-        for i, n in enumerate(s, start=ndim - len(s)):
-            if n != 1:
-                if out[i] not in (1, n):
-                    raise ValueError(f"shapes {[tuple(s) for s in shapes]} are not broadcastable")
-                out[i] = n
-    return tg.Size(out)
 
 
 def broadcast_all(*values):
@@ -82,7 +62,7 @@ def logits_to_probs(logits, is_binary: bool = False):
 
 def clamp_probs(probs):
     """Clamp into [eps, 1 - eps] (eps of probs' dtype), so log and log1p(-p) stay finite."""
-    eps = float(_finfo(probs.dtype).eps)
+    eps = tg.finfo(probs.dtype).eps
     return probs.clamp(min=eps, max=1 - eps)
 
 
