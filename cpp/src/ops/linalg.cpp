@@ -110,12 +110,13 @@ Tensor products_of_others(const Tensor& s) {
 Tensor det_backward(const Tensor& g, const Tensor& a, const Tensor& det) {
   const int64_t n = a.size(-1);
   const Tensor scale = unsqueeze(unsqueeze(mul(g, det), -1), -1);
-  int64_t bad = -1;
+  // det is exactly 0 where LU met a zero pivot: the matrices the solve could not take.
+  bool singular = false;
   {
     NoGradGuard ng;
-    solve_raw(a, identity_like(a, batch_shape(a), n), bad);
+    singular = det.numel() > 0 && any(compare(BinaryOp::Eq, det, wrap_scalar(0.0))).item() != 0.0;
   }
-  if (bad < 0)
+  if (!singular)
     return mT(solve_matrix(a, mul(scale, identity_like(a, batch_shape(a), n)), false, "linalg.det"));
   const SVDResult usv = svd(a, true);
   Tensor sign;
@@ -433,14 +434,8 @@ EighResult eigh(const Tensor& a, const std::string& uplo) {
   return r;
 }
 
-Tensor eigvalsh(const Tensor& a, const std::string& uplo) {
-  // The eigenvectors are needed for the gradient only; the values' own node gives V diag(g) V^T.
-  if (!needs_grad({&a})) {
-    NoGradGuard ng;
-    return eigh(a, uplo).eigenvalues;
-  }
-  return eigh(a, uplo).eigenvalues;
-}
+// The eigenvalues of eigh (its node gives them the gradient V diag(g) V^T).
+Tensor eigvalsh(const Tensor& a, const std::string& uplo) { return eigh(a, uplo).eigenvalues; }
 
 // ---- from the decompositions -----------------------------------------------------------------
 

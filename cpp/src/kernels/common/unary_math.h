@@ -343,7 +343,7 @@ struct ErfinvGrad {  // saved: y
 // digamma(+-0) -+inf, as torch's.
 TG_HD inline double digamma_of(double x) {
   constexpr double kPi = 3.14159265358979323846;
-  if (x == 0) return x == 0 && !std::signbit(x) ? -INFINITY : INFINITY;
+  if (x == 0) return std::signbit(x) ? INFINITY : -INFINITY;
   if (x < 0) {
     if (x == std::trunc(x)) return NAN;
     return digamma_of(1 - x) - kPi / std::tan(kPi * (x - std::trunc(x)));
