@@ -1,4 +1,5 @@
-"""Issue 10 cases: the tensor surface's hot paths (sorting, selection, scans, sin, randperm).
+"""Issue 10 cases: the tensor surface's hot paths (sorting, selection, scans, sin, randperm,
+bfloat16 conversion).
 
 Inputs are the same NumPy data in each framework (float32, contiguous); each callable does
 exactly the named op and returns its result(s).
@@ -45,6 +46,15 @@ def sin_4m(fw: Framework):
 
         return lambda: np.sin(x)
     return lambda: fw.lib.sin(x)
+
+
+@case("bf16_roundtrip_4M", target=1.0, bytes=4 * 1024 * 1024 * (4 + 2 + 2 + 4))
+def bf16_roundtrip_4m(fw: Framework):
+    """float32 [4M] -> bfloat16 -> float32 (two conversion passes, round to nearest even)"""
+    x = fw.tensor(data.randn(4 * 1024 * 1024, seed=45))
+    if fw.name == "numpy":
+        return None
+    return lambda: x.to(fw.lib.bfloat16).to(fw.lib.float32)
 
 
 @case("randperm_1M", target=1.0, bytes=1_000_000 * 8, check=False)

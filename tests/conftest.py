@@ -45,22 +45,26 @@ import tetragrad as tg  # noqa: E402
 
 TORCH_BACKEND = tg.__name__ == "torch"
 
-NP_DTYPE = {"float32": np.float32, "float64": np.float64, "int64": np.int64, "bool": np.bool_}
+NP_DTYPE = {
+    "float32": np.float32,
+    "float64": np.float64,
+    "float16": np.float16,
+    "int64": np.int64,
+    "int32": np.int32,
+    "int16": np.int16,
+    "int8": np.int8,
+    "uint8": np.uint8,
+    "bool": np.bool_,
+}
 
 
 def tg_dtype(np_dtype):
-    return {
-        np.dtype(np.float32): tg.float32,
-        np.dtype(np.float64): tg.float64,
-        np.dtype(np.int64): tg.int64,
-        np.dtype(np.bool_): tg.bool,
-    }[np.dtype(np_dtype)]
+    return getattr(tg, np.dtype(np_dtype).name)
 
 
 def np_dtype(tg_dt):
-    return {tg.float32: np.float32, tg.float64: np.float64, tg.int64: np.int64, tg.bool: np.bool_}[
-        tg_dt
-    ]
+    """The NumPy dtype of a tetragrad one (bfloat16 has none: KeyError)."""
+    return NP_DTYPE[str(tg_dt).split(".")[-1]]
 
 
 # ---- data -------------------------------------------------------------------------------------

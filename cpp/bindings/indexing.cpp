@@ -96,12 +96,18 @@ IndexResult apply_basic(const Tensor& self, const py::object& index) {
       Tensor idx = as_index_tensor(h);
       TG_CHECK(idx.defined(), TypeError, "index: unsupported index type ",
                std::string(py::str(py::type::handle_of(h).attr("__name__"))));
+      // torch's index dtypes: the other integers index as int64, uint8 (its legacy mask) as bool
+      if (idx.dtype() == DType::UInt8)
+        idx = to_dtype(idx, DType::Bool);
+      else if (is_integral(idx.dtype()))
+        idx = to_dtype(idx, DType::Int64);
       if (idx.dim() == 0 && idx.dtype() == DType::Int64) {
         r.view = select(r.view, d, int64_t(idx.item()));
         continue;
       }
       TG_CHECK(idx.dtype() == DType::Int64 || idx.dtype() == DType::Bool, TypeError,
-               "index: tensors used as indices must be long or bool tensors, got ", dtype_name(idx.dtype()));
+               "index: tensors used as indices must be long, int, byte or bool tensors, got ",
+               dtype_name(idx.dtype()));
       if (idx.dtype() == DType::Bool && idx.dim() == 0) {  // as a Python bool
         r.view = unsqueeze(r.view, d);
         r.advs.push_back({idx.item() != 0.0 ? zeros({1}, DType::Int64) : zeros({0}, DType::Int64), d++});

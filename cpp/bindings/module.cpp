@@ -133,10 +133,17 @@ PYBIND11_MODULE(_C, m) {
       .value("int64", DType::Int64)
       .value("float32", DType::Float32)
       .value("float64", DType::Float64)
+      .value("int32", DType::Int32)
+      .value("int16", DType::Int16)
+      .value("int8", DType::Int8)
+      .value("uint8", DType::UInt8)
+      .value("float16", DType::Float16)
+      .value("bfloat16", DType::BFloat16)
       .def("__repr__", [](DType d) { return std::string("tetragrad.") + dtype_name(d); })
       .def("__str__", [](DType d) { return std::string("tetragrad.") + dtype_name(d); })
       .def_property_readonly("is_floating_point", [](DType d) { return is_floating(d); })
-      .def_property_readonly("itemsize", [](DType d) { return itemsize(d); });
+      .def_property_readonly("itemsize", [](DType d) { return itemsize(d); })
+      .def_property_readonly("is_signed", [](DType d) { return d != DType::Bool && d != DType::UInt8; });
 
   py::class_<Device>(m, "device")
       .def(py::init([](const py::object& o) { return device_from(o); }), py::arg("type"))
@@ -244,6 +251,14 @@ PYBIND11_MODULE(_C, m) {
       "_set_cpu_capability", [](const std::string& name) { set_cpu_capability(parse_cpu_capability(name)); },
       py::arg("name"),
       "Switch the CPU kernels to another built and supported capability (tests, benchmarks).");
+  m.def("promote_types", &promote_types, py::arg("type1"), py::arg("type2"));
+  m.def("can_cast", &can_cast, py::arg("from_"), py::arg("to"));
+  m.def(
+      "result_type",
+      [](const py::object& a, const py::object& b) {
+        return result_type(a.cast<Operand>().t, b.cast<Operand>().t);
+      },
+      py::arg("tensor1"), py::arg("tensor2"));
   m.def("get_default_dtype", &default_dtype);
   m.def("set_default_dtype", &set_default_dtype, py::arg("d"));
 

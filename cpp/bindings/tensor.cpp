@@ -16,18 +16,20 @@ py::object size_of(const Shape& s) {
   return g_size_type ? g_size_type(t) : py::object(t);
 }
 
-py::dtype numpy_dtype(DType d) {
-  switch (d) {
-    case DType::Bool:
-      return py::dtype("bool");
-    case DType::Int64:
-      return py::dtype("int64");
-    case DType::Float32:
-      return py::dtype("float32");
-    case DType::Float64:
-      return py::dtype("float64");
+// bfloat16 has no NumPy dtype of its own: ml_dtypes provides it where it is installed.
+py::dtype bfloat16_numpy_dtype(const char* op) {
+  try {
+    return py::dtype::from_args(py::module_::import("ml_dtypes").attr("bfloat16"));
+  } catch (py::error_already_set&) {
+    throw TypeError(msg(op,
+                        ": NumPy has no bfloat16 dtype; install ml_dtypes (pip install ml_dtypes) or "
+                        "convert first, e.g. t.float().numpy()"));
   }
-  return py::dtype("float32");
+}
+
+py::dtype numpy_dtype(DType d) {
+  if (d == DType::BFloat16) return bfloat16_numpy_dtype("numpy");
+  return py::dtype(dtype_name(d));  // NumPy's names are torch's for the others
 }
 
 }  // namespace
@@ -41,17 +43,31 @@ Tensor from_numpy(const py::array& a, bool warn_read_only) {
            ValueError,
            "from_numpy: given numpy array has byte order different from the native byte order; "
            "convert with array.astype(array.dtype.newbyteorder('='))");
+  const std::string name = py::str(a.dtype());
   if (kind == 'f' && isz == 4)
     dt = DType::Float32;
   else if (kind == 'f' && isz == 8)
     dt = DType::Float64;
+  else if (kind == 'f' && isz == 2)
+    dt = DType::Float16;
   else if (kind == 'i' && isz == 8)
     dt = DType::Int64;
+  else if (kind == 'i' && isz == 4)
+    dt = DType::Int32;
+  else if (kind == 'i' && isz == 2)
+    dt = DType::Int16;
+  else if (kind == 'i' && isz == 1)
+    dt = DType::Int8;
+  else if (kind == 'u' && isz == 1)
+    dt = DType::UInt8;
   else if (kind == 'b' && isz == 1)
     dt = DType::Bool;
+  else if (name == "bfloat16" && isz == 2)  // ml_dtypes'
+    dt = DType::BFloat16;
   else
-    throw TypeError(msg("from_numpy: can't convert np.ndarray of type ", std::string(py::str(a.dtype())),
-                        ". The only supported types are: float64, float32, int64, and bool."));
+    throw TypeError(msg("from_numpy: can't convert np.ndarray of type ", name,
+                        ". The only supported types are: float64, float32, float16, bfloat16 (ml_dtypes), "
+                        "int64, int32, int16, int8, uint8, and bool."));
   Shape shape, strides;
   int64_t extent = 1;
   for (ssize_t i = 0; i < a.ndim(); ++i) {
@@ -122,8 +138,10 @@ py::object item_of(const Tensor& t) {
       return py::float_(*static_cast<const float*>(t.raw_data()));
     case DType::Float64:
       return py::float_(*static_cast<const double*>(t.raw_data()));
+    default:  // the storage dtypes convert to a double exactly
+      return is_integral(t.dtype()) ? py::object(py::int_(int64_t(t.item())))
+                                    : py::object(py::float_(t.item()));
   }
-  return py::none();
 }
 
 }  // namespace
@@ -293,6 +311,12 @@ void bind_tensor(py::module_& m, PyTensorClass& cls) {
       .def("double", [](const Tensor& t) { return to_dtype(t, DType::Float64); })
       .def("long", [](const Tensor& t) { return to_dtype(t, DType::Int64); })
       .def("bool", [](const Tensor& t) { return to_dtype(t, DType::Bool); })
+      .def("int", [](const Tensor& t) { return to_dtype(t, DType::Int32); })
+      .def("short", [](const Tensor& t) { return to_dtype(t, DType::Int16); })
+      .def("char", [](const Tensor& t) { return to_dtype(t, DType::Int8); })
+      .def("byte", [](const Tensor& t) { return to_dtype(t, DType::UInt8); })
+      .def("half", [](const Tensor& t) { return to_dtype(t, DType::Float16); })
+      .def("bfloat16", [](const Tensor& t) { return to_dtype(t, DType::BFloat16); })
       .def("cpu", [](const Tensor& t) { return t; })
       .def("type_as", [](const Tensor& t, const Tensor& o) { return to_dtype(t, o.dtype()); })
       .def(

@@ -54,6 +54,7 @@ from ._C import (
     broadcast_tensors,
     broadcast_to,
     bucketize,
+    can_cast,
     cat,
     cdist,
     ceil,
@@ -182,6 +183,7 @@ from ._C import (
     poisson,
     pow,
     prod,
+    promote_types,
     qr,
     quantile,
     rand,
@@ -193,6 +195,7 @@ from ._C import (
     remainder,
     repeat_interleave,
     reshape,
+    result_type,
     return_types,
     roll,
     round,
@@ -255,10 +258,16 @@ from ._C import (
 from ._C._nn import log_softmax, softmax
 from ._dtype_info import e, finfo, iinfo, inf, nan, pi
 from ._legacy import (
+    BFloat16Tensor,
     BoolTensor,
+    ByteTensor,
+    CharTensor,
     DoubleTensor,
     FloatTensor,
+    HalfTensor,
+    IntTensor,
     LongTensor,
+    ShortTensor,
     as_tensor,
     asarray,
     get_default_device,
@@ -286,23 +295,29 @@ from .special import logit
 
 float32 = float = dtype.float32
 float64 = double = dtype.float64
+float16 = half = dtype.float16
+bfloat16 = dtype.bfloat16
 int64 = long = dtype.int64
+int32 = int = dtype.int32  # noqa: A001  (torch.int)
+int16 = short = dtype.int16
+int8 = dtype.int8
+uint8 = dtype.uint8
 bool = dtype.bool  # noqa: A001  (torch.bool)
 
 __version__ = "0.1.0"
 
 
-def manual_seed(seed: int) -> Generator:
+def manual_seed(seed: _builtins.int) -> Generator:
     """Seed the default generator (later draws are reproducible); returns it, as torch."""
     return _C.manual_seed(seed)
 
 
-def seed() -> int:
+def seed() -> _builtins.int:
     """Seed the default generator from the OS's entropy; returns the seed."""
     return default_generator.seed()
 
 
-def initial_seed() -> int:
+def initial_seed() -> _builtins.int:
     return default_generator.initial_seed()
 
 
@@ -336,7 +351,7 @@ def is_tensor(obj) -> "builtins.bool":  # noqa: F821
     return isinstance(obj, Tensor)
 
 
-def numel(input: Tensor) -> int:
+def numel(input: Tensor) -> _builtins.int:
     return input.numel()
 
 

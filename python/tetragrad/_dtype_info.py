@@ -8,7 +8,18 @@ import numpy as np
 
 from . import _C
 
-_NP = {"float32": np.float32, "float64": np.float64, "int64": np.int64}
+_NP = {
+    "float32": np.float32,
+    "float64": np.float64,
+    "float16": np.float16,
+    "int64": np.int64,
+    "int32": np.int32,
+    "int16": np.int16,
+    "int8": np.int8,
+    "uint8": np.uint8,
+}
+# bfloat16: float32's exponent with 8 significant bits (NumPy has no such type).
+_BFLOAT16 = {"bits": 16, "eps": 2.0**-7, "max": 3.3895313892515355e38, "tiny": 2.0**-126}
 
 
 def _name(dtype) -> str:
@@ -20,15 +31,21 @@ class finfo:  # noqa: N801 - torch's name
 
     def __init__(self, type=None):  # noqa: A002 - torch's argument name
         name = _name(_C.get_default_dtype() if type is None else type)
-        if name not in ("float32", "float64"):
+        if name not in ("float32", "float64", "float16", "bfloat16"):
             raise TypeError(f"finfo: expected a floating point dtype, got {name}")
-        f = np.finfo(_NP[name])
         self.dtype = name
+        if name == "bfloat16":
+            b = _BFLOAT16
+            self.bits, self.eps, self.max, self.min = b["bits"], b["eps"], b["max"], -b["max"]
+            self.tiny = self.smallest_normal = b["tiny"]
+            self.resolution = 0.01
+            return
+        f = np.finfo(_NP[name])
         self.bits = f.bits
         self.eps = float(f.eps)
         self.max = float(f.max)
         self.min = float(f.min)
-        self.tiny = self.smallest_normal = float(f.tiny)
+        self.tiny = self.smallest_normal = float(f.smallest_normal)
         self.resolution = 10.0**-f.precision  # 1e-06 for float32, as torch prints it
 
     def __repr__(self) -> str:

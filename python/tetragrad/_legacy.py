@@ -54,7 +54,27 @@ FloatTensor = _legacy_type("FloatTensor", _C.dtype.float32)
 DoubleTensor = _legacy_type("DoubleTensor", _C.dtype.float64)
 LongTensor = _legacy_type("LongTensor", _C.dtype.int64)
 BoolTensor = _legacy_type("BoolTensor", _C.dtype.bool)
-_LEGACY_BY_NAME = {t.__name__: t for t in (FloatTensor, DoubleTensor, LongTensor, BoolTensor)}
+IntTensor = _legacy_type("IntTensor", _C.dtype.int32)
+ShortTensor = _legacy_type("ShortTensor", _C.dtype.int16)
+CharTensor = _legacy_type("CharTensor", _C.dtype.int8)
+ByteTensor = _legacy_type("ByteTensor", _C.dtype.uint8)
+HalfTensor = _legacy_type("HalfTensor", _C.dtype.float16)
+BFloat16Tensor = _legacy_type("BFloat16Tensor", _C.dtype.bfloat16)
+_LEGACY_BY_NAME = {
+    t.__name__: t
+    for t in (
+        FloatTensor,
+        DoubleTensor,
+        LongTensor,
+        BoolTensor,
+        IntTensor,
+        ShortTensor,
+        CharTensor,
+        ByteTensor,
+        HalfTensor,
+        BFloat16Tensor,
+    )
+}
 _LEGACY_BY_DTYPE = {t.dtype: t for t in _LEGACY_BY_NAME.values()}
 
 
@@ -93,7 +113,10 @@ def _format(self: Tensor, spec: str) -> str:
 Tensor.type = _type
 Tensor.__format__ = _format
 
-_NP_SHARED = {np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.int64), np.dtype(np.bool_)}
+_NP_SHARED = {
+    np.dtype(t)
+    for t in (np.float32, np.float64, np.float16, np.int64, np.int32, np.int16, np.int8, np.uint8)
+} | {np.dtype(np.bool_)}
 
 
 def as_tensor(data, dtype=None, device=None) -> Tensor:

@@ -14,11 +14,28 @@ import numpy as np
 from . import _C
 from ._C import Tensor
 
+# The NumPy dtype each tetragrad dtype fills from (bfloat16, which NumPy lacks, through float32).
 _dtypes_np = {
     _C.dtype.float32: np.float32,
     _C.dtype.float64: np.float64,
+    _C.dtype.float16: np.float16,
+    _C.dtype.bfloat16: np.float32,
     _C.dtype.int64: np.int64,
+    _C.dtype.int32: np.int32,
+    _C.dtype.int16: np.int16,
+    _C.dtype.int8: np.int8,
+    _C.dtype.uint8: np.uint8,
     _C.dtype.bool: np.bool_,
+}
+# NumPy arrays keep their dtype where tetragrad has it (as torch.tensor and from_numpy do).
+_np_kept = {
+    np.dtype(np.float32): _C.dtype.float32,
+    np.dtype(np.float64): _C.dtype.float64,
+    np.dtype(np.float16): _C.dtype.float16,
+    np.dtype(np.int32): _C.dtype.int32,
+    np.dtype(np.int16): _C.dtype.int16,
+    np.dtype(np.int8): _C.dtype.int8,
+    np.dtype(np.uint8): _C.dtype.uint8,
 }
 
 
@@ -87,12 +104,14 @@ def _infer_dtype(arr: np.ndarray, from_numpy_array: builtins.bool):
     kind = arr.dtype.kind
     if kind == "b":
         return _C.dtype.bool
+    if from_numpy_array and arr.dtype in _np_kept:
+        return _np_kept[arr.dtype]
+    if from_numpy_array and arr.dtype.name == "bfloat16":  # ml_dtypes'
+        return _C.dtype.bfloat16
     if kind in "iu":
         return _C.dtype.int64
     if kind == "f":
-        # NumPy arrays keep their precision; Python floats take the default dtype (as torch).
-        if from_numpy_array and arr.dtype == np.float64:
-            return _C.dtype.float64
+        # Python floats take the default dtype (as torch).
         return _C.get_default_dtype()
     raise TypeError(f"tensor: can't build a tensor from data of dtype {arr.dtype}")
 
@@ -116,6 +135,19 @@ def _check_tensor_items(data):
             )
 
 
+def _check_int_range(arr: np.ndarray, dt) -> None:
+    """Integers that do not fit the asked integer dtype raise, as torch's (NumPy would wrap)."""
+    if arr.dtype.kind not in "iu" or not arr.size or dt.is_floating_point or dt == _C.dtype.bool:
+        return
+    info = np.iinfo(_dtypes_np[dt])
+    lo, hi = int(arr.min()), int(arr.max())
+    if lo < info.min or hi > info.max:
+        raise OverflowError(
+            f"tensor: value {lo if lo < info.min else hi} cannot be converted to {dt!r} without "
+            "overflow"
+        )
+
+
 def tensor(data, dtype=None, device=None, requires_grad: builtins.bool = False) -> Tensor:
     """Build a new tensor (a copy) from nested lists, a scalar, a NumPy array or a tensor."""
     if isinstance(data, Tensor):
@@ -136,8 +168,13 @@ def tensor(data, dtype=None, device=None, requires_grad: builtins.bool = False) 
         if arr.dtype.kind == "u" and arr.size and int(arr.max()) > np.iinfo(np.int64).max:
             raise OverflowError("tensor: value cannot be converted to int64 without overflow")
         dt = _infer_dtype(arr, is_np) if dtype is None else dtype
-    # Copy into tetragrad's own (64-byte aligned, huge-page eligible) storage, not NumPy's.
-    out = _C.empty(*arr.shape, dtype=dt)
+    _check_int_range(arr, dt)
+    if arr.dtype.name == "bfloat16":  # ml_dtypes': exact in float32
+        arr = arr.astype(np.float32)
+    # Copy into tetragrad's own (64-byte aligned, huge-page eligible) storage, not NumPy's;
+    # bfloat16 fills a float32 tensor and rounds once.
+    fill_dt = _C.dtype.float32 if dt == _C.dtype.bfloat16 else dt
+    out = _C.empty(*arr.shape, dtype=fill_dt)
     if arr.size:
         try:
             with np.errstate(invalid="raise"):
@@ -146,6 +183,8 @@ def tensor(data, dtype=None, device=None, requires_grad: builtins.bool = False) 
             raise ValueError(
                 f"tensor: a value cannot be converted to {dt!r} without overflow"
             ) from None
+    if fill_dt != dt:
+        out = out.to(dt)
     if device is not None:
         out = out._to(None, device)
     if requires_grad:
@@ -231,7 +270,7 @@ def min(input: Tensor, dim=None, keepdim: builtins.bool = False):
 def _format_array(a: np.ndarray, dtype) -> str:
     if dtype == _C.dtype.bool:
         fmt = {"bool": lambda v: "True" if v else "False"}
-    elif dtype == _C.dtype.int64:
+    elif not dtype.is_floating_point:
         fmt = {"int": lambda v: str(v)}
     else:
         finite = a[np.isfinite(a)] if a.size else a
@@ -272,8 +311,17 @@ def _format_array(a: np.ndarray, dtype) -> str:
     )
 
 
+def _host_array(t: Tensor) -> np.ndarray:
+    """t as a NumPy array for printing and tolist: half types through float32 (exact), so no
+    ml_dtypes is needed."""
+    t = t.detach()
+    if t.dtype in (_C.dtype.float16, _C.dtype.bfloat16):
+        t = t.float()
+    return t.numpy()
+
+
 def _tensor_repr(self: Tensor) -> str:
-    a = self.detach().numpy()
+    a = _host_array(self)
     suffix = []
     if self.numel() == 0 and self.ndim > 1:
         body = "[]"
@@ -293,7 +341,7 @@ def _tensor_repr(self: Tensor) -> str:
 
 # ---- methods that are simplest in Python --------------------------------------------------------
 def _tolist(self: Tensor):
-    return self.detach().numpy().tolist()
+    return _host_array(self).tolist()
 
 
 def _iter(self: Tensor):
@@ -330,23 +378,31 @@ def _to(self: Tensor, *args, **kwargs) -> Tensor:
 
 
 def _reduce(self: Tensor):
-    data = self.detach().numpy().copy()
+    # bfloat16 travels as float32 (exact) with its dtype: NumPy may not have it.
+    bf16 = self.dtype == _C.dtype.bfloat16
+    data = (self.detach().float() if bf16 else self.detach()).numpy().copy()
+    dt = self.dtype if bf16 else None
     if type(self) is Tensor:
-        return (_rebuild, (data, self.requires_grad))
+        return (_rebuild, (data, self.requires_grad, dt))
     # A subclass (nn.Parameter, a user's): same class and attributes back, as torch's.
-    return (_rebuild_subclass, (type(self), data, self.requires_grad, self.__dict__))
+    return (_rebuild_subclass, (type(self), data, self.requires_grad, self.__dict__, dt))
 
 
-def _rebuild(array, requires_grad):
+def _from_array(array, dtype):
     t = _C.from_numpy(array)
+    return t if dtype is None else t.to(dtype)
+
+
+def _rebuild(array, requires_grad, dtype=None):
+    t = _from_array(array, dtype)
     if requires_grad:
         t.requires_grad_(True)
     return t
 
 
-def _rebuild_subclass(cls, array, requires_grad, state):
+def _rebuild_subclass(cls, array, requires_grad, state, dtype=None):
     new = cls.__new__(cls)
-    Tensor.__init__(new, _C.from_numpy(array))
+    Tensor.__init__(new, _from_array(array, dtype))
     new.requires_grad_(requires_grad)
     new.__dict__.update(state)
     return new

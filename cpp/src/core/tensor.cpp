@@ -178,7 +178,7 @@ double Tensor::item() const {
   TG_CHECK(numel() == 1, ValueError, "item: a Tensor with ", numel(),
            " elements cannot be converted to a scalar (shape ", shape(), ")");
   double v = 0;
-  TG_DISPATCH_ALL(dtype(), "item", [&] { v = double(*static_cast<const scalar_t*>(raw_data())); });
+  TG_DISPATCH_STORAGE(dtype(), "item", [&] { v = double(*static_cast<const scalar_t*>(raw_data())); });
   return v;
 }
 

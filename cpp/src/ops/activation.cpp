@@ -67,6 +67,8 @@ SoftmaxView softmax_view(const Shape& s, int64_t d) {
 Tensor softmax_impl(const Tensor& x, int64_t dim, bool log) {
   const char* op = log ? "log_softmax" : "softmax";
   check_floating(x, op);
+  if (is_storage_only(x.dtype()))  // float16/bfloat16: in float32, rounded once
+    return to_dtype(softmax_impl(to_dtype(x, DType::Float32), dim, log), x.dtype());
   const int64_t d = wrap_dim(dim, x.dim(), op);
   const SoftmaxView v = softmax_view(x.shape(), d);
   const Tensor xc = x.is_contiguous() ? x : contiguous(x.detach());

@@ -34,10 +34,11 @@ std::pair<Tensor, Tensor> aminmax(const Tensor& t, std::optional<int64_t> dim, b
   return {amin(t, dims, keepdim), amax(t, dims, keepdim)};
 }
 
-Tensor bincount(const Tensor& t, const Tensor& weights, int64_t minlength) {
-  TG_CHECK(t.dim() == 1 && t.dtype() == DType::Int64, ValueError,
-           "bincount: only supports 1-d non-negative integral inputs, got ", dtype_name(t.dtype()),
-           " of shape ", t.shape());
+Tensor bincount(const Tensor& t_in, const Tensor& weights, int64_t minlength) {
+  TG_CHECK(t_in.dim() == 1 && is_integral(t_in.dtype()), ValueError,
+           "bincount: only supports 1-d non-negative integral inputs, got ", dtype_name(t_in.dtype()),
+           " of shape ", t_in.shape());
+  const Tensor t = cast(t_in, DType::Int64);
   TG_CHECK(minlength >= 0, ValueError, "bincount: minlength should be >= 0, got ", minlength);
   TG_CHECK(!weights.defined() || weights.shape() == t.shape(), ValueError, "bincount: weights (shape ",
            weights.defined() ? weights.shape() : Shape{}, ") should have the same length as input (",
@@ -102,7 +103,7 @@ Tensor searchsorted(const Tensor& sorted_sequence, const Tensor& values, bool ri
              ") must have the shape of the boundaries (", seq.shape(), ")");
     seq = gather(seq, -1, sorter);
   }
-  const DType dt = result_type(seq, values);
+  const DType dt = kernel_dtype(result_type(seq, values));  // exact for every storage dtype
   seq = contiguous(cast(seq, dt));
   Tensor v = contiguous(cast(values.detach(), dt));
   const int64_t S = seq.shape().back();

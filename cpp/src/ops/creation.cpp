@@ -58,8 +58,8 @@ Scalar to_scalar(const Tensor& t) {
       return Scalar(*c.data<bool>());
     case DType::Int64:
       return Scalar(*c.data<int64_t>());
-    default:
-      return Scalar(c.item());
+    default:  // the small integers convert to a double exactly
+      return is_integral(t.dtype()) ? Scalar(int64_t(c.item())) : Scalar(c.item());
   }
 }
 

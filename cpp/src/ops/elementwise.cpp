@@ -10,8 +10,10 @@ namespace tg {
 // ---- type promotion -------------------------------------------------------------------------
 namespace {
 constexpr int kUndef = -1;
-int promote(int a, int b) { return a == kUndef ? b : b == kUndef ? a : std::max(a, b); }
-bool floating(int t) { return t == int(DType::Float32) || t == int(DType::Float64); }
+int promote(int a, int b) {
+  return a == kUndef ? b : b == kUndef ? a : int(promote_types(DType(a), DType(b)));
+}
+bool floating(int t) { return t != kUndef && is_floating(DType(t)); }
 // torch's combine_categories: the higher tier wins unless the lower one is of a higher
 // category (bool < int < float).
 int combine(int higher, int lower) {
@@ -35,12 +37,6 @@ DType result_type(const Tensor& a, const Tensor& b) {
     }
   }
   return DType(combine(dim_t, combine(zero_t, wrapped_t)));
-}
-
-bool can_cast(DType from, DType to) {
-  if (is_floating(from) && !is_floating(to)) return false;
-  if (from != DType::Bool && to == DType::Bool) return false;
-  return true;
 }
 
 Tensor cast(const Tensor& t, DType d) { return t.dtype() == d ? t : to_dtype(t, d); }
@@ -165,7 +161,7 @@ void check_status(KernelStatus st, BinaryOp op, const Tensor& a, const Tensor& b
 const void* operand_data(const Tensor& t, DType ct, Tensor& keep, void* buf) {
   if (t.dtype() == ct) return t.raw_data();
   if (t.dim() == 0) {
-    TG_DISPATCH_ALL(t.dtype(), "operand", [&] {
+    TG_DISPATCH_STORAGE(t.dtype(), "operand", [&] {
       const scalar_t v = *static_cast<const scalar_t*>(t.raw_data());
       TG_DISPATCH_ALL(ct, "operand", [&] { *static_cast<scalar_t*>(buf) = static_cast<scalar_t>(v); });
     });
@@ -180,10 +176,10 @@ const void* operand_data(const Tensor& t, DType ct, Tensor& keep, void* buf) {
 Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha) {
   const char* name = op_name(op);
   TG_CHECK(a.device() == b.device(), ValueError, name, ": tensors on different devices");
-  const DType ct = compute_dtype(op, a, b);
+  const DType rt = compute_dtype(op, a, b), ct = kernel_dtype(rt);
   Shape shape = broadcast_shapes(a.shape(), b.shape(), name);
   Tensor out = Tensor::empty(shape, bool_result(op) ? DType::Bool : ct, a.device());
-  check_alpha(op, ct, alpha);
+  check_alpha(op, rt, alpha);
   Tensor keep_a, keep_b;
   alignas(8) unsigned char buf_a[8], buf_b[8];
   const void* pa = operand_data(a, ct, keep_a, buf_a);
@@ -191,7 +187,7 @@ Tensor binary_raw(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& a
   // A converted copy is contiguous: its strides, not the original's, describe it.
   LoopGeom g = make_geom(shape, {&out, keep_a.defined() ? &keep_a : &a, keep_b.defined() ? &keep_b : &b});
   check_status(kernels(a.device()).elementwise.binary(op, ct, g, out.raw_data(), pa, pb, alpha), op, a, b);
-  return out;
+  return out.dtype() == DType::Bool ? out : cast(out, rt);  // a storage dtype: rounded once
 }
 
 // ---- binary ops with autograd --------------------------------------------------------------
@@ -432,7 +428,7 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, const Scalar& al
   check_writable(self, name);
   check_alpha(op, ct, alpha);
   if (inplace_records(self, &other)) return commit_inplace(self, binary(op, clone(self), other, alpha), name);
-  if (ct == self.dtype() && !bool_result(op)) {
+  if (ct == self.dtype() && !bool_result(op) && !is_storage_only(ct)) {  // straight into self
     Tensor o = cast(other, ct);
     // An operand overlapping self in another layout would read values already written.
     const bool same_layout =

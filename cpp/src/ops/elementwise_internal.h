@@ -4,9 +4,6 @@
 
 namespace tg {
 
-// Whether a value of dtype `from` may be written into a tensor of dtype `to` in place
-// (torch's rule: no float into int, nothing but bool into bool).
-bool can_cast(DType from, DType to);
 // t in dtype d (itself when it already is), with autograd.
 Tensor cast(const Tensor& t, DType d);
 // The gradient for an input of `shape`/`dtype` (or like `input`) from a broadcast output gradient.

@@ -12,7 +12,7 @@ Tensor cat(const TensorList& tensors, int64_t dim) {
   TensorList ts;
   DType dt = tensors[0].dtype();
   for (const Tensor& t : tensors) {
-    dt = std::max(dt, result_type(scalar_tensor(0, dt), scalar_tensor(0, t.dtype())));
+    dt = promote_types(dt, t.dtype());
     if (!(t.dim() == 1 && t.numel() == 0)) ts.push_back(t);
   }
   Shape shape{0};  // all skipped: an empty result, every input still gets its (empty) gradient
@@ -174,14 +174,15 @@ Tensor index_add(const Tensor& t, int64_t dim, const Tensor& index, const Tensor
            expect, " (self ", t.shape(), ", index ", index.shape(), ")");
   const int64_t D = t.dim() ? t.shape()[dim] : 1;
   Tensor idx = checked_indices(index, D, "index_add");
-  Tensor out = contiguous(clone(t.detach()));
-  Tensor s = contiguous(src.detach());
+  const DType ct = kernel_dtype(t.dtype());  // a storage dtype adds in its kernel dtype, rounded once
+  Tensor out = ct == t.dtype() ? contiguous(clone(t.detach())) : to_dtype(t.detach(), ct);
+  Tensor s = contiguous(ct == t.dtype() ? src.detach() : to_dtype(src.detach(), ct));
   const int64_t outer = t.dim() ? shape_numel(t.shape(), 0, dim) : 1;
   const int64_t inner = t.dim() ? shape_numel(t.shape(), dim + 1, t.dim()) : 1;
   if (s.numel())
     kernels(t.device())
-        .index.index_add(t.dtype(), out.raw_data(), s.raw_data(), idx.data<int64_t>(), outer, D, idx.numel(),
-                         inner);
+        .index.index_add(ct, out.raw_data(), s.raw_data(), idx.data<int64_t>(), outer, D, idx.numel(), inner);
+  if (ct != t.dtype()) out = to_dtype(out, t.dtype());
   if (needs_grad({&t, &src}))
     record(out, "IndexAddBackward0", {&t, &src}, {idx},
            [dim](const Tensor& g, const TensorList& sv, const FunctionNode& n) -> TensorList {
@@ -237,6 +238,15 @@ Shape put_block_shape(const Shape& shape, int64_t dim, int64_t k, int64_t n) {
 void index_put_raw(const Tensor& dst, int64_t dim, const Tensor& coords, const Tensor& src, bool accumulate) {
   const int64_t n = coords.shape()[0], k = coords.shape()[1];
   if (n == 0) return;
+  if (accumulate && is_storage_only(dst.dtype())) {  // sums in the kernel dtype, rounded once
+    const DType ct = kernel_dtype(dst.dtype());
+    const Tensor wide = to_dtype(dst.detach(), ct);
+    index_put_raw(wide, dim, coords, to_dtype(src.detach(), ct), true);
+    const LoopGeom g = make_geom(dst.shape(), {&dst, &wide});
+    kernels(dst.device()).elementwise.copy(dst.dtype(), ct, g, dst.raw_data(), wide.raw_data());
+    dst.bump_version();
+    return;
+  }
   Tensor se = expand(src, put_block_shape(dst.shape(), dim, k, n));
   LoopGeom g;
   g.nops = 2;

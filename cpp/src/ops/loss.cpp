@@ -34,6 +34,10 @@ void check_broadcasts_to(const Tensor& w, const Shape& shape, const char* what, 
 Tensor pointwise_loss(LossOp op, const char* name, const char* node_name, const Tensor& input,
                       const Tensor& target, const Tensor& aux, Reduction r, double param = 0.0) {
   check_floating(input, name);
+  if (is_storage_only(input.dtype()))  // float16/bfloat16: in float32, rounded once
+    return to_dtype(
+        pointwise_loss(op, name, node_name, to_dtype(input, DType::Float32), target, aux, r, param),
+        input.dtype());
   TG_CHECK(input.shape() == target.shape(), ValueError, name, ": input ", input.shape(), " and target ",
            target.shape(), " have different shapes (PyTorch would broadcast them, which is usually a bug)");
   const DType dt = input.dtype();
@@ -207,6 +211,9 @@ Tensor class_weight(const Tensor& weight, int64_t C, DType dt, const char* op) {
 Tensor nll_loss_named(const Tensor& input, const Tensor& target, const Tensor& weight, int64_t ignore_index,
                       Reduction r, const char* op) {
   check_floating(input, op);
+  if (is_storage_only(input.dtype()))  // float16/bfloat16: in float32, rounded once
+    return to_dtype(nll_loss_named(to_dtype(input, DType::Float32), target, weight, ignore_index, r, op),
+                    input.dtype());
   TG_CHECK(target.dtype() == DType::Int64, TypeError, op, ": expected int64 class indices as target, got ",
            dtype_name(target.dtype()), " (target shape ", target.shape(), ")");
   const ClassLayout c = class_layout(input, target, op);

@@ -29,12 +29,31 @@ void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
   TG_CHECK(a.dtype() != DType::Bool, TypeError, op, ": not implemented for bool");
 }
 
+// A storage dtype (float16, bfloat16, the small integers) multiplies in its kernel dtype,
+// accumulating there, and rounds into `out` once: `gemm(wide_out, wide_a, wide_b)` does the work.
+template <class Gemm>
+bool gemm_widened(Tensor& out, const Tensor& a, const Tensor& b, double beta, Gemm gemm) {
+  if (!is_storage_only(out.dtype())) return false;
+  const DType ct = kernel_dtype(out.dtype());
+  Tensor wide = beta != 0.0 ? to_dtype(out.detach(), ct) : new_empty(out, out.shape(), ct);
+  gemm(wide, to_dtype(a.detach(), ct), to_dtype(b.detach(), ct));
+  const LoopGeom g = make_geom(out.shape(), {&out, &wide});
+  kernels(out.device()).elementwise.copy(out.dtype(), ct, g, out.raw_data(), wide.raw_data());
+  return true;
+}
+
 // out[batch, M, N] (contiguous) = alpha * a[batch, M, K] @ b[batch, K, N] + beta * out.
 // Batch stride 0 broadcasts an operand.
 void gemm_raw(Tensor& out, const Tensor& a_in, const Tensor& b_in, int64_t batch, int64_t sa, int64_t sb,
               double alpha, double beta) {
+  const int64_t M = a_in.size(-2), K = a_in.size(-1), N = b_in.size(-1);
+  if (gemm_widened(out, a_in, b_in, beta, [&](Tensor& o, const Tensor& a, const Tensor& b) {
+        // the widened copies are contiguous: a broadcast operand keeps stride 0
+        gemm_raw(o, a, b, batch, batch > 1 && sa != 0 ? M * K : sa, batch > 1 && sb != 0 ? K * N : sb, alpha,
+                 beta);
+      }))
+    return;
   Tensor a = a_in, b = b_in;
-  const int64_t M = a.size(-2), K = a.size(-1), N = b.size(-1);
   MatLayout la = layout(M, K, a.stride(-2), a.stride(-1));
   MatLayout lb = layout(K, N, b.stride(-2), b.stride(-1));
   if (!la.ok) {
@@ -56,6 +75,9 @@ void gemm_raw(Tensor& out, const Tensor& a_in, const Tensor& b_in, int64_t batch
 // out[M, N] = a[M, K] @ w[N, K]^T + beta * out: w^T is read in place (its transpose flag
 // flipped), with no view or copy made on the hot path of a linear layer.
 void gemm_abt(Tensor& out, const Tensor& a_in, const Tensor& w_in, double beta) {
+  if (gemm_widened(out, a_in, w_in, beta,
+                   [&](Tensor& o, const Tensor& a, const Tensor& w) { gemm_abt(o, a, w, beta); }))
+    return;
   Tensor a = a_in, w = w_in;
   const int64_t M = a.size(0), K = a.size(1), N = w.size(0);
   MatLayout la = layout(M, K, a.stride(0), a.stride(1));

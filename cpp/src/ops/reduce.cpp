@@ -69,18 +69,20 @@ ReducePlan plan(const Tensor& t, const Dims& dims_in, bool keepdim, const char* 
 
 Tensor run(ReduceOp op, const ReducePlan& p, DType dtype, Tensor* index = nullptr,
            const Tensor* aux = nullptr, double param = 0) {
-  Tensor out = new_empty(p.src, p.out_shape, dtype);
+  const DType ct = kernel_dtype(dtype);  // a storage dtype reduces in its kernel dtype, rounded once
+  Tensor out = new_empty(p.src, p.out_shape, ct);
   int64_t* idx = nullptr;
   if (index) {
     *index = new_empty(p.src, p.out_shape, DType::Int64);
     idx = index->data<int64_t>();
   }
-  Tensor src = p.src.dtype() == dtype ? p.src : to_dtype(p.src.detach(), dtype);
-  if (out.numel() == 0) return out;
-  kernels(src.device())
-      .reduce.reduce(op, dtype, out.raw_data(), idx, src.raw_data(), aux ? aux->raw_data() : nullptr, p.outer,
-                     p.R, p.inner, param);
-  return out;
+  Tensor src = p.src.dtype() == ct ? p.src : to_dtype(p.src.detach(), ct);
+  const Tensor a = aux && aux->dtype() != ct ? to_dtype(aux->detach(), ct) : aux ? *aux : Tensor();
+  if (out.numel() > 0)
+    kernels(src.device())
+        .reduce.reduce(op, ct, out.raw_data(), idx, src.raw_data(), a.defined() ? a.raw_data() : nullptr,
+                       p.outer, p.R, p.inner, param);
+  return ct == dtype ? out : to_dtype(out, dtype);
 }
 
 // Gradient of a reduction back to the input shape: reshape to keepdim shape, expand.
@@ -452,7 +454,8 @@ namespace {
 Tensor logical_reduce(ReduceOp op, const char* name, const Tensor& t, const Dims& dims, bool keepdim) {
   NoGradGuard ng;  // a bool result carries no gradient
   const Tensor b = t.dtype() == DType::Bool ? t : compare(BinaryOp::Ne, t, wrap_scalar(0.0));
-  return run(op, plan(b, dims, keepdim, name), DType::Bool);
+  const Tensor r = run(op, plan(b, dims, keepdim, name), DType::Bool);
+  return t.dtype() == DType::UInt8 ? to_dtype(r, DType::UInt8) : r;  // torch keeps uint8 (its old bool)
 }
 }  // namespace
 

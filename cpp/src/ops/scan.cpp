@@ -31,6 +31,9 @@ DType accumulate_dtype(const Tensor& x, std::optional<DType> dtype) {
 }
 
 Tensor scan_raw(ScanOp op, const Tensor& x, int64_t d, bool reverse, Tensor* index = nullptr) {
+  if (is_storage_only(x.dtype()))  // in the kernel dtype, rounded once
+    return to_dtype(scan_raw(op, to_dtype(x.detach(), kernel_dtype(x.dtype())), d, reverse, index),
+                    x.dtype());
   const Tensor xc = contiguous_input(x);
   const DimView v = dim_view(x.shape(), d);
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
@@ -119,6 +122,10 @@ std::pair<Tensor, Tensor> cummax(const Tensor& x, int64_t dim) { return cum_extr
 std::pair<Tensor, Tensor> cummin(const Tensor& x, int64_t dim) { return cum_extreme(false, x, dim); }
 
 std::pair<Tensor, Tensor> sort(const Tensor& x, int64_t dim, bool descending) {
+  if (is_storage_only(x.dtype())) {  // the kernel dtype holds every value exactly, in the same order
+    auto [values, index] = sort(to_dtype(x, kernel_dtype(x.dtype())), dim, descending);
+    return {to_dtype(values, x.dtype()), index};
+  }
   const int64_t d = wrap_dim(dim, x.dim(), "sort");
   const Tensor xc = contiguous_input(x);
   const DimView v = dim_view(x.shape(), d);
@@ -136,6 +143,10 @@ Tensor argsort(const Tensor& x, int64_t dim, bool descending) {
 }
 
 std::pair<Tensor, Tensor> topk(const Tensor& x, int64_t k, int64_t dim, bool largest) {
+  if (is_storage_only(x.dtype())) {
+    auto [values, index] = topk(to_dtype(x, kernel_dtype(x.dtype())), k, dim, largest);
+    return {to_dtype(values, x.dtype()), index};
+  }
   const int64_t d = wrap_dim(dim, x.dim(), "topk");
   const int64_t D = x.dim() ? x.size(d) : 1;
   TG_CHECK(k >= 0 && k <= D, IndexError, "topk: k (", k, ") out of range for dimension ", d, " of size ", D,

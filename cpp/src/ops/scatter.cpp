@@ -59,6 +59,10 @@ int64_t check_scatter(const Tensor& t, int64_t dim, const Tensor& index, const T
 Tensor scatter_raw(const Tensor& t, int64_t dim, const Tensor& idx, const Tensor& src, ScatterReduce op,
                    bool include_self) {
   NoGradGuard ng;
+  if (is_storage_only(t.dtype())) {  // combined in the kernel dtype, rounded once
+    const DType ct = kernel_dtype(t.dtype());
+    return to_dtype(scatter_raw(to_dtype(t, ct), dim, idx, to_dtype(src, ct), op, include_self), t.dtype());
+  }
   Tensor out = clone(t.detach());
   if (idx.numel() == 0) return out;
   Tensor region = narrow_to(out, idx.shape(), dim);  // the slots idx can reach

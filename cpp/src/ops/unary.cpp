@@ -56,23 +56,23 @@ Tensor unary_raw(UnaryOp op, const Tensor& t, double p0, double p1) {
   const bool bool_out = op == UnaryOp::LogicalNot || op == UnaryOp::IsNan || op == UnaryOp::IsFinite ||
                         op == UnaryOp::IsInf || op == UnaryOp::IsPosInf || op == UnaryOp::IsNegInf ||
                         op == UnaryOp::SignBit;
-  const DType ct = unary_compute_dtype(op, t, p0);
+  const DType rt = unary_compute_dtype(op, t, p0), ct = kernel_dtype(rt);
   Tensor x = cast(t, ct);
   Tensor out = Tensor::empty(t.shape(), bool_out ? DType::Bool : ct, t.device());
   LoopGeom g = make_geom(t.shape(), {&out, &x});
   kernels(t.device()).elementwise.unary(op, ct, g, out.raw_data(), x.raw_data(), p0, p1);
-  return out;
+  return bool_out ? out : cast(out, rt);  // a storage dtype: rounded once
 }
 
 // dx = g * d op/dx from the saved input or output, one fused pass.
 Tensor pointwise_backward(UnaryOp op, const Tensor& g, const Tensor& saved, double a, double b) {
-  const Tensor gg = g.dtype() == saved.dtype() ? g : to_dtype(g, saved.dtype());
-  Tensor dx = new_empty(saved, saved.shape(), saved.dtype());
-  const LoopGeom geom = make_geom(saved.shape(), {&dx, &gg, &saved});
-  kernels(saved.device())
-      .elementwise.unary_backward(op, saved.dtype(), geom, dx.raw_data(), gg.raw_data(), saved.raw_data(), a,
-                                  b);
-  return dx;
+  const DType ct = kernel_dtype(saved.dtype());
+  const Tensor gg = cast(g, ct), s = cast(saved, ct);
+  Tensor dx = new_empty(s, s.shape(), ct);
+  const LoopGeom geom = make_geom(s.shape(), {&dx, &gg, &s});
+  kernels(s.device())
+      .elementwise.unary_backward(op, ct, geom, dx.raw_data(), gg.raw_data(), s.raw_data(), a, b);
+  return cast(dx, saved.dtype());
 }
 
 Tensor pointwise(UnaryOp op, const Tensor& x, double a, double b) {
@@ -135,7 +135,7 @@ Tensor clamp(const Tensor& t, const Tensor& lo, const Tensor& hi) {
            "clamp: at least one of 'min' or 'max' must not be None");
   DType ct = t.dtype();
   for (const Tensor* b : {&lo, &hi})
-    if (b->defined()) ct = std::max(ct, result_type(t, *b));
+    if (b->defined()) ct = promote_types(ct, result_type(t, *b));
   Tensor x = cast(t, ct);
   // The scalar kernel carries its bounds as double: integer results take the exact where() path.
   // Only CPU bounds are read on the host (a device's would sync: the where() path serves them).

@@ -25,8 +25,13 @@ void sgd_step(const TensorList& params, TensorList& momentum_buffers, const SGDO
              dtype_name(g.dtype()), ")");
     TG_CHECK(is_floating(p.dtype()), TypeError, "SGD: parameter ", i, " is not floating point (",
              dtype_name(p.dtype()), ")");
+    // float16/bfloat16 update in float32 (parameter, gradient and buffer widened, rounded back once)
+    const DType ct = kernel_dtype(p.dtype());
+    const bool widened = ct != p.dtype();
+    if (widened) g = to_dtype(g, ct);
     if (!g.is_contiguous()) g = contiguous(g);
-    Tensor target = p.is_contiguous() ? p : contiguous(p);  // a strided parameter is updated via a copy
+    // a strided or widened parameter is updated via a copy
+    Tensor target = widened ? to_dtype(p, ct) : p.is_contiguous() ? p : contiguous(p);
     SgdParams hp{o.lr, o.momentum, o.dampening, o.weight_decay, o.nesterov, o.maximize, false};
     Tensor& buf = momentum_buffers[i];
     if (o.momentum != 0.0 && !buf.defined()) {
@@ -37,9 +42,11 @@ void sgd_step(const TensorList& params, TensorList& momentum_buffers, const SGDO
              ValueError, "SGD: momentum buffer of parameter ", i, " has shape ", buf.shape(), ", expected ",
              p.shape());
     check_writable(p, "SGD.step");
+    Tensor kbuf = widened && buf.defined() ? to_dtype(buf, ct) : buf;
     kernels(p.device())
-        .optim.sgd_update(p.dtype(), p.numel(), target.raw_data(), g.raw_data(),
-                          o.momentum != 0.0 ? buf.raw_data() : nullptr, hp);
+        .optim.sgd_update(ct, p.numel(), target.raw_data(), g.raw_data(),
+                          o.momentum != 0.0 ? kbuf.raw_data() : nullptr, hp);
+    if (!kbuf.same(buf)) copy_(buf, kbuf);
     if (!target.same(p)) {
       Tensor dst = p;
       copy_(dst, target);

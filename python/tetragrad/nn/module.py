@@ -427,6 +427,16 @@ class Module:
 
         return self._apply_floating(float64)
 
+    def half(self) -> Module:
+        from .. import float16
+
+        return self._apply_floating(float16)
+
+    def bfloat16(self) -> Module:
+        from .. import bfloat16
+
+        return self._apply_floating(bfloat16)
+
     def cpu(self) -> Module:
         return self
 

@@ -82,6 +82,8 @@ void unary(UnaryOp op, DType dtype, const LoopGeom& g, void* out, const void* in
       return unary_dispatch<float>(op, g, out, in, a, b);
     case DType::Float64:
       return unary_dispatch<double>(op, g, out, in, a, b);
+    default:
+      throw TypeError(msg("unary kernel: unsupported dtype ", dtype_name(dtype)));
   }
 }
 
@@ -206,8 +208,24 @@ KernelStatus binary(BinaryOp op, DType dtype, const LoopGeom& g, void* out, cons
     case DType::Float64:
       binary_dispatch<double>(op, g, out, a, b, alpha);
       break;
+    default:
+      throw TypeError(msg("binary kernel: unsupported dtype ", dtype_name(dtype)));
   }
   return KernelStatus::Ok;
+}
+
+// One element converted as torch converts it: floats to the small integers through int64 (so
+// out-of-range values wrap rather than being undefined), to float16/bfloat16 rounded to nearest.
+template <class O, class I>
+inline O convert(I v) {
+  constexpr bool small_int = std::is_integral_v<O> && !std::is_same_v<O, bool> && sizeof(O) < 8;
+  constexpr bool from_float = !std::is_integral_v<I>;
+  if constexpr (small_int && from_float)
+    return static_cast<O>(static_cast<int64_t>(static_cast<double>(v)));
+  else if constexpr (std::is_same_v<I, Half> || std::is_same_v<I, BFloat16>)
+    return static_cast<O>(static_cast<float>(v));
+  else
+    return static_cast<O>(v);
 }
 
 template <class O, class I>
@@ -224,25 +242,30 @@ void copy_typed(const LoopGeom& g, void* out, const void* in) {
                     }
                     if (s[0] == 1 && s[1] == 1) {
 #pragma omp simd
-                      for (int64_t i = 0; i < n; ++i) o[i] = static_cast<O>(x[i]);
+                      for (int64_t i = 0; i < n; ++i) o[i] = convert<O>(x[i]);
                     } else if (s[0] == 1 && s[1] == 0) {
-                      const O v = static_cast<O>(*x);
+                      const O v = convert<O>(*x);
                       for (int64_t i = 0; i < n; ++i) o[i] = v;
                     } else {
-                      for (int64_t i = 0; i < n; ++i) o[i * s[0]] = static_cast<O>(x[i * s[1]]);
+                      for (int64_t i = 0; i < n; ++i) o[i * s[0]] = convert<O>(x[i * s[1]]);
                     }
                   });
 }
 
 void copy(DType out_dtype, DType in_dtype, const LoopGeom& g, void* out, const void* in) {
-  TG_DISPATCH_ALL(out_dtype, "copy", [&] {
+  if (out_dtype == in_dtype) {  // a move: by element size
+    TG_DISPATCH_BITS(out_dtype, "copy", [&] { copy_typed<scalar_t, scalar_t>(g, out, in); });
+    return;
+  }
+  TG_DISPATCH_STORAGE(out_dtype, "copy", [&] {
     using O = scalar_t;
-    TG_DISPATCH_ALL(in_dtype, "copy", [&] { copy_typed<O, scalar_t>(g, out, in); });
+    TG_DISPATCH_STORAGE(in_dtype, "copy", [&] { copy_typed<O, scalar_t>(g, out, in); });
   });
 }
 
+// Moves only: elements by size.
 void where(DType dtype, const LoopGeom& g, void* out, const void* cond, const void* a, const void* b) {
-  TG_DISPATCH_ALL(dtype, "where", [&] {
+  TG_DISPATCH_BITS(dtype, "where", [&] {
     using T = scalar_t;
     for_each_run<4>(g, {(char*)out, (char*)cond, (char*)a, (char*)b}, {sizeof(T), 1, sizeof(T), sizeof(T)},
                     [&](const std::array<char*, 4>& p, int64_t n, const std::array<int64_t, 4>& s) {
@@ -256,9 +279,9 @@ void where(DType dtype, const LoopGeom& g, void* out, const void* cond, const vo
 }
 
 void fill(DType dtype, void* out, int64_t n, double value) {
-  TG_DISPATCH_ALL(dtype, "fill", [&] {
+  TG_DISPATCH_STORAGE(dtype, "fill", [&] {
     scalar_t* o = (scalar_t*)out;
-    const scalar_t v = static_cast<scalar_t>(value);
+    const scalar_t v = convert<scalar_t>(value);
     parallel_range(n, threads_for(n, 4 * kParallelGrain), [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; ++i) o[i] = v;
     });

@@ -13,7 +13,7 @@ namespace TG_KERNEL_NAMESPACE {
 // out[o, j, i] = x[o, idx[o, j, i], i];  idx, out: [outer, J, inner]
 void gather(DType dtype, void* out, const void* x, const int64_t* idx, int64_t outer, int64_t D, int64_t J,
             int64_t inner) {
-  TG_DISPATCH_ALL(dtype, "gather", [&] {
+  TG_DISPATCH_BITS(dtype, "gather", [&] {  // a move: elements by size
     using T = scalar_t;
     T* o_ = (T*)out;
     const T* x_ = (const T*)x;
@@ -113,8 +113,8 @@ void index_add(DType dtype, void* out, const void* src, const int64_t* idx, int6
 // order, so among duplicate offsets the last write wins and sums accumulate without races.
 void index_put(DType dtype, const LoopGeom& g, void* dst, const int64_t* offsets, int64_t n, const void* src,
                int64_t src_j, bool accumulate) {
-  TG_DISPATCH_ALL(dtype, "index_put", [&] {
-    using T = scalar_t;
+  auto run = [&](auto type_tag) {
+    using T = decltype(type_tag);
     T* d = (T*)dst;
     const T* s = (const T*)src;
     if (g.numel() == 1) {  // one element per index (a full bool mask): no per-slice loop
@@ -140,7 +140,13 @@ void index_put(DType dtype, const LoopGeom& g, void* dst, const int64_t* offsets
                         else
                           for (int64_t i = 0; i < m; ++i) o[i * st[0]] = x[i * st[1]];
                       });
-  });
+  };
+  // A plain write moves elements (any dtype, by size); accumulating adds in the kernel dtypes.
+  if (accumulate) {
+    TG_DISPATCH_ALL(dtype, "index_put", [&] { run(scalar_t{}); });
+  } else {
+    TG_DISPATCH_BITS(dtype, "index_put", [&] { run(scalar_t{}); });
+  }
 }
 
 // ---- checks and coordinates (the data-dependent host work of the indexing ops) ----------------
@@ -173,23 +179,31 @@ void coord_offsets(int64_t* off, const int64_t* coords, int64_t n, const CoordDi
   }
 }
 
+template <class T>
+bool nonzero_value(T v) {
+  if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>)
+    return static_cast<float>(v) != 0.0f;
+  else
+    return v != T(0);
+}
+
 // x [n]
 int64_t count_nonzero(DType dtype, const void* x, int64_t n) {
   int64_t c = 0;
-  TG_DISPATCH_ALL(dtype, "count_nonzero", [&] {
+  TG_DISPATCH_STORAGE(dtype, "count_nonzero", [&] {
     const scalar_t* p = (const scalar_t*)x;
-    for (int64_t i = 0; i < n; ++i) c += p[i] != scalar_t(0);
+    for (int64_t i = 0; i < n; ++i) c += nonzero_value(p[i]);
   });
   return c;
 }
 
 // x [n] (row-major over `shape`) -> out [count, ndim]
 void nonzero(DType dtype, const void* x, int64_t n, const int64_t* shape, int ndim, int64_t* out) {
-  TG_DISPATCH_ALL(dtype, "nonzero", [&] {
+  TG_DISPATCH_STORAGE(dtype, "nonzero", [&] {
     const scalar_t* p = (const scalar_t*)x;
     int64_t* o = out;
     for (int64_t i = 0; i < n; ++i) {
-      if (p[i] == scalar_t(0)) continue;
+      if (!nonzero_value(p[i])) continue;
       int64_t rem = i;
       for (int d = ndim - 1; d >= 0; --d) {
         o[d] = rem % shape[d];
