@@ -167,6 +167,7 @@ void bind_shape(py::module_& m, PyTensorClass& cls);
 void bind_random(py::module_& m, PyTensorClass& cls);
 void bind_nn(py::module_& m, PyTensorClass& cls);
 void bind_linalg(py::module_& m, PyTensorClass& cls);  // after bind_scan (return_types)
+void bind_interop(py::module_& m, PyTensorClass& cls);
 // out= and a one-line TypeError for every function and method (bindings/fallbacks.cpp).
 void add_argument_fallbacks(py::module_& m, PyTensorClass& cls);
 

@@ -264,8 +264,9 @@ PYBIND11_MODULE(_C, m) {
 
   // No per-instance __dict__ (it would make every tensor GC-tracked); subclasses such as
   // nn.Parameter get one from Python.
-  PyTensorClass cls(m, "Tensor");
+  PyTensorClass cls(m, "Tensor", py::buffer_protocol());
   bind_tensor(m, cls);
+  bind_interop(m, cls);
   bind_ops(m, cls);
   bind_scan(m, cls);
   bind_linalg(m, cls);

@@ -104,6 +104,7 @@ from ._C import (
     floor_divide,
     fmod,
     frac,
+    from_dlpack,
     from_numpy,
     full,
     gather,
