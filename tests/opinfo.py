@@ -1764,6 +1764,22 @@ def _unique_samples(values):
     return gen
 
 
+UNIQUE_DIM_CASES = [  # (shape, kwargs): rows, columns, a middle dim, repeated slices
+    ((6, 3), {"dim": 0, "return_inverse": True, "return_counts": True}),
+    ((3, 6), {"dim": 1, "return_inverse": True}),
+    ((2, 5, 3), {"dim": -2, "return_counts": True}),
+    ((7,), {"dim": 0}),
+    ((0, 3), {"dim": 0, "return_inverse": True, "return_counts": True}),
+]
+
+
+def _unique_dim_samples(op, dtype):
+    for i, (shape, kw) in enumerate(UNIQUE_DIM_CASES):
+        rng = np.random.default_rng(zlib.crc32(f"{op.name}/{dtype}/{i}".encode()))
+        x = rng.integers(0, 2, size=shape)  # few distinct slices, so repeats
+        yield SampleInput((x.astype(NP_OF[dtype]),), dict(kw))
+
+
 def _unique_out(s, dtype):
     t = result_type(s.args[0])
     n = 1 + bool(s.kwargs.get("return_inverse")) + bool(s.kwargs.get("return_counts"))
@@ -3547,6 +3563,34 @@ OPS: list[OpInfo] = [
         out_dtype=VALUES_INDICES,
     ),
     OpInfo(
+        name="mode",  # small integers: ties, so not gradchecked (a step breaks a tie)
+        op=lambda x, **k: tuple(tg.mode(x, **k)),
+        ref=R.mode,
+        sample_inputs=(
+            lambda op, dtype: (s for s in _dim_samples({"keepdim": True})(op, dtype) if not s.big)
+        ),
+        dtypes=ALL_NUM,
+        integer_valued=True,
+        differentiable=False,
+        out_dtype=VALUES_INDICES,
+        variants=(lambda x, **k: tuple(x.mode(**k)),),
+    ),
+    OpInfo(
+        name="mode_distinct",  # no repeats: the smallest value, its gradient to that one
+        op=lambda x, **k: tuple(tg.mode(x, **k)),
+        ref=R.mode,
+        sample_inputs=(
+            lambda op, dtype: (
+                s
+                for s in _dim_samples()(op, dtype)
+                if not s.big and not s.special and 0 not in s.args[0].shape
+            )
+        ),
+        dtypes=FLOAT,
+        distinct=True,
+        out_dtype=VALUES_INDICES,
+    ),
+    OpInfo(
         name="kthvalue",
         op=lambda x, **k: tuple(tg.kthvalue(x, **k)),
         ref=R.kthvalue,
@@ -3989,6 +4033,26 @@ OPS: list[OpInfo] = [
         out_dtype=_unique_out,
         differentiable=False,
         method="unique",
+    ),
+    OpInfo(
+        name="unique_dim",
+        op="unique",
+        ref=R.unique,
+        sample_inputs=_unique_dim_samples,
+        dtypes=ALL,
+        out_dtype=_unique_out,
+        differentiable=False,
+        method="unique",
+    ),
+    OpInfo(
+        name="unique_consecutive_dim",
+        op="unique_consecutive",
+        ref=R.unique_consecutive,
+        sample_inputs=_unique_dim_samples,
+        dtypes=ALL,
+        out_dtype=_unique_out,
+        differentiable=False,
+        method="unique_consecutive",
     ),
     OpInfo(
         name="unique_consecutive",

@@ -1091,6 +1091,36 @@ def kthvalue(x, k, dim=-1, keepdim=False):
     return (v, i) if keepdim else (np.squeeze(v, dim), np.squeeze(i, dim))
 
 
+def mode(x, dim=-1, keepdim=False):
+    """torch.mode: per row the most frequent value, the smallest of equally frequent ones, and
+    the last position holding it; NaNs are each distinct (NaN != NaN)."""
+    x = np.asarray(x)
+    if x.ndim == 0:
+        return x.copy(), np.array(0, np.int64)
+    xm = np.moveaxis(x, dim, -1)
+    vals = np.empty(xm.shape[:-1], x.dtype)
+    idx = np.empty(xm.shape[:-1], np.int64)
+    for pos in np.ndindex(xm.shape[:-1]):
+        row = xm[pos]
+        best = None  # (count, value, last position)
+        for j, v in enumerate(row):
+            hits = np.flatnonzero(row == v) if v == v else np.array([j])
+            cand = (len(hits), v, int(hits[-1]))
+            nan_v = v != v
+            better = best is None or cand[0] > best[0]
+            tie_smaller = (
+                best is not None
+                and cand[0] == best[0]
+                and not nan_v
+                and (best[1] != best[1] or v < best[1])
+            )
+            if better or tie_smaller:
+                best = cand
+        vals[pos], idx[pos] = best[1], best[2]
+    vals, idx = np.expand_dims(vals, dim), np.expand_dims(idx, dim)
+    return (vals, idx) if keepdim else (np.squeeze(vals, dim), np.squeeze(idx, dim))
+
+
 def median_dim(x, dim, keepdim=False, ignore_nan=False):
     """torch.median(x, dim): the lower middle value; a row with a NaN has its first NaN."""
     x = f64(x)
@@ -1668,18 +1698,45 @@ def _runs_result(x, flat, order, return_inverse, return_counts):
     return out[0] if len(out) == 1 else out
 
 
+def _unique_slices(x, dim, return_inverse, return_counts, consecutive):
+    """unique over the slices along dim: rows compared whole, in lexicographic order
+    (np.lexsort, first column most significant) unless consecutive."""
+    x = np.asarray(x)
+    xm = np.moveaxis(x, dim, 0)
+    n = xm.shape[0]
+    rows = xm.reshape(n, int(np.prod(xm.shape[1:])))
+    order = (
+        np.arange(n) if consecutive else np.lexsort(rows.T[::-1]) if rows.shape[1] else np.arange(n)
+    )
+    s = rows[order]
+    new = np.ones(n, bool)
+    new[1:] = (s[1:] != s[:-1]).any(axis=1)  # NaN != NaN: rows with a NaN are each distinct
+    inverse = np.empty(n, np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    out = (np.moveaxis(s[new].reshape((int(new.sum()),) + xm.shape[1:]), 0, dim),)
+    if return_inverse:
+        out += (inverse,)
+    if return_counts:
+        out += (np.diff(np.append(np.flatnonzero(new), n)).astype(np.int64),)
+    return out[0] if len(out) == 1 else out
+
+
 def unique(x, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
-    """torch.unique (dim=None): the sorted distinct values of the flattened x (a 0-d x gives
-    [1]); torch's CPU kernel sorts with sorted=False too. NaNs are each distinct, after +inf;
-    -0.0 equals 0.0."""
+    """torch.unique: the sorted distinct values of the flattened x (a 0-d x gives [1]); torch's
+    CPU kernel sorts with sorted=False too. NaNs are each distinct, after +inf; -0.0 equals
+    0.0. With dim: the distinct slices along dim."""
+    if dim is not None:
+        return _unique_slices(x, dim, return_inverse, return_counts, False)
     flat = f64(x).reshape(-1)
     order = np.argsort(flat, kind="stable")  # NaN last
     return _runs_result(x, flat, order, return_inverse, return_counts)
 
 
 def unique_consecutive(x, return_inverse=False, return_counts=False, dim=None):
-    """torch.unique_consecutive (dim=None): the first of each run of equal neighbours of the
-    flattened x (NaN != NaN)."""
+    """torch.unique_consecutive: the first of each run of equal neighbours of the flattened x
+    (NaN != NaN); with dim, of equal neighbouring slices."""
+    if dim is not None:
+        return _unique_slices(x, dim, return_inverse, return_counts, True)
     flat = f64(x).reshape(-1)
     return _runs_result(x, flat, np.arange(flat.size), return_inverse, return_counts)
 

@@ -39,7 +39,7 @@ void bind_scan(py::module_& m, PyTensorClass& cls) {
   };
   const auto as_sort = wrap(pair_type("sort")), as_topk = wrap(pair_type("topk"));
   const auto as_cummax = wrap(pair_type("cummax")), as_cummin = wrap(pair_type("cummin"));
-  const auto as_kth = wrap(pair_type("kthvalue"));
+  const auto as_kth = wrap(pair_type("kthvalue")), as_mode = wrap(pair_type("mode"));
   const auto as_median = wrap(pair_type("median")), as_nanmedian = wrap(pair_type("nanmedian"));
 
   for (bool prod : {false, true}) {
@@ -94,6 +94,12 @@ void bind_scan(py::module_& m, PyTensorClass& cls) {
         return as_kth([&] { return kthvalue(x, k, dim, keepdim); });
       },
       py::arg("k"), py::arg("dim") = -1, py::arg("keepdim") = false);
+  def_both(
+      m, cls, "mode",
+      [as_mode](const Tensor& x, int64_t dim, bool keepdim) {
+        return as_mode([&] { return mode(x, dim, keepdim); });
+      },
+      py::arg("dim") = -1, py::arg("keepdim") = false);
   // ---- counting and searching --------------------------------------------------------------
   for (bool nan : {false, true})
     def_both(
@@ -169,12 +175,12 @@ void bind_scan(py::module_& m, PyTensorClass& cls) {
   for (bool consecutive : {false, true}) {
     auto fn = [consecutive](const Tensor& x, bool sorted, bool inverse, bool counts,
                             const py::object& dim) -> py::object {
-      TG_CHECK(dim.is_none(), ValueError, consecutive ? "unique_consecutive" : "unique",
-               ": dim= is not supported yet (only the flattened form)");
+      const std::optional<int64_t> d =
+          dim.is_none() ? std::nullopt : std::optional<int64_t>(dim.cast<int64_t>());
       UniqueResult r;
       {
         py::gil_scoped_release release;
-        r = unique(x, sorted, inverse, counts, consecutive);
+        r = unique(x, sorted, inverse, counts, consecutive, d);
       }
       if (!inverse && !counts) return py::cast(r.values);
       py::list out;

@@ -160,6 +160,7 @@ from ._C import (
     meshgrid,
     minimum,
     mm,
+    mode,
     moveaxis,
     movedim,
     msort,
@@ -332,7 +333,9 @@ def set_rng_state(new_state: Tensor) -> None:
 
 
 def use_deterministic_algorithms(
-    mode: _builtins.bool, *, warn_only: _builtins.bool = False
+    mode: _builtins.bool,  # noqa: F811 - torch's parameter name (tg.mode is shadowed here only)
+    *,
+    warn_only: _builtins.bool = False,
 ) -> None:
     """Make every result bit-identical for any thread count (torch's switch, stronger).
 

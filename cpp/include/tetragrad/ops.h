@@ -296,6 +296,8 @@ Tensor argsort(const Tensor& t, int64_t dim = -1, bool descending = false);
 // The k largest (smallest) along dim, best first; equal values in order of position.
 std::pair<Tensor, Tensor> topk(const Tensor& t, int64_t k, int64_t dim = -1, bool largest = true);
 std::pair<Tensor, Tensor> kthvalue(const Tensor& t, int64_t k, int64_t dim = -1, bool keepdim = false);
+// The most frequent value along dim (the smallest among ties) and its last index, as torch.mode.
+std::pair<Tensor, Tensor> mode(const Tensor& t, int64_t dim = -1, bool keepdim = false);
 // The lower middle value (and its position); a NaN in the row is its median unless ignore_nan
 // (nanmedian).
 std::pair<Tensor, Tensor> median_dim(const Tensor& t, int64_t dim, bool keepdim = false,
@@ -321,8 +323,10 @@ struct UniqueResult {
 };
 // The distinct values of the flattened t, ascending (consecutive: each run of equal neighbours
 // once, in order); inverse: each element's value's position (t's shape); counts per value.
+// With dim: the distinct slices along dim, in lexicographic order (inverse: [t.size(dim)]).
 UniqueResult unique(const Tensor& t, bool sorted = true, bool return_inverse = false,
-                    bool return_counts = false, bool consecutive = false);
+                    bool return_counts = false, bool consecutive = false,
+                    std::optional<int64_t> dim = std::nullopt);
 // The q-quantiles (q a 0-d or 1-D tensor in [0, 1]) along dim (none: of all elements), with
 // torch's interpolations (linear, lower, higher, midpoint, nearest); a 1-D q puts its dim first.
 // A NaN makes its row's quantile NaN unless ignore_nan (nanquantile).

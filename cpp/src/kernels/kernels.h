@@ -154,6 +154,11 @@ struct SortKernels {
   // not below it, or with `right` the first above it.
   void (*searchsorted)(DType dtype, int64_t* out, const void* seq, int64_t seq_row_stride, int64_t S,
                        const void* values, int64_t rows, int64_t V, bool right);
+  // The most frequent value of each row x[o, :, i] into values/indices [outer, inner]: among
+  // equally frequent values the smallest, and the last position it holds (torch's); NaNs are
+  // all distinct (NaN != NaN).
+  void (*mode)(DType dtype, void* values, int64_t* indices, const void* x, int64_t outer, int64_t D,
+               int64_t inner);
 };
 struct MatmulKernels {
   // C[M,N] = alpha * op(A) op(B) + beta * C, row-major with leading dims; batched with

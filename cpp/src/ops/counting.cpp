@@ -141,10 +141,60 @@ Runs runs_of(const Tensor& x, bool sort_first) {
 }
 }  // namespace
 
-UniqueResult unique(const Tensor& t, bool sorted_, bool return_inverse, bool return_counts,
-                    bool consecutive) {
+namespace {
+// Run starts and counts from run-start flags (bool [n]).
+Tensor run_counts(const Tensor& starts, int64_t n, const Tensor& like) {
+  Tensor first = reshape(nonzero(starts), {-1});  // run start positions
+  Tensor ends =
+      cat({slice(first, 0, 1, first.numel()), full({1}, double(n), DType::Int64, like.device())}, 0);
+  return first.numel() ? sub(ends, first) : new_zeros(like, {0}, DType::Int64);
+}
+
+// unique over slices along dim: the slices as rows [N, M], ordered lexicographically by stable
+// sorts on each column from the last to the first (each a pass of the sort kernel), runs of
+// equal neighbouring rows, and the rows put back as slices.
+UniqueResult unique_slices(const Tensor& t, int64_t dim, bool return_inverse, bool return_counts,
+                           bool consecutive) {
+  const char* op = consecutive ? "unique_consecutive" : "unique";
+  TG_CHECK(t.dim() > 0, IndexError, op, ": dim ", dim, " is out of range for a 0-d tensor");
+  const int64_t d = wrap_dim(dim, t.dim(), op);
+  const Tensor moved = movedim(t.detach(), Dims{d}, Dims{0});
+  const int64_t n = t.size(d), m = n ? t.numel() / n : 0;
+  TG_CHECK(n == 0 || m > 0, ValueError, op, ": the slices along dim ", d, " of a tensor of shape ", t.shape(),
+           " are empty, so their order is undefined");
+  const Tensor rows = reshape(moved, {n, m});
+  Tensor order = arange(Scalar(int64_t(0)), Scalar(n), Scalar(int64_t(1)), DType::Int64, t.device());
+  if (!consecutive)
+    for (int64_t j = m - 1; j >= 0; --j) {
+      const Tensor col = index_select(select(rows, 1, j), 0, order);
+      order = index_select(order, 0, sort(col, 0, false).second);
+    }
+  const Tensor sorted = consecutive ? rows : index_select(rows, 0, order);
+  Tensor starts = new_ones(rows, {std::min<int64_t>(n, 1)}, DType::Bool);
+  if (n > 1) {
+    const Tensor differs =
+        any(compare(BinaryOp::Ne, slice(sorted, 0, 1, n), slice(sorted, 0, 0, n - 1)), {1});
+    starts = cat({starts, differs}, 0);
+  }
+  UniqueResult out;
+  Shape shape = moved.shape();
+  const Tensor firsts = reshape(nonzero(starts), {-1});
+  shape[0] = firsts.numel();
+  out.values = movedim(reshape(index_select(sorted, 0, firsts), shape), Dims{0}, Dims{d});
+  if (return_inverse) {
+    Tensor run = sub(cumsum(starts, 0), wrap_scalar(int64_t(1)));
+    out.inverse = consecutive ? run : scatter(new_zeros(run, {n}, DType::Int64), 0, order, run);
+  }
+  if (return_counts) out.counts = run_counts(starts, n, t);
+  return out;
+}
+}  // namespace
+
+UniqueResult unique(const Tensor& t, bool sorted_, bool return_inverse, bool return_counts, bool consecutive,
+                    std::optional<int64_t> dim) {
   (void)sorted_;  // the values always come out sorted (torch leaves an unsorted order unspecified)
   NoGradGuard ng;
+  if (dim) return unique_slices(t, *dim, return_inverse, return_counts, consecutive);
   Runs r = runs_of(t, !consecutive);
   const int64_t n = r.values.numel();
   UniqueResult out;
@@ -155,11 +205,7 @@ UniqueResult unique(const Tensor& t, bool sorted_, bool return_inverse, bool ret
     out.inverse = consecutive ? run : scatter(new_zeros(run, {n}, DType::Int64), 0, r.order, run);
     out.inverse = reshape(out.inverse, t.shape());
   }
-  if (return_counts) {
-    Tensor first = reshape(nonzero(r.starts), {-1});  // run start positions
-    Tensor ends = cat({slice(first, 0, 1, first.numel()), full({1}, double(n), DType::Int64, t.device())}, 0);
-    out.counts = first.numel() ? sub(ends, first) : new_zeros(t, {0}, DType::Int64);
-  }
+  if (return_counts) out.counts = run_counts(r.starts, n, t);
   return out;
 }
 

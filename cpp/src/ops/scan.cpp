@@ -181,6 +181,30 @@ std::pair<Tensor, Tensor> kthvalue(const Tensor& x, int64_t k, int64_t dim, bool
   return {values, index};
 }
 
+// The most frequent value along dim (the smallest of the most frequent) and its last position.
+std::pair<Tensor, Tensor> mode(const Tensor& x, int64_t dim, bool keepdim) {
+  if (is_storage_only(x.dtype())) {
+    auto [values, index] = mode(to_dtype(x, kernel_dtype(x.dtype())), dim, keepdim);
+    return {to_dtype(values, x.dtype()), index};
+  }
+  const int64_t d = wrap_dim(dim, x.dim(), "mode");
+  const Tensor x1 = x.dim() ? x : reshape(x, {1});
+  TG_CHECK(x1.size(d) > 0, IndexError, "mode: cannot compute the mode of an empty dimension ", d, " (shape ",
+           x.shape(), ")");
+  const Tensor xc = contiguous_input(x1);
+  const DimView v = dim_view(x1.shape(), d);
+  Shape shape = x1.shape();
+  shape[d] = 1;
+  Tensor values = Tensor::empty(shape, x.dtype(), x.device());
+  Tensor index = Tensor::empty(shape, DType::Int64, x.device());
+  if (values.numel())
+    kernels(x.device())
+        .sort.mode(x.dtype(), values.raw_data(), index.data<int64_t>(), xc.raw_data(), v.outer, v.D, v.inner);
+  values = record_picked(values, x1, d, index, "ModeBackward0");
+  if (!keepdim || x.dim() == 0) values = squeeze(values, d), index = squeeze(index, d);
+  return {values, index};
+}
+
 // torch's median: the lower of the two middle values; a NaN in the row is the median (nanmedian:
 // the median of the non-NaN ones).
 std::pair<Tensor, Tensor> median_dim(const Tensor& x, int64_t dim, bool keepdim, bool ignore_nan) {

@@ -128,6 +128,32 @@ void sort(DType dtype, void* values, int64_t* indices, const void* x, int64_t ou
   });
 }
 
+// x [outer, D, inner] -> values, indices [outer, inner]; D >= 1. The row sorted stably
+// ascending: runs of equal values, the longest (first of the longest: the smallest value)
+// wins, and its last entry is the value's last position.
+void mode(DType dtype, void* values, int64_t* indices, const void* x, int64_t outer, int64_t D,
+          int64_t inner) {
+  TG_DISPATCH_ALL(dtype, "mode", [&] {
+    using T = scalar_t;
+    const T* xp = (const T*)x;
+    T* vp = (T*)values;
+    for_each_row(outer, D, inner, [&](int64_t o, int64_t i) {
+      std::vector<Entry<T>> e(D);
+      for (int64_t j = 0; j < D; ++j) e[j] = {xp[(o * D + j) * inner + i], j};
+      sort_rows_reference(e.data(), D, false);
+      int64_t best = 0, best_len = 0;
+      for (int64_t s = 0; s < D;) {
+        int64_t t = s + 1;
+        while (t < D && e[t].v == e[s].v) ++t;  // NaN never equals: a run of one
+        if (t - s > best_len) best = t - 1, best_len = t - s;
+        s = t;
+      }
+      vp[o * inner + i] = e[best].v;
+      indices[o * inner + i] = e[best].i;
+    });
+  });
+}
+
 // A heap of the k best seen so far, its worst on top: most elements of a long row fail the
 // one comparison with the top and cost nothing more. k close to D: a partial sort instead.
 void topk(DType dtype, void* values, int64_t* indices, const void* x, int64_t outer, int64_t D, int64_t inner,
@@ -209,6 +235,7 @@ void searchsorted(DType dtype, int64_t* out, const void* seq, int64_t seq_row_st
 
 void fill(SortKernels& k) {
   k.searchsorted = searchsorted;
+  k.mode = mode;
   k.sort = sort;
   k.topk = topk;
 }
