@@ -55,8 +55,10 @@ TG_HD inline float fast_expf(float x) {
   return x != x ? x : y;
 }
 
-// log(x) = e ln2 + log(m), x = m 2^e with m in [sqrt(1/2), sqrt(2)); Cephes' polynomial.
-TG_HD inline float fast_logf(float x) {
+// x = 2^e (1 + m) with 1 + m in [sqrt(1/2), sqrt(2)) (x > 0, subnormals scaled first), and
+// log(1 + m) = m + p - z / 2 with z = m^2 and p from Cephes' polynomial: the shared reduction
+// of log, log2 and log10.
+TG_HD inline void log_parts(float x, float& e, float& m, float& p, float& z) {
   // Subnormals: scale into the normal range first (the selects stay branch-free).
   const float sub = x < 1.17549435e-38f ? 1.0f : 0.0f;
   const float xs = x * (1.0f + sub * 8388607.0f);  // x * 2^23 for subnormals
@@ -64,9 +66,9 @@ TG_HD inline float fast_logf(float x) {
   const float e0 = float(((bits >> 23) & 0xff) - 126) - 23.0f * sub;
   const float m0 = bits_as_float((bits & 0x007fffff) | 0x3f000000);  // in [0.5, 1)
   const float small = m0 < 0.707106781186547524f ? 1.0f : 0.0f;
-  const float e = e0 - small;
-  const float m = m0 + small * m0 - 1.0f;  // 2 m0 - 1 when m0 < sqrt(1/2), else m0 - 1
-  const float z = m * m;
+  e = e0 - small;
+  m = m0 + small * m0 - 1.0f;  // 2 m0 - 1 when m0 < sqrt(1/2), else m0 - 1
+  z = m * m;
   float y = 7.0376836292e-2f;
   y = y * m - 1.1514610310e-1f;
   y = y * m + 1.1676998740e-1f;
@@ -76,14 +78,22 @@ TG_HD inline float fast_logf(float x) {
   y = y * m + 2.0000714765e-1f;
   y = y * m - 2.4999993993e-1f;
   y = y * m + 3.3333331174e-1f;
-  y = y * m * z;
-  y += -2.12194440e-4f * e;
-  y += -0.5f * z;
-  float r = m + y + 0.693359375f * e;
+  p = y * m * z;
+}
+
+// IEEE edges of the logs: inf at inf, -inf at 0, NaN below 0 and at NaN.
+TG_HD inline float log_edges(float x, float r) {
   r = x == std::numeric_limits<float>::infinity() ? x : r;
   r = x == 0.0f ? -std::numeric_limits<float>::infinity() : r;
   r = x < 0.0f ? std::numeric_limits<float>::quiet_NaN() : r;
   return x != x ? x : r;
+}
+
+// log(x) = e ln2 + m + t, ln2 in two parts (0.693359375 is exact times any e).
+TG_HD inline float fast_logf(float x) {
+  float e, m, p, z;
+  log_parts(x, e, m, p, z);
+  return log_edges(x, m + (p - 2.12194440e-4f * e - 0.5f * z) + 0.693359375f * e);
 }
 
 // tanh: an odd polynomial near 0 (no cancellation), 1 - 2 / (exp(2|x|) + 1) elsewhere.

@@ -10,9 +10,12 @@
 #include <type_traits>
 
 #include "kernels/common/elementwise_math.h"
+#include "kernels/common/fast_math_ext.h"
 #include "kernels/common/scalar_math.h"
 
 namespace TG_KERNEL_NAMESPACE::math {
+
+constexpr float kInfF = std::numeric_limits<float>::infinity();
 
 // ---- TG_UNARY_MATH_OPS: forward, backward ---------------------------------------------------
 struct Exp {
@@ -200,6 +203,8 @@ struct Asin {
   TG_HD T operator()(T x) const {
     return std::asin(x);
   }
+  TG_HD float fast(float x) const { return fast_asinf(x); }  // float32: vectorised where it holds
+  TG_HD bool needs_slow(float x) const { return !(std::fabs(x) <= 1.0f); }
 };
 struct AsinGrad {  // saved: x
   template <class T>
@@ -213,6 +218,8 @@ struct Acos {
   TG_HD T operator()(T x) const {
     return std::acos(x);
   }
+  TG_HD float fast(float x) const { return fast_acosf(x); }  // float32: vectorised where it holds
+  TG_HD bool needs_slow(float x) const { return !(std::fabs(x) <= 1.0f); }
 };
 struct AcosGrad {  // saved: x
   template <class T>
@@ -226,6 +233,8 @@ struct Atan {
   TG_HD T operator()(T x) const {
     return std::atan(x);
   }
+  TG_HD float fast(float x) const { return fast_atanf(x); }  // float32: vectorised where it holds
+  TG_HD bool needs_slow(float x) const { return !(std::fabs(x) < kInfF); }
 };
 struct AtanGrad {  // saved: x
   template <class T>
@@ -239,6 +248,8 @@ struct Sinh {
   TG_HD T operator()(T x) const {
     return std::sinh(x);
   }
+  TG_HD float fast(float x) const { return fast_sinhf(x); }  // float32: vectorised where it holds
+  TG_HD bool needs_slow(float x) const { return !(std::fabs(x) < 88.0f); }
 };
 struct SinhGrad {  // saved: x
   template <class T>
@@ -252,6 +263,8 @@ struct Cosh {
   TG_HD T operator()(T x) const {
     return std::cosh(x);
   }
+  TG_HD float fast(float x) const { return fast_coshf(x); }  // float32: vectorised where it holds
+  TG_HD bool needs_slow(float x) const { return !(std::fabs(x) < 88.0f); }
 };
 struct CoshGrad {  // saved: x
   template <class T>
@@ -265,6 +278,8 @@ struct Asinh {
   TG_HD T operator()(T x) const {
     return std::asinh(x);
   }
+  TG_HD float fast(float x) const { return fast_asinhf(x); }  // float32: vectorised where it holds
+  TG_HD bool needs_slow(float x) const { return !(std::fabs(x) < 268435456.0f); }
 };
 struct AsinhGrad {  // saved: x
   template <class T>
@@ -278,6 +293,8 @@ struct Acosh {
   TG_HD T operator()(T x) const {
     return std::acosh(x);
   }
+  TG_HD float fast(float x) const { return fast_acoshf(x); }  // float32: vectorised where it holds
+  TG_HD bool needs_slow(float x) const { return !(x >= 1.0f && x < 268435456.0f); }
 };
 struct AcoshGrad {  // saved: x
   template <class T>
@@ -291,6 +308,8 @@ struct Atanh {
   TG_HD T operator()(T x) const {
     return std::atanh(x);
   }
+  TG_HD float fast(float x) const { return fast_atanhf(x); }  // float32: vectorised where it holds
+  TG_HD bool needs_slow(float x) const { return !(std::fabs(x) < 1.0f); }
 };
 struct AtanhGrad {  // saved: x
   template <class T>
@@ -413,6 +432,8 @@ struct Log1p {
   TG_HD T operator()(T x) const {
     return std::log1p(x);
   }
+  TG_HD float fast(float x) const { return fast_log1pf(x); }  // float32: vectorised where it holds
+  TG_HD bool needs_slow(float x) const { return !(x > -1.0f && x < kInfF); }
 };
 struct Log1pGrad {  // saved: x
   template <class T>
@@ -426,6 +447,8 @@ struct Expm1 {
   TG_HD T operator()(T x) const {
     return std::expm1(x);
   }
+  TG_HD float fast(float x) const { return fast_expm1f(x); }  // float32: vectorised where it holds
+  TG_HD bool needs_slow(float x) const { return !(x < 88.0f); }
 };
 struct Expm1Grad {  // saved: y
   template <class T>
@@ -439,6 +462,8 @@ struct Log2 {
   TG_HD T operator()(T x) const {
     return std::log2(x);
   }
+  TG_HD float fast(float x) const { return fast_log2f(x); }  // float32: vectorised where it holds
+  TG_HD bool needs_slow(float x) const { return !(x > 0.0f && x < kInfF); }
 };
 struct Log2Grad {  // saved: x
   template <class T>
@@ -452,6 +477,8 @@ struct Log10 {
   TG_HD T operator()(T x) const {
     return std::log10(x);
   }
+  TG_HD float fast(float x) const { return fast_log10f(x); }  // float32: vectorised where it holds
+  TG_HD bool needs_slow(float x) const { return !(x > 0.0f && x < kInfF); }
 };
 struct Log10Grad {  // saved: x
   template <class T>
@@ -465,6 +492,8 @@ struct Exp2 {
   TG_HD T operator()(T x) const {
     return std::exp2(x);
   }
+  TG_HD float fast(float x) const { return fast_exp2f(x); }  // float32: vectorised where it holds
+  TG_HD bool needs_slow(float x) const { return !(x > -149.0f && x < 128.0f); }
 };
 struct Exp2Grad {  // saved: y
   template <class T>

@@ -134,8 +134,12 @@ void unary_typed(const LoopGeom& g, void* out, const void* in, F f) {
                       for (int64_t b = 0; b < n; b += kBlock) {
                         const int64_t e = b + kBlock < n ? b + kBlock : n;
                         int slow = 0;
+                        if (s[1] == 1) {  // unit stride spelled out: a strided read would be a gather
 #pragma omp simd reduction(| : slow)
-                        for (int64_t i = b; i < e; ++i) slow |= int(f.needs_slow(x[i * s[1]]));
+                          for (int64_t i = b; i < e; ++i) slow |= int(f.needs_slow(x[i]));
+                        } else {
+                          for (int64_t i = b; i < e; ++i) slow |= int(f.needs_slow(x[i * s[1]]));
+                        }
                         if (!slow && s[0] == 1 && s[1] == 1) {
 #pragma omp simd
                           for (int64_t i = b; i < e; ++i) o[i] = f.fast(x[i]);
