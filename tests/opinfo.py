@@ -281,6 +281,10 @@ def VALUES_INDICES(s, dtype):  # noqa: N802
     return (result_type(s.args[0]), "int64")
 
 
+def POSITIONS(s, dtype):  # noqa: N802 - searchsorted/bucketize: int64, or int32 with out_int32
+    return "int32" if s.kwargs.get("out_int32") else "int64"
+
+
 def LONG(s, dtype):  # noqa: N802
     return "int64"
 
@@ -1679,6 +1683,7 @@ def _bucketize_samples(op, dtype):
     v = _search_values(rng, (3, 4), dtype)
     yield SampleInput((v, b))
     yield SampleInput((v, b), {"right": True})
+    yield SampleInput((v, b), {"out_int32": True})
     yield SampleInput((_search_values(rng, (), dtype), b))  # 0-d values: a 0-d result
     yield SampleInput((_search_values(rng, (0,), dtype), b))
     yield SampleInput((_search_values(rng, (6,), dtype), b[:0]))  # no boundaries: all 0
@@ -1699,6 +1704,7 @@ def _searchsorted_samples(op, dtype):
     yield SampleInput((seq, v))
     yield SampleInput((seq, v), {"side": "right"})
     yield SampleInput((seq, v), {"right": True})
+    yield SampleInput((seq, v), {"right": True, "out_int32": True})
     # batched: the leading dims of the sequence and the values match
     yield SampleInput((_sorted_rows(rng, (2, 3, 5), dtype), _search_values(rng, (2, 3, 4), dtype)))
     unsorted = rng.choice(_boundary_grid(dtype), size=(3, 6))
@@ -4012,7 +4018,7 @@ OPS: list[OpInfo] = [
         ref=R.bucketize,
         sample_inputs=_bucketize_samples,
         dtypes=ALL_NUM,
-        out_dtype=LONG,
+        out_dtype=POSITIONS,
         differentiable=False,
     ),
     OpInfo(
@@ -4021,7 +4027,7 @@ OPS: list[OpInfo] = [
         ref=R.searchsorted,
         sample_inputs=_searchsorted_samples,
         dtypes=ALL_NUM,
-        out_dtype=LONG,
+        out_dtype=POSITIONS,
         differentiable=False,
     ),
     OpInfo(

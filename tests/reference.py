@@ -1669,12 +1669,12 @@ def searchsorted(sorted_sequence, values, out_int32=False, right=False, side=Non
     for pos in np.ndindex(vals.shape):
         row = seq if seq.ndim == 1 else seq[pos[:-1]]
         out[pos] = _bound(row, vals[pos], right)
-    return out
+    return out.astype(np.int32) if out_int32 else out
 
 
 def bucketize(x, boundaries, out_int32=False, right=False):
     """torch.bucketize(x, boundaries) = searchsorted(boundaries, x) (boundaries 1-D)."""
-    return searchsorted(boundaries, x, right=right)
+    return searchsorted(boundaries, x, out_int32=out_int32, right=right)
 
 
 def _run_starts(flat):

@@ -86,6 +86,10 @@ struct Fallback {
           TG_CHECK(!(py::isinstance<TensorImpl>(a) && a.cast<Tensor>().requires_grad()), ValueError, name,
                    "(): functions with out=... arguments don't support automatic differentiation, but one of "
                    "the arguments requires grad");
+      if (py::isinstance<TensorImpl>(out))  // torch: out= may not partly overlap an input
+        for (py::handle a : args)
+          if (py::isinstance<TensorImpl>(a))
+            check_no_partial_overlap(out.cast<Tensor>(), a.cast<Tensor>(), name.c_str());
       py::object result = owner.attr(attr.c_str())(*args, **rest);
       return out.is_none() ? result : write_out(result, out);
     }

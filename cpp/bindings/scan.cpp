@@ -140,9 +140,7 @@ void bind_scan(py::module_& m, PyTensorClass& cls) {
       m, cls, "histc",
       [](const Tensor& x, int64_t bins, double lo, double hi) { return histc(x, bins, lo, hi); }, Release(),
       py::arg("bins") = 100, py::arg("min") = 0, py::arg("max") = 0);
-  auto right_of = [](bool right, const py::object& side, bool out_int32) {
-    TG_CHECK(!out_int32, TypeError,
-             "searchsorted: out_int32=True needs int32 tensors, which tetragrad does not have yet");
+  auto right_of = [](bool right, const py::object& side) {
     if (side.is_none()) return right;
     const std::string s = side.cast<std::string>();
     TG_CHECK(s == "left" || s == "right", ValueError,
@@ -156,9 +154,10 @@ void bind_scan(py::module_& m, PyTensorClass& cls) {
       "searchsorted",
       [right_of](const Tensor& seq, const Operand& v, bool out_int32, bool right, const py::object& side,
                  const std::optional<Tensor>& sorter) {
-        const bool r = right_of(right, side, out_int32);
+        const bool r = right_of(right, side);
         py::gil_scoped_release release;
-        return searchsorted(seq, v.t, r, sorter ? *sorter : Tensor());
+        const Tensor pos = searchsorted(seq, v.t, r, sorter ? *sorter : Tensor());
+        return out_int32 ? to_dtype(pos, DType::Int32) : pos;
       },
       py::arg("sorted_sequence"), py::arg("input"), py::kw_only(), py::arg("out_int32") = false,
       py::arg("right") = false, py::arg("side") = py::none(), py::arg("sorter") = py::none());
@@ -167,9 +166,10 @@ void bind_scan(py::module_& m, PyTensorClass& cls) {
       [right_of](const Tensor& x, const Tensor& boundaries, bool out_int32, bool right) {
         TG_CHECK(boundaries.dim() == 1, ValueError,
                  "bucketize: boundaries tensor must be 1 dimension, but got dim(", boundaries.dim(), ")");
-        const bool r = right_of(right, py::none(), out_int32);
+        const bool r = right_of(right, py::none());
         py::gil_scoped_release release;
-        return searchsorted(boundaries, x, r);
+        const Tensor pos = searchsorted(boundaries, x, r);
+        return out_int32 ? to_dtype(pos, DType::Int32) : pos;
       },
       py::arg("boundaries"), py::kw_only(), py::arg("out_int32") = false, py::arg("right") = false);
   for (bool consecutive : {false, true}) {

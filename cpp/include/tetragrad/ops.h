@@ -248,6 +248,10 @@ Tensor& unary_(UnaryOp op, Tensor& self, double a = 0.0, double b = 0.0);
 Tensor& clamp_(Tensor& self, std::optional<double> min, std::optional<double> max);
 Tensor& clamp_(Tensor& self, const Tensor& min, const Tensor& max);
 DType result_type(const Tensor& a, const Tensor& b);
+// torch's partial-overlap rule for ops that write `out` while reading `in`: sharing memory is
+// fine when they are the same elements in the same layout (x.add_(x)), an error when they only
+// partly coincide (x[1:].add_(x[:-1])); layouts with gaps or repeats are not checked (as torch).
+void check_no_partial_overlap(const Tensor& out, const Tensor& in, const char* op);
 
 // ---- reductions -------------------------------------------------------------------------
 // `dtype`: the input is cast to it first and the result has it (sum to bool: any, prod: all).

@@ -222,6 +222,40 @@ void check_writable(const Tensor& t, const char* op) {
              ", strides ", t.strides(), ") refers to a single memory location; clone() it first");
 }
 
+namespace {
+// Strides a permutation of a contiguous layout's (size-1 dims aside): the elements fill
+// [offset, offset + numel) with no gaps and no repeats.
+bool non_overlapping_and_dense(const Tensor& t) {
+  std::vector<std::pair<int64_t, int64_t>> dims;  // (stride, size) of the dims that step
+  for (int64_t d = 0; d < t.dim(); ++d)
+    if (t.shape()[d] != 1) dims.push_back({t.strides()[d], t.shape()[d]});
+  std::sort(dims.begin(), dims.end());
+  int64_t expect = 1;
+  for (const auto& [stride, size] : dims) {
+    if (stride != expect) return false;
+    expect *= size;
+  }
+  return true;
+}
+}  // namespace
+
+void check_no_partial_overlap(const Tensor& out, const Tensor& in, const char* op) {
+  if (!out.defined() || !in.defined() || out.storage() != in.storage() || out.numel() == 0 || in.numel() == 0)
+    return;
+  if (!non_overlapping_and_dense(out) || !non_overlapping_and_dense(in)) return;  // torch: too hard to tell
+  const int64_t oi = int64_t(itemsize(out.dtype())), ii = int64_t(itemsize(in.dtype()));
+  const int64_t a0 = out.offset() * oi, a1 = a0 + out.numel() * oi;
+  const int64_t b0 = in.offset() * ii, b1 = b0 + in.numel() * ii;
+  if (a1 <= b0 || b1 <= a0) return;  // disjoint
+  const bool same =
+      a0 == b0 && out.dtype() == in.dtype() && out.shape() == in.shape() && out.strides() == in.strides();
+  TG_CHECK(same, ValueError, op,
+           ": unsupported operation: some elements of the input tensor and the written-to tensor refer to a "
+           "single memory location (output shape ",
+           out.shape(), ", input shape ", in.shape(),
+           "). Please clone() the tensor before performing the operation.");
+}
+
 bool inplace_records(const Tensor& self, const Tensor* other) {
   return GradMode::is_enabled() &&
          (self.requires_grad() || (other && other->defined() && other->requires_grad()) ||

@@ -72,6 +72,7 @@ Tensor& commit_inplace(Tensor& self, const Tensor& result, const char* op, bool 
 // non-writable array), or several of its elements share memory (an expanded tensor), so
 // each memory location would get several results.
 void check_writable(const Tensor& t, const char* op);
+
 void check_not_read_only(const Tensor& t, const char* op);
 // Whether an in-place write of `self` (from `other`, may be null) must go through autograd.
 bool inplace_records(const Tensor& self, const Tensor* other);

@@ -46,6 +46,7 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
   TG_CHECK(b == dst.shape(), ValueError, "copy_: source of shape ", src.shape(),
            " cannot be broadcast to the destination shape ", dst.shape());
   check_writable(dst, "copy_");
+  check_no_partial_overlap(dst, src, "copy_");
   if (dst.dtype() == DType::Int64 && is_floating(src.dtype()) && src.numel() == 1 &&
       src.device().type == DeviceType::CPU)
     check_int_value(src.item(), "copy_");

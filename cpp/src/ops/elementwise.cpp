@@ -426,6 +426,7 @@ Tensor& binary_(BinaryOp op, Tensor& self, const Tensor& other, const Scalar& al
   TG_CHECK(shape == self.shape(), ValueError, name, "_: output with shape ", self.shape(),
            " doesn't match the broadcast shape ", shape);
   check_writable(self, name);
+  check_no_partial_overlap(self, other, name);
   check_alpha(op, ct, alpha);
   if (inplace_records(self, &other)) return commit_inplace(self, binary(op, clone(self), other, alpha), name);
   if (ct == self.dtype() && !bool_result(op) && !is_storage_only(ct)) {  // straight into self
