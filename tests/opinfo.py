@@ -1786,6 +1786,21 @@ def _unique_dim_samples(op, dtype):
         yield SampleInput((x.astype(NP_OF[dtype]),), dict(kw))
 
 
+def _gammainc_samples(op, dtype):
+    """x in (0.05, 6) against shapes of a in (0.3, 5) (broadcast too); the edges (a = 0, inf,
+    x = 0, inf, NaN, negatives) as a special sample."""
+    for i, (sx, sa) in enumerate([((), ()), ((3, 4), (3, 4)), ((2, 3, 4), (4,)), ((0,), (0,))]):
+        a = op.make(sa, dtype, 1, i, domain=(0.3, 5.0))
+        yield SampleInput((op.make(sx, dtype, 0, i),), {"a": a})
+    yield SampleInput(
+        (op.make((3, 700), dtype, 0, 9),), {"a": op.make((700,), dtype, 1, 9, (0.3, 5.0))}, big=True
+    )
+    inf, nan = math.inf, math.nan
+    a = np.array([0.0, 0.0, inf, inf, 2.0, 2.0, -1.0, nan, 3.0, 1e-3, 40.0], NP_OF[dtype])
+    x = np.array([1.0, 0.0, 1.0, inf, inf, 0.0, 1.0, 1.0, -1.0, 1e-3, 39.0], NP_OF[dtype])
+    yield SampleInput((x,), {"a": a}, "special", special=True)
+
+
 def _unique_out(s, dtype):
     t = result_type(s.args[0])
     n = 1 + bool(s.kwargs.get("return_inverse")) + bool(s.kwargs.get("return_counts"))
@@ -2651,6 +2666,21 @@ OPS: list[OpInfo] = [
         xfail=[XFail("extremes", dt, 7, XLOGY_ZEROS) for dt in FLOAT]
         + [XFail("extremes", dt, 7, XLOGY_ZEROS, torch_only=True) for dt in FLOAT],
     ),
+    *[
+        OpInfo(
+            # a (keyword: not differentiated; torch has no derivative in a) against x
+            name=f"special.{name}",
+            op=lambda x, a, _n=name: getattr(tg.special, _n)(a, x),
+            ref=lambda x, a, _n=name: getattr(R, _n)(a, x),
+            sample_inputs=_gammainc_samples,
+            dtypes=FLOAT,
+            out_dtype=SAME,
+            domain=((0.05, 6.0),),
+            tol={"float64": (2e-9, 1e-12)},  # torch's asymptotic series near a = x = 40: 6e-10
+            requires=("special", name),
+        )
+        for name in ("gammainc", "gammaincc")
+    ],
     OpInfo(
         name="xlogy-scalar",
         op="xlogy",

@@ -2192,3 +2192,28 @@ def digamma(x):
         return float(mpmath.digamma(v))
 
     return np.vectorize(one, otypes=[np.float64])(f64(x))
+
+
+def gammainc(a, x, upper=False):
+    """The regularized incomplete gamma P(a, x) (Q = 1 - P when upper) by mpmath, with torch's
+    edge rules: NaN for a < 0, x < 0 or NaN; at a = 0 the limit for x > 0 (NaN at x = 0);
+    a = inf gives P = 0 (NaN with x = inf)."""
+    import mpmath
+
+    def one(av, xv):
+        if math.isnan(av) or math.isnan(xv) or av < 0 or xv < 0:
+            return math.nan
+        if av == 0:
+            return (0.0 if upper else 1.0) if xv > 0 else math.nan
+        if math.isinf(av):
+            return math.nan if math.isinf(xv) else (1.0 if upper else 0.0)
+        if math.isinf(xv):
+            return 0.0 if upper else 1.0
+        lo, hi = (xv, mpmath.inf) if upper else (0, xv)
+        return float(mpmath.gammainc(av, lo, hi, regularized=True))
+
+    return np.vectorize(one, otypes=[np.float64])(f64(a), f64(x))
+
+
+def gammaincc(a, x):
+    return gammainc(a, x, upper=True)

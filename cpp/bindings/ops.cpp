@@ -115,7 +115,8 @@ void bind_ops(py::module_& m, PyTensorClass& cls) {
       m, cls, "remainder", [](const Tensor& x, const Operand& y) { return remainder(x, y.t); }, Release(),
       py::arg("other"));
   // fmod and xlogy take a number as other; atan2, hypot and logaddexp(2) only tensors (as torch).
-  for (auto [name, op] : {std::pair{"fmod", BinaryOp::Fmod}, std::pair{"xlogy", BinaryOp::Xlogy}})
+  for (auto [name, op] : {std::pair{"fmod", BinaryOp::Fmod}, std::pair{"xlogy", BinaryOp::Xlogy},
+                          std::pair{"igamma", BinaryOp::Gammainc}, std::pair{"igammac", BinaryOp::Gammaincc}})
     def_both(
         m, cls, name, [op = op](const Tensor& x, const Operand& y) { return binary(op, x, y.t); }, Release(),
         py::arg("other"));

@@ -116,6 +116,8 @@ from ._C import (
     histc,
     hstack,
     hypot,
+    igamma,
+    igammac,
     index_add,
     index_copy,
     index_fill,

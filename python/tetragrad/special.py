@@ -21,6 +21,8 @@ from ._C._nn import log_softmax, softmax
 
 gammaln = lgamma
 psi = digamma
+gammainc = _C.igamma
+gammaincc = _C.igammac
 
 
 def logit(input, eps=None):
@@ -37,6 +39,8 @@ __all__ = [
     "exp2",
     "expit",
     "expm1",
+    "gammainc",
+    "gammaincc",
     "gammaln",
     "lgamma",
     "log1p",

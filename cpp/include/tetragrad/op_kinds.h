@@ -23,8 +23,10 @@ enum class BinaryOp : uint8_t {
   Hypot,
   LogAddExp,
   LogAddExp2,
-  Xlogy,   // x * log(y), 0 where x == 0 (unless y is NaN)
-  BitAnd,  // int64 / bool only
+  Xlogy,      // x * log(y), 0 where x == 0 (unless y is NaN)
+  Gammainc,   // the regularized lower incomplete gamma P(a, x) (torch.special.gammainc)
+  Gammaincc,  // its upper complement Q(a, x) = 1 - P
+  BitAnd,     // int64 / bool only
   BitOr,
   BitXor,
   Eq,  // Eq and everything after it produce bool

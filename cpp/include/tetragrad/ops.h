@@ -228,6 +228,10 @@ Tensor hypot(const Tensor& a, const Tensor& b);
 Tensor logaddexp(const Tensor& a, const Tensor& b);   // log(e^a + e^b)
 Tensor logaddexp2(const Tensor& a, const Tensor& b);  // log2(2^a + 2^b)
 Tensor xlogy(const Tensor& a, const Tensor& b);       // a log b, 0 where a == 0 (unless b is NaN)
+// The regularized incomplete gamma functions P(a, x) and Q(a, x) = 1 - P (torch.special.gammainc,
+// gammaincc, torch.igamma/igammac); differentiable in x only, as torch's.
+Tensor gammainc(const Tensor& a, const Tensor& x);
+Tensor gammaincc(const Tensor& a, const Tensor& x);
 // start + weight (end - start), floating, one dtype (a Python number weight aside).
 Tensor lerp(const Tensor& start, const Tensor& end, const Tensor& weight);
 Tensor lerp(const Tensor& start, const Tensor& end, double weight);

@@ -99,6 +99,28 @@ Tensor xlogy(const Tensor& a, const Tensor& b) {
       });
 }
 
+namespace {
+// d/dx P(a, x) = x^(a-1) e^-x / Gamma(a) (Q: its negative); torch has no derivative in a.
+Tensor incomplete_gamma(BinaryOp op, const char* node, const Tensor& a, const Tensor& x) {
+  const bool upper = op == BinaryOp::Gammaincc;
+  return with_grads(
+      binary_raw(op, a, x), node, a, x,
+      [upper](const Tensor& g, const Tensor& av, const Tensor& xv, const Tensor&, const FunctionNode& n) {
+        TG_CHECK(!n.needs(0), StateError, upper ? "gammaincc" : "gammainc",
+                 ": the derivative for 'input' (a) is not implemented (as torch's)");
+        const Tensor density = exp(sub(sub(mul(sub(av, wrap_scalar(1.0)), log(xv)), xv), lgamma(av)));
+        return Grads{Tensor(), mul(upper ? neg(g) : g, density)};
+      });
+}
+}  // namespace
+
+Tensor gammainc(const Tensor& a, const Tensor& x) {
+  return incomplete_gamma(BinaryOp::Gammainc, "SpecialGammaincBackward0", a, x);
+}
+Tensor gammaincc(const Tensor& a, const Tensor& x) {
+  return incomplete_gamma(BinaryOp::Gammaincc, "SpecialGammainccBackward0", a, x);
+}
+
 // torch's lerp: start + w (end - start) for |w| < 0.5, end - (end - start)(1 - w) beyond, so
 // w = 1 gives end exactly.
 Tensor lerp(const Tensor& start, const Tensor& end, const Tensor& weight) {

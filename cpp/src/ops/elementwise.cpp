@@ -98,6 +98,10 @@ const char* op_name(BinaryOp op) {
       return "logaddexp2";
     case BinaryOp::Xlogy:
       return "xlogy";
+    case BinaryOp::Gammainc:
+      return "gammainc";
+    case BinaryOp::Gammaincc:
+      return "gammaincc";
     case BinaryOp::BitAnd:
       return "bitwise_and";
     case BinaryOp::BitOr:
@@ -118,7 +122,9 @@ DType compute_dtype(BinaryOp op, const Tensor& a, const Tensor& b) {
   TG_CHECK(!float_only || is_floating(ct), TypeError, op_name(op), ": not implemented for ", dtype_name(ct),
            " (shapes ", a.shape(), " and ", b.shape(), "); convert to a floating dtype first");
   TG_CHECK(op != BinaryOp::Fmod || ct != DType::Bool, TypeError, "fmod: not implemented for bool");
-  if ((op == BinaryOp::Div || op == BinaryOp::Atan2 || op == BinaryOp::Xlogy) && !is_floating(ct))
+  if ((op == BinaryOp::Div || op == BinaryOp::Atan2 || op == BinaryOp::Xlogy || op == BinaryOp::Gammainc ||
+       op == BinaryOp::Gammaincc) &&
+      !is_floating(ct))
     ct = default_dtype();
   if (op == BinaryOp::Sub && (a.dtype() == DType::Bool || b.dtype() == DType::Bool))
     throw TypeError(msg("sub: subtraction, the `-` operator, with a bool tensor is not supported (shapes ",
@@ -403,6 +409,10 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, const Scalar& alpha
       return logaddexp2(a, b);
     case BinaryOp::Xlogy:
       return xlogy(a, b);
+    case BinaryOp::Gammainc:
+      return gammainc(a, b);
+    case BinaryOp::Gammaincc:
+      return gammaincc(a, b);
     case BinaryOp::BitAnd:
     case BinaryOp::BitOr:
     case BinaryOp::BitXor:

@@ -2,6 +2,7 @@
 // function and the implicit reparameterization gradient of a Gamma(alpha, 1) draw.
 #pragma once
 #include <cmath>
+#include <limits>
 
 #include "kernels/common/kernel_namespace.h"
 #include "kernels/common/unary_math.h"
@@ -38,6 +39,28 @@ TG_HD inline double regularized_gamma(double a, double x, bool lower) {
   const double q = front * h;
   return lower ? 1 - q : q;
 }
+
+// torch.special.gammainc / gammaincc, torch's edge rules: NaN for a < 0, x < 0 or NaN; at a = 0
+// the limit (P = 1, Q = 0) for x > 0, NaN at x = 0; a = inf gives P = 0 (NaN when x = inf too).
+TG_HD inline double incomplete_gamma(double a, double x, bool lower) {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  if (!(a >= 0) || !(x >= 0)) return kNaN;
+  if (a == 0) return x > 0 ? (lower ? 1.0 : 0.0) : kNaN;
+  if (a == INFINITY) return x == INFINITY ? kNaN : (lower ? 0.0 : 1.0);
+  return regularized_gamma(a, x, lower);
+}
+struct Gammainc {
+  template <class T>
+  TG_HD T operator()(T a, T x) const {
+    return T(incomplete_gamma(double(a), double(x), true));
+  }
+};
+struct Gammaincc {
+  template <class T>
+  TG_HD T operator()(T a, T x) const {
+    return T(incomplete_gamma(double(a), double(x), false));
+  }
+};
 
 // d x / d alpha for a draw x of Gamma(alpha, 1), holding the CDF fixed (implicit
 // reparameterization): -(dP(alpha, x)/d alpha) / p(x; alpha). The alpha-derivative is a central

@@ -6,6 +6,7 @@
 
 #include "kernels/common/activation_math.h"
 #include "kernels/common/elementwise_math.h"
+#include "kernels/common/gamma_math.h"
 #include "kernels/common/unary_math.h"
 #include "kernels/cpu/families.h"
 #include "kernels/cpu/loops.h"
@@ -182,6 +183,10 @@ void binary_dispatch(BinaryOp op, const LoopGeom& g, void* out, const void* a, c
         return binary_typed<T, T>(g, out, a, b, math::LogAddExp2{});
       case BinaryOp::Xlogy:
         return binary_typed<T, T>(g, out, a, b, math::Xlogy{});
+      case BinaryOp::Gammainc:
+        return binary_typed<T, T>(g, out, a, b, math::Gammainc{});
+      case BinaryOp::Gammaincc:
+        return binary_typed<T, T>(g, out, a, b, math::Gammaincc{});
       default:
         break;
     }
