@@ -466,3 +466,27 @@ def test_numpy_keyword_aliases():
     assert_close(x.any(axis=0), x.any(0))
     with pytest.raises(TypeError, match="both dim= and its alias axis="):
         x.sum(dim=1, axis=1)
+
+
+@pytest.mark.parametrize(
+    "dims,keepdim", [((), False), ((1,), False), ((0, 1), True), ((2,), False), ((-1, 0), True)]
+)
+@pytest.mark.parametrize("name", ["sum", "mean"])
+def test_reductions_over_expanded_dims(name, dims, keepdim):
+    # an expanded input is reduced through its base (no materialised copy): same values and
+    # gradients as the dense tensor
+    base = np.random.default_rng(5).standard_normal((3, 1, 4))
+    leaf = tg.tensor(base, requires_grad=True)
+    x = leaf.expand(3, 5, 4)
+    dense = np.broadcast_to(base, (3, 5, 4))
+    kw = {"dim": dims, "keepdim": keepdim} if dims else {}
+    got = getattr(x, name)(**kw)
+    want = getattr(dense, name)(axis=dims or None, keepdims=keepdim)
+    assert tuple(got.shape) == np.shape(want)
+    np.testing.assert_allclose(got.detach().numpy(), want, rtol=1e-12)
+    got.sum().backward()
+    # each base element stands for its 5 copies; mean weighs each by 1 / (elements per output)
+    per = 1.0 if name == "sum" else np.size(want) / dense.size
+    np.testing.assert_allclose(leaf.grad.numpy(), np.full(base.shape, 5 * per), rtol=1e-12)
+    ints = tg.tensor([[1], [2]]).expand(2, 1000)
+    assert ints.sum(1).tolist() == [1000, 2000] and ints.sum().item() == 3000

@@ -11,13 +11,43 @@ namespace tg {
 namespace {
 
 struct ReducePlan {
-  Tensor src;  // contiguous, laid out as [outer, R, inner]
-  int64_t outer = 1, R = 1, inner = 1;
-  std::vector<bool> reduced;  // per input dim
+  Tensor src;                           // contiguous, laid out as [outer, src_R, inner]
+  int64_t outer = 1, R = 1, inner = 1;  // R: the elements each output reduces over
+  std::vector<bool> reduced;            // per input dim
   Shape keep_shape, out_shape;
+  // An input expanded (stride 0) along some dims: src holds one slice of them, reduced over
+  // src_R = R / repeat elements into base_keep_shape (1 at every expanded dim).
+  int64_t src_R = -1, repeat = 1;
+  Shape base_keep_shape;
 };
 
-ReducePlan plan(const Tensor& t, const Dims& dims_in, bool keepdim, const char* op) {
+ReducePlan plan(const Tensor& t, const Dims& dims_in, bool keepdim, const char* op, bool unexpand = false);
+
+// Sum and mean over an expanded input read the expansion's base, not a materialised copy.
+ReducePlan plan_unexpanded(const Tensor& t, const Dims& dims_in, bool keepdim, const char* op) {
+  Tensor base = t.detach();
+  for (int64_t d = 0; d < t.dim(); ++d)
+    if (t.shape()[d] > 1 && t.strides()[d] == 0) base = narrow(base, d, 0, 1);
+  ReducePlan b = plan(base, dims_in, true, op);
+  ReducePlan p = plan(base, dims_in, keepdim, op);  // the shapes, re-derived for t below
+  p.keep_shape.clear(), p.out_shape.clear();
+  p.R = 1;
+  for (int64_t i = 0; i < t.dim(); ++i) {
+    p.keep_shape.push_back(p.reduced[i] ? 1 : t.shape()[i]);
+    if (!p.reduced[i]) p.out_shape.push_back(t.shape()[i]);
+    if (p.reduced[i]) p.R *= t.shape()[i];
+  }
+  if (keepdim) p.out_shape = p.keep_shape;
+  p.src = b.src, p.outer = b.outer, p.inner = b.inner, p.src_R = b.R;
+  p.repeat = b.R ? p.R / b.R : 1;
+  p.base_keep_shape = b.keep_shape;
+  return p;
+}
+
+ReducePlan plan(const Tensor& t, const Dims& dims_in, bool keepdim, const char* op, bool unexpand) {
+  if (unexpand && t.numel() > 0)
+    for (int64_t d = 0; d < t.dim(); ++d)
+      if (t.shape()[d] > 1 && t.strides()[d] == 0) return plan_unexpanded(t, dims_in, keepdim, op);
   ReducePlan p;
   const int64_t nd = t.dim();
   p.reduced.assign(nd, dims_in.empty());
@@ -70,7 +100,8 @@ ReducePlan plan(const Tensor& t, const Dims& dims_in, bool keepdim, const char* 
 Tensor run(ReduceOp op, const ReducePlan& p, DType dtype, Tensor* index = nullptr,
            const Tensor* aux = nullptr, double param = 0) {
   const DType ct = kernel_dtype(dtype);  // a storage dtype reduces in its kernel dtype, rounded once
-  Tensor out = new_empty(p.src, p.out_shape, ct);
+  const bool unexpanded = p.src_R >= 0;
+  Tensor out = new_empty(p.src, unexpanded ? p.base_keep_shape : p.out_shape, ct);
   int64_t* idx = nullptr;
   if (index) {
     *index = new_empty(p.src, p.out_shape, DType::Int64);
@@ -81,7 +112,12 @@ Tensor run(ReduceOp op, const ReducePlan& p, DType dtype, Tensor* index = nullpt
   if (out.numel() > 0)
     kernels(src.device())
         .reduce.reduce(op, ct, out.raw_data(), idx, src.raw_data(), a.defined() ? a.raw_data() : nullptr,
-                       p.outer, p.R, p.inner, param);
+                       p.outer, unexpanded ? p.src_R : p.R, p.inner, param);
+  if (unexpanded) {  // sum: each base element stands for `repeat`; kept expanded dims expand back
+    NoGradGuard ng;
+    if (op == ReduceOp::Sum && p.repeat != 1) out = mul(out, wrap_scalar(p.repeat));
+    out = reshape(contiguous(expand(out, p.keep_shape)), p.out_shape);
+  }
   return ct == dtype ? out : to_dtype(out, dtype);
 }
 
@@ -113,7 +149,7 @@ Tensor with_dtype(const Tensor& t, std::optional<DType> dtype, F reduce, const c
 
 Tensor sum(const Tensor& t, const Dims& dims, bool keepdim, std::optional<DType> dtype) {
   if (dtype) return with_dtype(t, dtype, [&](const Tensor& x) { return sum(x, dims, keepdim); }, "sum");
-  ReducePlan p = plan(t, dims, keepdim, "sum");
+  ReducePlan p = plan(t, dims, keepdim, "sum", /*unexpand=*/true);
   Tensor out = run(ReduceOp::Sum, p, sum_dtype(t.dtype()));
   if (needs_grad({&t}))
     record(out, dims.empty() ? "SumBackward0" : "SumBackward1", {&t}, {},
@@ -127,7 +163,7 @@ Tensor mean(const Tensor& t, const Dims& dims, bool keepdim) {
            "mean: could not infer output dtype. Input dtype must be "
            "a floating point dtype, got ",
            dtype_name(t.dtype()));
-  ReducePlan p = plan(t, dims, keepdim, "mean");
+  ReducePlan p = plan(t, dims, keepdim, "mean", /*unexpand=*/true);
   Tensor out = run(ReduceOp::Mean, p, t.dtype());
   if (needs_grad({&t}))
     record(out, dims.empty() ? "MeanBackward0" : "MeanBackward1", {&t}, {},
