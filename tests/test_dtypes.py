@@ -419,3 +419,34 @@ def test_finfo_iinfo_new_dtypes():
         i = tg.iinfo(dt(name))
         assert (i.min, i.max, i.bits) == (lo, hi, bits)
     assert tg.iinfo(tg.int32).max == 2**31 - 1
+
+
+@pytest.mark.parametrize("name", STORAGE)
+def test_creation_and_random_in_every_dtype(name):
+    d = dt(name)
+    assert tg.arange(5, dtype=d).tolist() == [0, 1, 2, 3, 4]
+    assert tg.linspace(0, 4, 5, dtype=d).tolist() == [0, 1, 2, 3, 4]
+    assert tg.randint(0, 5, (50,), dtype=d).dtype == d
+    r = tg.empty(2000, dtype=d).random_()
+    hi = {"float16": 2**11, "bfloat16": 2**8, "uint8": 255, "int8": 127, "int16": 2**15 - 1}.get(
+        name, 2**31 - 1
+    )
+    assert r.double().min().item() >= 0 and r.double().max().item() <= hi
+    if name in HALVES:
+        assert tg.rand(10, dtype=d).dtype == d and tg.randn(10, dtype=d).dtype == d
+        x = tg.rand(6, dtype=d).requires_grad_(True)
+        tg.cumprod(x, 0).sum().backward()
+        assert x.grad.dtype == d
+        assert tg.nn.functional.dropout(tg.ones(8, dtype=d), 0.5).dtype == d
+
+
+@pytest.mark.parametrize("name", SMALL_INTS)
+def test_python_numbers_must_fit_small_ints(name):
+    info = np.iinfo(NP_DTYPE[name])
+    lo = -255 if name == "uint8" else info.min  # uint8: negatives wrap down to -255 (torch's rule)
+    with raises(ValueError, torch_exc=RuntimeError, match="overflow"):
+        tg.full((2,), info.max + 1, dtype=dt(name))
+    with raises(ValueError, torch_exc=RuntimeError, match="overflow"):
+        tg.zeros(2, dtype=dt(name)).fill_(lo - 1)
+    assert tg.zeros(1, dtype=dt(name)).fill_(lo).item() == np.array(lo).astype(NP_DTYPE[name])
+    assert tg.full((2,), 2.7, dtype=dt(name)).tolist() == [2, 2]

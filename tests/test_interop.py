@@ -85,3 +85,26 @@ def test_buffer_protocol_refuses():
         memoryview(tg.ones(2, requires_grad=True))
     ro = tg.from_numpy(np.ones(3)[np.newaxis].repeat(2, 0).copy())
     assert not memoryview(ro).readonly
+
+
+@tetragrad_only("torch tensors do not implement the buffer protocol")
+def test_exports_own_the_memory_when_the_tensor_moves_on():
+    # t.data = ... gives t new storage: a memoryview, an array through it and a DLPack export
+    # made before keep the old one alive (no use after free)
+    t = tg.zeros(100_000)
+    view, arr, dl = memoryview(t), np.asarray(memoryview(t)), np.from_dlpack(t)
+    t.data = tg.ones(1)
+    gc.collect()
+    arr[:] = 2
+    assert view[0] == 2 and dl.sum() == 2 * 100_000
+
+
+@tetragrad_only("torch exports read-only NumPy memory as writable")
+def test_dlpack_of_read_only_memory():
+    with pytest.warns(UserWarning, match="not writable"):
+        ro = tg.from_numpy(np.frombuffer(b"\0" * 16, np.float32))
+    with pytest.raises(BufferError):
+        np.from_dlpack(ro)
+    got = np.from_dlpack(ro, copy=True)  # a copy is fine
+    assert not np.shares_memory(got, ro.numpy()) and got.tolist() == [0.0] * 4
+    assert memoryview(ro).readonly

@@ -72,9 +72,10 @@ DType from_dl_dtype(const DLDataType& t) {
   throw TypeError(msg("from_dlpack: unsupported DLPack dtype (code ", code, ", bits ", bits, ")"));
 }
 
-// What a capsule we export owns: the tensor (so its storage lives) and the shape/stride arrays.
+// What a capsule we export owns: the storage (not just the tensor: `t.data = ...` swaps a
+// tensor's storage) and the shape/stride arrays.
 struct ExportContext {
-  Tensor tensor;
+  std::shared_ptr<Storage> storage;
   std::vector<int64_t> shape, strides;
   DLManagedTensor managed{};
 };
@@ -89,7 +90,12 @@ py::capsule to_dlpack(const Tensor& t) {
            "__dlpack__: can't export a tensor that requires grad; use tensor.detach() first");
   TG_CHECK(t.device().type == DeviceType::CPU, StateError, "__dlpack__: only CPU tensors, got ",
            t.device().str());
-  auto* ctx = new ExportContext{t, std::vector<int64_t>(t.shape().begin(), t.shape().end()),
+  // The unversioned capsule cannot say read-only: a consumer would get writable memory.
+  if (t.storage()->read_only)
+    throw py::buffer_error(
+        "__dlpack__: the tensor is read-only (it shares a non-writable NumPy array); "
+        "clone() it, or ask for copy=True");
+  auto* ctx = new ExportContext{t.impl()->storage, std::vector<int64_t>(t.shape().begin(), t.shape().end()),
                                 std::vector<int64_t>(t.strides().begin(), t.strides().end())};
   DLTensor& dl = ctx->managed.dl_tensor;
   dl.data = t.raw_data();
@@ -186,33 +192,81 @@ std::string buffer_format(DType d) {
   }
 }
 
-py::buffer_info buffer_of(const Tensor& t) {
-  TG_CHECK(!t.requires_grad(), StateError,
-           "memoryview: can't export a tensor that requires grad; use tensor.detach() first");
-  TG_CHECK(t.device().type == DeviceType::CPU, StateError, "memoryview: only CPU tensors, got ",
-           t.device().str());
-  const ssize_t isz = ssize_t(itemsize(t.dtype()));
-  std::vector<ssize_t> shape(t.shape().begin(), t.shape().end()), strides;
-  for (int64_t s : t.strides()) strides.push_back(ssize_t(s) * isz);
-  return py::buffer_info(t.raw_data(), isz, buffer_format(t.dtype()), ssize_t(t.dim()), shape, strides,
-                         t.storage()->read_only);
+// The exported view owns a reference to the storage (a later `t.data = ...` cannot free it) and
+// its shape/stride arrays; a consumer that cannot take strides gets a BufferError, not a wrong read.
+struct BufferExport {
+  std::shared_ptr<Storage> storage;
+  std::vector<Py_ssize_t> shape, strides;
+  std::string format;
+};
+
+int get_buffer(PyObject* obj, Py_buffer* view, int flags) {
+  try {
+    const Tensor t = py::reinterpret_borrow<py::object>(obj).cast<Tensor>();
+    TG_CHECK(!t.requires_grad(), StateError,
+             "memoryview: can't export a tensor that requires grad; use tensor.detach() first");
+    TG_CHECK(t.device().type == DeviceType::CPU, StateError, "memoryview: only CPU tensors, got ",
+             t.device().str());
+    const bool writable = (flags & PyBUF_WRITABLE) == PyBUF_WRITABLE;
+    TG_CHECK(!writable || !t.storage()->read_only, StateError, "memoryview: the tensor is read-only");
+    auto holder = std::make_unique<BufferExport>();
+    holder->storage = t.impl()->storage;
+    holder->format = buffer_format(t.dtype());
+    const Py_ssize_t isz = Py_ssize_t(itemsize(t.dtype()));
+    for (int64_t d = 0; d < t.dim(); ++d) {
+      holder->shape.push_back(Py_ssize_t(t.shape()[d]));
+      holder->strides.push_back(Py_ssize_t(t.strides()[d]) * isz);
+    }
+    const bool strided = (flags & PyBUF_STRIDES) == PyBUF_STRIDES;
+    TG_CHECK(strided || t.is_contiguous(), StateError,
+             "memoryview: the consumer takes only C-contiguous buffers; call contiguous() first");
+    view->buf = t.raw_data();
+    view->obj = obj;
+    Py_INCREF(obj);
+    view->len = Py_ssize_t(t.numel()) * isz;
+    view->itemsize = isz;
+    view->readonly = t.storage()->read_only ? 1 : 0;
+    view->ndim = int(t.dim());
+    view->format =
+        (flags & PyBUF_FORMAT) == PyBUF_FORMAT ? const_cast<char*>(holder->format.c_str()) : nullptr;
+    view->shape = (flags & PyBUF_ND) == PyBUF_ND ? holder->shape.data() : nullptr;
+    view->strides = strided ? holder->strides.data() : nullptr;
+    view->suboffsets = nullptr;
+    view->internal = holder.release();
+    return 0;
+  } catch (const std::exception& e) {
+    PyErr_SetString(PyExc_BufferError, e.what());
+  } catch (...) {
+    PyErr_SetString(PyExc_BufferError, "memoryview: the tensor cannot be exported");
+  }
+  view->obj = nullptr;
+  return -1;
 }
+
+void release_buffer(PyObject*, Py_buffer* view) { delete static_cast<BufferExport*>(view->internal); }
 
 }  // namespace
 
 void bind_interop(py::module_& m, PyTensorClass& cls) {
   cls.def(
          "__dlpack__",
-         [](const Tensor& t, const py::object&, const py::object&, const py::object&, const py::object&) {
-           return to_dlpack(t);
+         [](const Tensor& t, const py::object&, const py::object&, const py::object& dl_device,
+            const py::object& copy) {
+           if (!dl_device.is_none()) {
+             const auto dev = dl_device.cast<std::pair<int, int>>();
+             if (dev.first != kDLCPU)
+               throw py::buffer_error("__dlpack__: only the CPU device (1, 0) is available");
+           }
+           // copy=True: a fresh copy, which the consumer then owns (and may write)
+           return to_dlpack(!copy.is_none() && copy.cast<bool>() ? clone(t.detach()) : t);
          },
          py::kw_only(), py::arg("stream") = py::none(), py::arg("max_version") = py::none(),
          py::arg("dl_device") = py::none(), py::arg("copy") = py::none())
-      .def("__dlpack_device__", [](const Tensor&) { return py::make_tuple(int(kDLCPU), 0); })
-      // The memoryview holds the Python tensor object, so the storage outlives it.
-      .def_buffer([](TensorImpl& impl) {
-        return buffer_of(Tensor(std::shared_ptr<TensorImpl>(std::shared_ptr<TensorImpl>(), &impl)));
-      });
+      .def("__dlpack_device__", [](const Tensor&) { return py::make_tuple(int(kDLCPU), 0); });
+  // The buffer protocol by hand (not pybind11's def_buffer): the view must own the storage.
+  auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+  type->tp_as_buffer->bf_getbuffer = get_buffer;
+  type->tp_as_buffer->bf_releasebuffer = release_buffer;
   m.def("from_dlpack", &from_dlpack, py::arg("ext_tensor"));
 }
 

@@ -321,4 +321,15 @@ void check_int_value(double v, const char* op) {
            ": value ", v, " cannot be converted to int64 without overflow");
 }
 
+void check_value_fits(double v, DType dtype, const char* op) {
+  if (dtype == DType::Int64) return check_int_value(v, op);
+  if (!is_integral(dtype)) return;
+  const int bits = int(8 * itemsize(dtype));
+  // uint8 takes negatives down to -255, wrapping (torch's rule for unsigned types)
+  const double lo = dtype == DType::UInt8 ? -255.0 : -std::ldexp(1.0, bits - 1);
+  const double hi = dtype == DType::UInt8 ? 255.0 : std::ldexp(1.0, bits - 1) - 1;
+  TG_CHECK(std::isfinite(v) && std::trunc(v) >= lo && std::trunc(v) <= hi, ValueError, op, ": value ", v,
+           " cannot be converted to ", dtype_name(dtype), " without overflow");
+}
+
 }  // namespace tg

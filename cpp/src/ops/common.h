@@ -87,5 +87,7 @@ void check_floating(const Tensor& x, const char* op);
 
 // A float value written into an int64 tensor must be finite and in range (else UB, garbage).
 void check_int_value(double v, const char* op);
+// A Python number written into an integer dtype must fit it, as torch's (full, fill_, scatter).
+void check_value_fits(double v, DType dtype, const char* op);
 
 }  // namespace tg

@@ -50,6 +50,9 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
   if (dst.dtype() == DType::Int64 && is_floating(src.dtype()) && src.numel() == 1 &&
       src.device().type == DeviceType::CPU)
     check_int_value(src.item(), "copy_");
+  // A Python number (fill_, full) must fit a small integer dtype, as torch's.
+  if (src.impl()->is_wrapped_number && is_integral(dst.dtype()))
+    check_value_fits(src.item(), dst.dtype(), "fill");
   if (!inplace_records(dst, &src)) {
     // Copy through a temporary when src and dst share storage (overlap would corrupt).
     Tensor s = src.storage() == dst.storage() && !src.same(dst) ? clone(src.detach()) : src;
@@ -64,7 +67,7 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
 
 Tensor& fill_(Tensor& t, double value) {
   check_not_read_only(t, "fill_");
-  if (t.dtype() == DType::Int64) check_int_value(value, "fill_");
+  check_value_fits(value, t.dtype(), "fill_");
   Tensor v = scalar_tensor(value, t.dtype());
   if (inplace_records(t, nullptr)) return commit_inplace(t, expand(v, t.shape()), "fill_");
   if (t.is_contiguous())

@@ -8,7 +8,7 @@ namespace tg {
 Tensor empty(const Shape& shape, DType dtype, Device device) { return Tensor::empty(shape, dtype, device); }
 
 Tensor full(const Shape& shape, double value, DType dtype, Device device) {
-  if (dtype == DType::Int64) check_int_value(value, "full");
+  check_value_fits(value, dtype, "full");
   Tensor t = Tensor::empty(shape, dtype, device);
   kernels(device).elementwise.fill(dtype, t.raw_data(), t.numel(), value);
   return t;
@@ -109,6 +109,8 @@ int64_t arange_count(Scalar& start, Scalar& end, Scalar& step, DType dtype) {
 Tensor arange(const Scalar& start_in, const Scalar& end_in, const Scalar& step_in, DType dtype,
               Device device) {
   TG_CHECK(dtype != DType::Bool, TypeError, "arange: not implemented for bool");
+  if (is_storage_only(dtype))  // counted and filled in the kernel dtype, then converted
+    return to_dtype(arange(start_in, end_in, step_in, kernel_dtype(dtype), device), dtype);
   Scalar start = start_in, end = end_in, step = step_in;
   const int64_t n = arange_count(start, end, step, dtype);
   Tensor t = Tensor::empty({n}, dtype, device);
@@ -118,6 +120,8 @@ Tensor arange(const Scalar& start_in, const Scalar& end_in, const Scalar& step_i
 
 Tensor linspace(double start, double end, int64_t steps, DType dtype, Device device) {
   TG_CHECK(steps >= 0, ValueError, "linspace: number of steps must be non-negative, got ", steps);
+  if (is_storage_only(dtype))
+    return to_dtype(linspace(start, end, steps, kernel_dtype(dtype), device), dtype);
   if (dtype == DType::Int64) {  // integer bounds first, as torch's: linspace(-2.95, 0, 5) -> -2, -1, ...
     check_int_value(start, "linspace");
     check_int_value(end, "linspace");

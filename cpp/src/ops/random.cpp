@@ -52,6 +52,8 @@ namespace {
 Tensor random_float(const Shape& shape, DType dtype, Device device, bool normal, const char* op,
                     Generator* gen, double a = 0.0, double b = 1.0) {
   TG_CHECK(is_floating(dtype), TypeError, op, ": expected a floating dtype, got ", dtype_name(dtype));
+  if (is_storage_only(dtype))  // float16/bfloat16: drawn in float32, rounded once
+    return to_dtype(random_float(shape, DType::Float32, device, normal, op, gen, a, b), dtype);
   Tensor t = Tensor::empty(shape, dtype, device);
   auto [seed, off] = generator_or_default(gen).take(uint64_t(t.numel()) * (normal ? 2 : 1));
   const KernelTable& k = kernels(t.device());
@@ -81,7 +83,7 @@ Tensor randn(const Shape& shape, DType dtype, Device device, Generator* gen) {
 Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dtype, Device device, Generator* gen) {
   TG_CHECK(high > low, ValueError, "randint: expected low < high, got low=", low, " high=", high);
   TG_CHECK(dtype != DType::Bool, TypeError, "randint: bool dtype is not supported");
-  if (is_floating(dtype)) return to_dtype(randint(low, high, shape, DType::Int64, device, gen), dtype);
+  if (dtype != DType::Int64) return to_dtype(randint(low, high, shape, DType::Int64, device, gen), dtype);
   Tensor t = Tensor::empty(shape, dtype, device);
   auto [seed, off] = generator_or_default(gen).take(t.numel());
   kernels(t.device()).random.uniform(dtype, t.raw_data(), t.numel(), double(low), double(high), seed, off);
@@ -244,6 +246,14 @@ Tensor& random_(Tensor& t, int64_t from, std::optional<int64_t> to, Generator* g
     hi = int64_t(1) << 53;
   } else if (t.dtype() == DType::Bool) {
     hi = 2;
+  } else if (t.dtype() == DType::Float16) {
+    hi = (int64_t(1) << 11) + 1;  // torch's: [0, 2^11]
+  } else if (t.dtype() == DType::BFloat16) {
+    hi = (int64_t(1) << 8) + 1;
+  } else if (t.dtype() == DType::UInt8) {
+    hi = 256;
+  } else if (is_integral(t.dtype()) && t.dtype() != DType::Int64) {
+    hi = int64_t(1) << (8 * itemsize(t.dtype()) - 1);  // [0, max]
   } else {
     hi = int64_t(1) << 53;  // torch's is 2^63; the draws are exact up to here
   }

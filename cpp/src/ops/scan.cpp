@@ -65,11 +65,12 @@ Tensor scan_with_kernel_backward(ScanOp op, const char* node, ScanBackwardKernel
     record(out, node, {&x}, {x, out}, [d, bw](const Tensor& g, const TensorList& s, const FunctionNode&) {
       const Tensor &xs = s[0], &y = s[1];
       const DimView v = dim_view(xs.shape(), d);
-      const Tensor gc = contiguous(cast(g, y.dtype())), xc = contiguous(xs), yc = contiguous(y);
-      Tensor dx = Tensor::empty(xs.shape(), xs.dtype(), xs.device());
-      (kernels(xs.device()).scan.*bw)(xs.dtype(), dx.raw_data(), gc.raw_data(), xc.raw_data(), yc.raw_data(),
-                                      v.outer, v.D, v.inner);
-      return TensorList{dx};
+      const DType ct = kernel_dtype(xs.dtype());  // float16/bfloat16: in float32, rounded once
+      const Tensor gc = contiguous(cast(g, ct)), xc = contiguous(cast(xs, ct)), yc = contiguous(cast(y, ct));
+      Tensor dx = Tensor::empty(xs.shape(), ct, xs.device());
+      (kernels(xs.device()).scan.*bw)(ct, dx.raw_data(), gc.raw_data(), xc.raw_data(), yc.raw_data(), v.outer,
+                                      v.D, v.inner);
+      return TensorList{cast(dx, xs.dtype())};
     });
   return out;
 }

@@ -3,6 +3,7 @@
 // with fast paths for contiguous and scalar (stride 0) operands.
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include "kernels/common/activation_math.h"
 #include "kernels/common/elementwise_math.h"
@@ -225,9 +226,14 @@ template <class O, class I>
 inline O convert(I v) {
   constexpr bool small_int = std::is_integral_v<O> && !std::is_same_v<O, bool> && sizeof(O) < 8;
   constexpr bool from_float = !std::is_integral_v<I>;
-  if constexpr (small_int && from_float)
-    return static_cast<O>(static_cast<int64_t>(static_cast<double>(v)));
-  else if constexpr (std::is_same_v<I, Half> || std::is_same_v<I, BFloat16>)
+  if constexpr (small_int && from_float) {
+    // NaN, inf and values past int64 have no integer: INT64_MIN (x86's answer), then wrapped
+    const double d = static_cast<double>(v);
+    const int64_t i = d > -9.2233720368547758e18 && d < 9.2233720368547758e18
+                          ? static_cast<int64_t>(d)
+                          : std::numeric_limits<int64_t>::min();
+    return static_cast<O>(i);
+  } else if constexpr (std::is_same_v<I, Half> || std::is_same_v<I, BFloat16>)
     return static_cast<O>(static_cast<float>(v));
   else
     return static_cast<O>(v);
